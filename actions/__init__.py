@@ -1,0 +1,5 @@
+"""Custom Rasa actions (rasa_sdk), one module per skill.
+
+Actions decide and remember; they never write user-facing prose. They send catalog
+message ids with typed arguments (``assistant.messages``) and the gateway renders them.
+"""

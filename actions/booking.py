@@ -1,0 +1,137 @@
+"""Booking an appointment: the booking form, its questions and its outcome.
+
+The booking itself happens when the person confirms (in ``validate_confirmed``), so a
+time that was taken a moment earlier sends them straight back to choosing a time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import appointment_args, appointment_book, municipality, say
+from actions.common import team_name as team_label
+from actions.time_choice import TimeChoice, offer_times, understand_time
+from assistant.appointments import BookingError, SlotInPast, SlotTaken
+from assistant.messages import button, when
+
+FORM_SLOTS_TO_CLEAR = ("team", "appointment_time", "time_preference", "offered_times",
+                       "confirmed", "booked_reference")
+
+
+class AskTeam(Action):
+    """Which team: one button per team of this municipality."""
+
+    def name(self) -> str:
+        return "action_ask_team"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        buttons = [button(team.name_key, f'/inform{{"team":"{code}"}}')
+                   for code, team in municipality().teams.items()]
+        say(dispatcher, "booking.ask_team", buttons)
+        return []
+
+
+class AskAppointmentTime(Action):
+    """The next free times of the chosen team as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_appointment_time"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        return offer_times(dispatcher, tracker.get_slot("team"),
+                           tracker.get_slot("time_preference"))
+
+
+class AskBookingConfirmation(Action):
+    """Repeat what will be booked and ask for a yes."""
+
+    def name(self) -> str:
+        return "action_ask_booking_form_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        team_code = tracker.get_slot("team")
+        start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
+        say(dispatcher, "booking.ask_confirm", yes_no_buttons(),
+            team=team_label(team_code), when=when(start),
+            location=municipality().team(team_code).location)
+        return []
+
+
+class ValidateBookingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def validate_team(self, value: Any, dispatcher: CollectingDispatcher,
+                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if isinstance(value, str) and value in municipality().teams:
+            return {"team": value}
+        say(dispatcher, "booking.unknown_team")
+        return {"team": None}
+
+    async def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
+                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        choice = understand_time(value, tracker.get_slot("team"),
+                                 tracker.get_slot("offered_times"))
+        return choice_to_slots(choice, dispatcher)
+
+    async def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is not True:
+            return {"confirmed": False}
+        start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
+        try:
+            booked = appointment_book().book(tracker.sender_id, tracker.get_slot("team"), start)
+        except SlotTaken:
+            say(dispatcher, "booking.slot_just_taken")
+            return {"appointment_time": None, "confirmed": None, "offered_times": None}
+        except SlotInPast:
+            say(dispatcher, "booking.time_passed")
+            return {"appointment_time": None, "confirmed": None, "offered_times": None}
+        except BookingError:
+            say(dispatcher, "booking.time_not_offered")
+            return {"appointment_time": None, "confirmed": None, "offered_times": None}
+        return {"confirmed": True, "booked_reference": booked.reference}
+
+
+class BookingDone(Action):
+    """The end of the booking form: the confirmation with reference, or nothing booked."""
+
+    def name(self) -> str:
+        return "action_booking_done"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        reference = tracker.get_slot("booked_reference")
+        booked = next((a for a in appointment_book().upcoming(tracker.sender_id)
+                       if a.reference == reference), None)
+        if tracker.get_slot("confirmed") and booked is not None:
+            say(dispatcher, "booking.confirmed",
+                [button("menu.list_appointments", "/list_appointments")],
+                **appointment_args(booked))
+        else:
+            team = tracker.get_slot("team")
+            say(dispatcher, "booking.not_booked",
+                [button("booking.choose_other_time", f'/book_appointment{{"team":"{team}"}}')])
+        return [SlotSet(slot, None) for slot in FORM_SLOTS_TO_CLEAR]
+
+
+def yes_no_buttons() -> list[dict]:
+    return [button("button.yes", "/affirm"), button("button.no", "/deny")]
+
+
+def choice_to_slots(choice: TimeChoice, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """Turn what was understood of a typed or pressed time into slot values and feedback."""
+    if choice.moment is not None:
+        return {"appointment_time": choice.moment.isoformat(), "time_preference": None}
+    if choice.problem:
+        say(dispatcher, choice.problem)
+    return {"appointment_time": None, "time_preference": choice.preference}

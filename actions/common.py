@@ -1,0 +1,54 @@
+"""What every action needs: the appointment book, the municipality and a way to speak."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.appointments import AppointmentBook, BookedAppointment
+from assistant.messages import button, message, msg, when
+from assistant.municipality import Municipality, load_municipality
+from assistant.settings import get_settings
+
+
+def municipality() -> Municipality:
+    return load_municipality(get_settings().municipality_dir)
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(municipality().timezone)
+
+
+@lru_cache(maxsize=1)
+def appointment_book() -> AppointmentBook:
+    settings = get_settings()
+    return AppointmentBook(municipality(), settings.database_url,
+                           days_ahead=settings.booking_days_ahead,
+                           min_notice=timedelta(minutes=settings.min_notice_minutes))
+
+
+def say(dispatcher: CollectingDispatcher, key: str, buttons: list[dict] | None = None,
+        **args) -> None:
+    """Send one catalog message; the gateway renders it in the user's language."""
+    dispatcher.utter_message(json_message=message(key, buttons, **args))
+
+
+def team_name(team_code: str) -> dict:
+    return msg(municipality().team(team_code).name_key)
+
+
+def appointment_args(appointment: BookedAppointment) -> dict:
+    """The arguments every message about one appointment uses."""
+    return {"reference": appointment.reference, "team": team_name(appointment.team_code),
+            "when": when(appointment.start), "location": appointment.location}
+
+
+def main_menu_buttons() -> list[dict]:
+    return [
+        button("menu.book_appointment", "/book_appointment"),
+        button("menu.list_appointments", "/list_appointments"),
+        button("menu.request_human", "/request_human"),
+    ]

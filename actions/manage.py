@@ -1,0 +1,239 @@
+"""Listing, cancelling and moving one's own appointments.
+
+Every lookup goes through the person's own sender id: someone else's reference is
+simply "not found", so nobody can see or change another person's appointment.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.booking import choice_to_slots, yes_no_buttons
+from actions.common import appointment_args, appointment_book, say
+from actions.time_choice import offer_times, understand_time
+from assistant.appointments import (
+    AppointmentNotFound,
+    BookedAppointment,
+    BookingError,
+    SlotTaken,
+    normalise_reference,
+)
+from assistant.messages import button, when
+from assistant.when_parser import parse_when
+
+REFERENCE_PATTERN = re.compile(r"\b([A-Za-z2-9]{3})-?([A-Za-z2-9]{3})\b")
+MANAGE_SLOTS_TO_CLEAR = ("appointment_reference", "appointment_time", "time_preference",
+                         "offered_times", "confirmed", "team")
+
+
+class ListAppointments(Action):
+    """Upcoming appointments of this person, each with buttons to move or cancel it."""
+
+    def name(self) -> str:
+        return "action_list_appointments"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        appointments = appointment_book().upcoming(tracker.sender_id)
+        if not appointments:
+            say(dispatcher, "appointments.none",
+                [button("menu.book_appointment", "/book_appointment")])
+            return []
+        say(dispatcher, "appointments.count", count=len(appointments))
+        for appointment in appointments:
+            chosen = f'{{"appointment_reference":"{appointment.reference}"}}'
+            say(dispatcher, "appointments.item", [
+                button("appointments.move", f"/reschedule_appointment{chosen}"),
+                button("appointments.cancel", f"/cancel_appointment{chosen}"),
+            ], **appointment_args(appointment))
+        return []
+
+
+class CheckAppointments(Action):
+    """Before cancelling or moving: are there appointments, and is it clear which one?"""
+
+    def name(self) -> str:
+        return "action_check_appointments"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        appointments = appointment_book().upcoming(tracker.sender_id)
+        events: list[EventType] = [SlotSet("has_appointments", bool(appointments))]
+        if not appointments:
+            say(dispatcher, "appointments.none",
+                [button("menu.book_appointment", "/book_appointment")])
+        elif len(appointments) == 1 and not tracker.get_slot("appointment_reference"):
+            events.append(SlotSet("appointment_reference", appointments[0].reference))
+        return events
+
+
+class AskAppointmentReference(Action):
+    def name(self) -> str:
+        return "action_ask_appointment_reference"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        buttons = [button("appointments.choose_button",
+                          f'/inform{{"appointment_reference":"{a.reference}"}}',
+                          when=when(a.start), reference=a.reference)
+                   for a in appointment_book().upcoming(tracker.sender_id)]
+        say(dispatcher, "appointments.ask_which", buttons)
+        return []
+
+
+class AskRescheduleTime(Action):
+    """New times with the same team as the appointment being moved."""
+
+    def name(self) -> str:
+        return "action_ask_reschedule_form_appointment_time"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        team = tracker.get_slot("team")
+        return offer_times(dispatcher, team, tracker.get_slot("time_preference"))
+
+
+class AskCancelConfirmation(Action):
+    def name(self) -> str:
+        return "action_ask_cancel_form_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        appointment = own_appointment(tracker)
+        if appointment is not None:
+            say(dispatcher, "cancel.ask_confirm", yes_no_buttons(), **appointment_args(appointment))
+        return []
+
+
+class AskRescheduleConfirmation(Action):
+    def name(self) -> str:
+        return "action_ask_reschedule_form_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        appointment = own_appointment(tracker)
+        new_start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
+        if appointment is not None:
+            say(dispatcher, "reschedule.ask_confirm", yes_no_buttons(),
+                new_when=when(new_start), **appointment_args(appointment))
+        return []
+
+
+class ReferenceValidation:
+    """Shared by the cancel and reschedule forms: the reference must be one's own."""
+
+    async def validate_appointment_reference(
+            self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> dict[str, Any]:
+        mine = appointment_book().upcoming(tracker.sender_id)
+        chosen = pick_reference(value, mine)
+        if chosen is None:
+            say(dispatcher, "appointments.not_found")
+            return {"appointment_reference": None}
+        return {"appointment_reference": chosen.reference, "team": chosen.team_code}
+
+
+class ValidateCancelForm(ReferenceValidation, FormValidationAction):
+    def name(self) -> str:
+        return "validate_cancel_form"
+
+    async def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return {"confirmed": value is True}
+
+
+class ValidateRescheduleForm(ReferenceValidation, FormValidationAction):
+    def name(self) -> str:
+        return "validate_reschedule_form"
+
+    async def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
+                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        choice = understand_time(value, tracker.get_slot("team"),
+                                 tracker.get_slot("offered_times"))
+        return choice_to_slots(choice, dispatcher)
+
+    async def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is not True:
+            return {"confirmed": False}
+        new_start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
+        try:
+            appointment_book().reschedule(tracker.sender_id,
+                                          tracker.get_slot("appointment_reference"), new_start)
+        except SlotTaken:
+            say(dispatcher, "booking.slot_just_taken")
+            return {"appointment_time": None, "confirmed": None, "offered_times": None}
+        except AppointmentNotFound:
+            say(dispatcher, "appointments.not_found")
+            return {"appointment_reference": None, "confirmed": None}
+        except BookingError:
+            say(dispatcher, "booking.time_not_offered")
+            return {"appointment_time": None, "confirmed": None, "offered_times": None}
+        return {"confirmed": True}
+
+
+class CancelDone(Action):
+    def name(self) -> str:
+        return "action_cancel_done"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        reference = tracker.get_slot("appointment_reference")
+        if not tracker.get_slot("confirmed"):
+            say(dispatcher, "cancel.kept", reference=reference)
+            return clear_slots()
+        try:
+            cancelled = appointment_book().cancel(tracker.sender_id, reference)
+        except AppointmentNotFound:
+            say(dispatcher, "appointments.not_found")
+            return clear_slots()
+        say(dispatcher, "cancel.done", [button("menu.book_appointment", "/book_appointment")],
+            **appointment_args(cancelled))
+        return clear_slots()
+
+
+class RescheduleDone(Action):
+    def name(self) -> str:
+        return "action_reschedule_done"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        appointment = own_appointment(tracker)
+        if tracker.get_slot("confirmed") and appointment is not None:
+            say(dispatcher, "reschedule.done", **appointment_args(appointment))
+        else:
+            say(dispatcher, "reschedule.kept", reference=tracker.get_slot("appointment_reference"))
+        return clear_slots()
+
+
+def own_appointment(tracker: Tracker) -> BookedAppointment | None:
+    reference = tracker.get_slot("appointment_reference")
+    return next((a for a in appointment_book().upcoming(tracker.sender_id)
+                 if reference and a.reference == normalise_reference(reference)), None)
+
+
+def pick_reference(value: Any, mine: list[BookedAppointment]) -> BookedAppointment | None:
+    """A reference (typed or pressed) or "de eerste"/"de tweede" from the person's own list."""
+    if not isinstance(value, str) or not mine:
+        return None
+    by_reference = {a.reference: a for a in mine}
+    if (found := by_reference.get(normalise_reference(value))) is not None:
+        return found
+    for match in REFERENCE_PATTERN.finditer(value):
+        if (found := by_reference.get(normalise_reference(match[0]))) is not None:
+            return found
+    ordinal = parse_when(value, datetime.now().date()).ordinal
+    if ordinal is not None and -len(mine) <= (ordinal - 1 if ordinal > 0 else -1) < len(mine):
+        return mine[ordinal - 1 if ordinal > 0 else -1]
+    return None
+
+
+def clear_slots() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in MANAGE_SLOTS_TO_CLEAR]

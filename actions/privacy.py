@@ -1,0 +1,27 @@
+"""Erasure on request: everything we stored about this person, after a clear yes."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import appointment_book, say
+from assistant.settings import get_settings
+from assistant.storage import ProfileStore
+
+
+class DeleteMyData(Action):
+    def name(self) -> str:
+        return "action_delete_my_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        if not tracker.get_slot("confirmed"):
+            say(dispatcher, "privacy.kept")
+            return [AllSlotsReset()]
+        appointments = appointment_book().forget(tracker.sender_id)
+        ProfileStore(get_settings().database_url).delete(tracker.sender_id)
+        say(dispatcher, "privacy.deleted", count=appointments)
+        return [AllSlotsReset()]

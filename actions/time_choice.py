@@ -1,0 +1,117 @@
+"""Offering free times as buttons and understanding the time someone picks or types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import appointment_book, local_zone, say, team_name
+from assistant.messages import button, short_when
+from assistant.settings import get_settings
+from assistant.when_parser import parse_when
+
+SEARCH_DEPTH = 80  # free slots looked at when filtering on a preferred day or time
+
+
+@dataclass(frozen=True)
+class TimeChoice:
+    moment: datetime | None = None
+    preference: dict | None = None  # {"day": "2026-11-24", "at": "10:00", "afternoon": true}
+    problem: str | None = None      # catalog key explaining why no time was chosen
+
+
+def offer_times(dispatcher: CollectingDispatcher, team_code: str | None,
+                preference: dict | None) -> list[EventType]:
+    """Show the next free times (on the preferred day or time when there is one)."""
+    if not team_code:
+        say(dispatcher, "booking.ask_team_first")
+        return []
+    book = appointment_book()
+    limit = get_settings().slots_offered
+    after = _start_of_preferred_day(preference)
+    candidates = book.free_slots(team_code, after=after, limit=SEARCH_DEPTH)
+    chosen = [m for m in candidates if _matches(m, preference)][:limit]
+    if preference and not chosen:
+        say(dispatcher, "booking.no_times_as_preferred")
+        candidates = book.free_slots(team_code, limit=limit)
+        chosen = candidates[:limit]
+    if not chosen:
+        say(dispatcher, "booking.no_free_times", [button("menu.request_human", "/request_human")],
+            team=team_name(team_code))
+        return [SlotSet("offered_times", [])]
+    buttons = [button("booking.time_button", f'/inform{{"appointment_time":"{m.isoformat()}"}}',
+                      when=short_when(m)) for m in chosen]
+    say(dispatcher, "booking.ask_time", buttons, team=team_name(team_code))
+    return [SlotSet("offered_times", [m.isoformat() for m in chosen])]
+
+
+def understand_time(value: Any, team_code: str | None, offered: list[str] | None) -> TimeChoice:
+    """A pressed button (ISO time), a number from the list, or a typed day and time."""
+    if not isinstance(value, str) or not value.strip() or not team_code:
+        return TimeChoice(problem="booking.time_not_understood")
+    pressed = _iso_moment(value)
+    if pressed is not None:
+        return _check_free(team_code, pressed)
+    zone = local_zone()
+    today = datetime.now(zone).date()
+    typed = parse_when(value, today)
+    if typed.ordinal is not None and offered:
+        index = typed.ordinal - 1 if typed.ordinal > 0 else len(offered) - 1
+        if 0 <= index < len(offered):
+            return _check_free(team_code, datetime.fromisoformat(offered[index]))
+    if typed.day is not None and typed.day < today:
+        return TimeChoice(problem="booking.date_in_past")
+    if typed.day is not None and typed.at is not None:
+        return _check_free(team_code, datetime.combine(typed.day, typed.at, tzinfo=zone))
+    if typed.understood:
+        return TimeChoice(preference=_preference(typed.day, typed.at, typed.afternoon))
+    return TimeChoice(problem="booking.time_not_understood")
+
+
+def _check_free(team_code: str, moment: datetime) -> TimeChoice:
+    if moment < datetime.now(moment.tzinfo):
+        return TimeChoice(problem="booking.date_in_past")
+    next_free = appointment_book().free_slots(team_code, after=moment, limit=1)
+    if next_free and next_free[0] == moment:
+        return TimeChoice(moment=moment)
+    return TimeChoice(problem="booking.time_not_free",
+                      preference=_preference(moment.astimezone(local_zone()).date(), None, None))
+
+
+def _preference(day: date | None, at: time | None, afternoon: bool | None) -> dict:
+    return {"day": day.isoformat() if day else None,
+            "at": at.strftime("%H:%M") if at else None,
+            "afternoon": afternoon}
+
+
+def _start_of_preferred_day(preference: dict | None) -> datetime | None:
+    if not preference or not preference.get("day"):
+        return None
+    return datetime.combine(date.fromisoformat(preference["day"]), time(0), tzinfo=local_zone())
+
+
+def _matches(moment: datetime, preference: dict | None) -> bool:
+    if not preference:
+        return True
+    local = moment.astimezone(local_zone())
+    if preference.get("day") and local.date().isoformat() != preference["day"]:
+        return False
+    if preference.get("at") and local.strftime("%H:%M") != preference["at"]:
+        return False
+    afternoon = preference.get("afternoon")
+    return afternoon is None or (local.hour >= 12) == afternoon
+
+
+def _iso_moment(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=local_zone())
+
+
+__all__ = ["TimeChoice", "offer_times", "understand_time"]

@@ -1,0 +1,204 @@
+"""Booking, listing, moving and cancelling appointments, safe against double booking.
+
+The guarantee is in the database: a unique index on (team, start, seat) over active
+appointments. A booking tries the team's seats in turn, each in its own transaction, so
+two people taking the last seat at the same moment get one success and one ``SlotTaken``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from assistant.municipality import Municipality, Team
+from assistant.schedule import is_slot_start, slot_starts
+from assistant.storage import Appointment, session_scope, to_db_time, utc_now
+
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
+
+
+class BookingError(Exception):
+    """Base of every reason a booking, move or cancellation cannot go ahead."""
+
+
+class SlotTaken(BookingError):
+    pass
+
+
+class SlotInPast(BookingError):
+    pass
+
+
+class SlotNotOffered(BookingError):
+    """Not a time the team has: outside opening hours, on a holiday, or too far ahead."""
+
+
+class AppointmentNotFound(BookingError):
+    """No active appointment with that reference for this person (others' are invisible)."""
+
+
+@dataclass(frozen=True)
+class BookedAppointment:
+    reference: str
+    team_code: str
+    start: datetime
+    end: datetime
+    location: str
+
+    @classmethod
+    def from_row(cls, row: Appointment) -> BookedAppointment:
+        return cls(row.reference, row.team_code, row.start, row.end, row.location)
+
+
+def new_reference() -> str:
+    letters = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"{letters[:3]}-{letters[3:]}"
+
+
+def normalise_reference(text: str) -> str:
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{cleaned[:3]}-{cleaned[3:]}" if len(cleaned) == 6 else text.strip().upper()
+
+
+class AppointmentBook:
+    """All appointment operations for one municipality and one database."""
+
+    def __init__(self, municipality: Municipality, database_url: str, *,
+                 days_ahead: int = 28, min_notice: timedelta = timedelta(hours=1)) -> None:
+        self.municipality = municipality
+        self.database_url = database_url
+        self.days_ahead = days_ahead
+        self.min_notice = min_notice
+
+    def team(self, code: str) -> Team:
+        try:
+            return self.municipality.team(code)
+        except KeyError as error:
+            raise SlotNotOffered(f"unknown team {code!r}") from error
+
+    def free_slots(self, team_code: str, *, after: datetime | None = None,
+                   limit: int = 5, now: datetime | None = None) -> list[datetime]:
+        """The next free slot starts for the team, earliest first."""
+        team = self.team(team_code)
+        now = now or datetime.now(timezone.utc)
+        start = max(after or now, now + self.min_notice)
+        end = now + timedelta(days=self.days_ahead)
+        taken = self._taken_counts(team_code, start, end)
+        free = []
+        for moment in slot_starts(self.municipality, team, start, end):
+            if taken[to_db_time(moment)] < team.seats:
+                free.append(moment)
+                if len(free) >= limit:
+                    break
+        return free
+
+    def book(self, owner_id: str, team_code: str, start: datetime, *,
+             now: datetime | None = None) -> BookedAppointment:
+        team = self._check_bookable(team_code, start, now)
+        for seat in range(1, team.seats + 1):
+            try:
+                with session_scope(self.database_url) as session:
+                    row = self._new_row(owner_id, team, start, seat)
+                    session.add(row)
+                    session.flush()
+                    return BookedAppointment.from_row(row)
+            except IntegrityError:
+                # That seat was taken meanwhile. (A clash of random references, 1 in ~10^9
+                # per pair, would also land here and is treated the same.)
+                continue
+        raise SlotTaken(f"{team_code} at {start.isoformat()} is full")
+
+    def upcoming(self, owner_id: str, *, now: datetime | None = None) -> list[BookedAppointment]:
+        now = now or datetime.now(timezone.utc)
+        with session_scope(self.database_url) as session:
+            rows = session.execute(
+                select(Appointment)
+                .where(Appointment.owner_id == owner_id, Appointment.cancelled_at.is_(None),
+                       Appointment.starts_at >= to_db_time(now))
+                .order_by(Appointment.starts_at)
+            ).scalars().all()
+            return [BookedAppointment.from_row(row) for row in rows]
+
+    def cancel(self, owner_id: str, reference: str) -> BookedAppointment:
+        with session_scope(self.database_url) as session:
+            row = self._own_active(session, owner_id, reference)
+            row.cancelled_at = utc_now()
+            return BookedAppointment.from_row(row)
+
+    def reschedule(self, owner_id: str, reference: str, new_start: datetime, *,
+                   now: datetime | None = None) -> BookedAppointment:
+        """Move an appointment to another free time; the old time stays if the new one fails."""
+        with session_scope(self.database_url) as session:
+            current = self._own_active(session, owner_id, reference)
+            team_code = current.team_code
+        team = self._check_bookable(team_code, new_start, now)
+        for seat in range(1, team.seats + 1):
+            try:
+                with session_scope(self.database_url) as session:
+                    row = self._own_active(session, owner_id, reference)
+                    row.starts_at = to_db_time(new_start)
+                    row.ends_at = to_db_time(new_start + timedelta(minutes=team.slot_minutes))
+                    row.seat = seat
+                    row.reminded_at = None
+                    session.flush()
+                    return BookedAppointment.from_row(row)
+            except IntegrityError:
+                continue
+        raise SlotTaken(f"{team_code} at {new_start.isoformat()} is full")
+
+    def forget(self, owner_id: str) -> int:
+        """Erase every appointment of this person (their right to erasure); returns how many."""
+        with session_scope(self.database_url) as session:
+            rows = session.execute(
+                select(Appointment).where(Appointment.owner_id == owner_id)
+            ).scalars().all()
+            for row in rows:
+                session.delete(row)
+            return len(rows)
+
+    def _check_bookable(self, team_code: str, start: datetime, now: datetime | None) -> Team:
+        team = self.team(team_code)
+        now = now or datetime.now(timezone.utc)
+        if start < now + self.min_notice:
+            raise SlotInPast(start.isoformat())
+        if start > now + timedelta(days=self.days_ahead) or not is_slot_start(
+                self.municipality, team, start):
+            raise SlotNotOffered(start.isoformat())
+        return team
+
+    def _new_row(self, owner_id: str, team: Team, start: datetime, seat: int) -> Appointment:
+        return Appointment(
+            reference=new_reference(), owner_id=owner_id, team_code=team.code,
+            starts_at=to_db_time(start),
+            ends_at=to_db_time(start + timedelta(minutes=team.slot_minutes)),
+            seat=seat, location=team.location,
+        )
+
+    def _taken_counts(self, team_code: str, start: datetime, end: datetime) -> Counter:
+        with session_scope(self.database_url) as session:
+            rows = session.execute(
+                select(Appointment.starts_at, func.count())
+                .where(Appointment.team_code == team_code, Appointment.cancelled_at.is_(None),
+                       Appointment.starts_at >= to_db_time(start),
+                       Appointment.starts_at < to_db_time(end))
+                .group_by(Appointment.starts_at)
+            ).all()
+        return Counter({starts_at: count for starts_at, count in rows})
+
+    @staticmethod
+    def _own_active(session, owner_id: str, reference: str) -> Appointment:
+        row = session.execute(
+            select(Appointment).where(
+                Appointment.reference == normalise_reference(reference),
+                Appointment.owner_id == owner_id,
+                Appointment.cancelled_at.is_(None),
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            raise AppointmentNotFound(reference)
+        return row

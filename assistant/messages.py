@@ -1,0 +1,60 @@
+"""The message contract between the dialogue side (Rasa, actions) and the front ends.
+
+Rasa never sends finished text. Every bot message is a ``custom`` payload naming a
+message id in the Babel catalogs plus typed arguments; the gateway renders it in the
+user's language and locale. So a changed translation needs no retraining, and dates,
+times and amounts are formatted for the reader, not for the server.
+
+    {"key": "booking.confirmed",
+     "args": {"when": {"type": "datetime", "value": "2026-11-24T08:30:00+00:00"},
+              "team": {"type": "msg", "key": "team.klantmanager.name"}},
+     "buttons": [{"key": "button.list_appointments", "args": {}, "payload": "/list_appointments"}]}
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+Arg = Any
+Message = dict[str, Any]
+
+
+def message(key: str, buttons: list[dict] | None = None, **args: Arg) -> Message:
+    """A bot message: catalog id, arguments and optional buttons."""
+    result: Message = {"key": key, "args": args}
+    if buttons:
+        result["buttons"] = buttons
+    return result
+
+
+def button(key: str, payload: str, **args: Arg) -> dict:
+    """A button whose title is a catalog id and whose payload goes back to Rasa."""
+    return {"key": key, "args": args, "payload": payload}
+
+
+def when(moment: datetime) -> dict:
+    """A moment in time; rendered as date and time in Europe/Amsterdam for the user's locale."""
+    if moment.tzinfo is None:
+        raise ValueError("moments sent to users must be timezone-aware")
+    return {"type": "datetime", "value": moment.isoformat()}
+
+
+def day(value: date) -> dict:
+    return {"type": "date", "value": value.isoformat()}
+
+
+def msg(key: str, **args: Arg) -> dict:
+    """An argument that is itself a catalog text (a team name, a topic label)."""
+    return {"type": "msg", "key": key, "args": args}
+
+
+def money(amount_in_cents: int, currency: str = "EUR") -> dict:
+    return {"type": "money", "value": amount_in_cents, "currency": currency}
+
+
+def short_when(moment: datetime) -> dict:
+    """A moment for a button label: weekday, day, month and time, nothing more."""
+    if moment.tzinfo is None:
+        raise ValueError("moments sent to users must be timezone-aware")
+    return {"type": "short_datetime", "value": moment.isoformat()}

@@ -1,0 +1,97 @@
+"""All configuration in one place, read from the environment with embedded defaults.
+
+The defaults run everything on one machine: SQLite in ``var/``, the web chat on
+http://localhost:8000, Rasa on 127.0.0.1:5005 and the action server on 127.0.0.1:5055.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from error
+
+
+@dataclass(frozen=True)
+class Settings:
+    municipality: str = "midden-drenthe"
+    policy_dir: Path = PROJECT_ROOT / "policy"
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    default_language: str = "nl"
+    timezone: str = "Europe/Amsterdam"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'assistant.sqlite3'}"
+
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    model_path: Path = PROJECT_ROOT / "models" / "assistant.tar.gz"
+    rasa_timeout_seconds: float = 30.0
+
+    telegram_token: str = ""
+    telegram_webhook_url: str = ""  # public https URL; empty means long polling
+    telegram_webhook_secret: str = ""
+
+    booking_days_ahead: int = 28
+    slots_offered: int = 5
+    min_notice_minutes: int = 60
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @property
+    def municipality_dir(self) -> Path:
+        return self.policy_dir / self.municipality
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment (call again after changing os.environ)."""
+    defaults = Settings()
+    return Settings(
+        municipality=_env("MUNICIPALITY", defaults.municipality),
+        policy_dir=Path(_env("POLICY_DIR", str(defaults.policy_dir))),
+        default_language=_env("DEFAULT_LANGUAGE", defaults.default_language),
+        timezone=_env("TIMEZONE", defaults.timezone),
+        database_url=_env("DATABASE_URL", defaults.database_url),
+        web_host=_env("WEB_HOST", defaults.web_host),
+        web_port=_env_int("WEB_PORT", defaults.web_port),
+        rasa_host=_env("RASA_HOST", defaults.rasa_host),
+        rasa_port=_env_int("RASA_PORT", defaults.rasa_port),
+        action_port=_env_int("ACTION_PORT", defaults.action_port),
+        model_path=Path(_env("MODEL_PATH", str(defaults.model_path))),
+        telegram_token=_env("TELEGRAM_BOT_TOKEN", ""),
+        telegram_webhook_url=_env("TELEGRAM_WEBHOOK_URL", ""),
+        telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET", ""),
+        booking_days_ahead=_env_int("BOOKING_DAYS_AHEAD", defaults.booking_days_ahead),
+        slots_offered=_env_int("SLOTS_OFFERED", defaults.slots_offered),
+        min_notice_minutes=_env_int("MIN_NOTICE_MINUTES", defaults.min_notice_minutes),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

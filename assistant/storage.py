@@ -1,0 +1,224 @@
+"""Persistence: every table and the engine in one module (SQLAlchemy 1.4, 2.0-style API).
+
+SQLite is the embedded default; PostgreSQL works the same through ``DATABASE_URL``.
+Times are stored as naive UTC so both databases compare them identically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from base64 import b32encode
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+Base = declarative_base()
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_db_time(moment: datetime) -> datetime:
+    """Aware datetime -> naive UTC for storage."""
+    if moment.tzinfo is None:
+        raise ValueError("store only timezone-aware moments")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def from_db_time(stored: datetime) -> datetime:
+    return stored.replace(tzinfo=timezone.utc)
+
+
+class UserProfile(Base):
+    """What we keep per person: their choices, not their conversation."""
+
+    __tablename__ = "user_profiles"
+
+    sender_id = Column(String(128), primary_key=True)
+    channel = Column(String(32), nullable=False)
+    language = Column(String(16), nullable=True)
+    role = Column(String(32), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
+    updated_at = Column(DateTime, nullable=False, default=utc_now, onupdate=utc_now)
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    owner_id = Column(String(128), nullable=False, index=True)
+    team_code = Column(String(64), nullable=False)
+    starts_at = Column(DateTime, nullable=False)
+    ends_at = Column(DateTime, nullable=False)
+    seat = Column(Integer, nullable=False, default=1)
+    location = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
+    cancelled_at = Column(DateTime, nullable=True)
+    reminded_at = Column(DateTime, nullable=True)
+
+    __table_args__ = (
+        # The guarantee against double booking: one active appointment per team, time and seat.
+        Index(
+            "uq_active_appointment_seat",
+            "team_code", "starts_at", "seat",
+            unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )
+
+    @property
+    def start(self) -> datetime:
+        return from_db_time(self.starts_at)
+
+    @property
+    def end(self) -> datetime:
+        return from_db_time(self.ends_at)
+
+
+class ButtonPayload(Base):
+    """Telegram allows 64 bytes of callback data; we send a short token and keep the payload."""
+
+    __tablename__ = "button_payloads"
+
+    token = Column(String(24), primary_key=True)
+    payload = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(database_url: str) -> Engine:
+    """One engine per database URL per process; creates the tables if needed."""
+    with _engines_lock:
+        if database_url not in _engines:
+            engine = _create_engine(database_url)
+            _create_tables(engine)
+            _engines[database_url] = engine
+        return _engines[database_url]
+
+
+def _create_tables(engine: Engine) -> None:
+    try:
+        Base.metadata.create_all(engine)
+    except (OperationalError, ProgrammingError):
+        # Another process (the action server or the gateway) created them at the same moment.
+        Base.metadata.create_all(engine)
+
+
+def _create_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite"):
+        path = database_url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(database_url, future=True,
+                               connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(database_url, future=True, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@contextmanager
+def session_scope(database_url: str) -> Iterator[Session]:
+    """A transaction: committed when the block ends, rolled back on any exception."""
+    factory = sessionmaker(bind=get_engine(database_url), future=True, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+class ButtonStore:
+    """Maps long button payloads to short, stable tokens (the same payload, the same token)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    @staticmethod
+    def token_for_payload(payload: str) -> str:
+        digest = hashlib.sha256(payload.encode("utf-8")).digest()
+        return b32encode(digest).decode("ascii")[:20].lower()
+
+    def save(self, payload: str) -> str:
+        token = self.token_for_payload(payload)
+        try:
+            with session_scope(self.database_url) as session:
+                if session.get(ButtonPayload, token) is None:
+                    session.add(ButtonPayload(token=token, payload=payload))
+        except IntegrityError:
+            pass  # saved at the same moment by another request: same payload, same token
+        return token
+
+    def payload(self, token: str) -> str | None:
+        with session_scope(self.database_url) as session:
+            row = session.execute(
+                select(ButtonPayload.payload).where(ButtonPayload.token == token)
+            ).scalar_one_or_none()
+        return row
+
+
+class ProfileStore:
+    """Per-person preferences (language, role) that survive restarts."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def get(self, sender_id: str) -> UserProfile | None:
+        with session_scope(self.database_url) as session:
+            return session.get(UserProfile, sender_id)
+
+    def save(self, sender_id: str, channel: str, *, language: str | None = None,
+             role: str | None = None) -> UserProfile:
+        with session_scope(self.database_url) as session:
+            profile = session.get(UserProfile, sender_id)
+            if profile is None:
+                profile = UserProfile(sender_id=sender_id, channel=channel)
+                session.add(profile)
+            if language is not None:
+                profile.language = language
+            if role is not None:
+                profile.role = role
+            return profile
+
+    def delete(self, sender_id: str) -> bool:
+        with session_scope(self.database_url) as session:
+            profile = session.get(UserProfile, sender_id)
+            if profile is None:
+                return False
+            session.delete(profile)
+            return True

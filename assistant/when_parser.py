@@ -1,0 +1,123 @@
+"""Understanding a day or time typed in Dutch ("dinsdag om 10 uur", "24-11", "de tweede").
+
+Buttons are the main way to pick a time; this covers people who type instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+WEEKDAY_WORDS = {
+    "maandag": 0, "ma": 0, "dinsdag": 1, "di": 1, "woensdag": 2, "wo": 2, "donderdag": 3,
+    "do": 3, "vrijdag": 4, "vr": 4, "zaterdag": 5, "za": 5, "zondag": 6, "zo": 6,
+}
+MONTH_WORDS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4,
+    "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+ORDINALS = {"eerste": 1, "1e": 1, "tweede": 2, "2e": 2, "derde": 3, "3e": 3, "vierde": 4,
+            "4e": 4, "vijfde": 5, "5e": 5, "laatste": -1}
+RELATIVE_DAYS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "eergisteren": -2}
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b(?![:.]\d)")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([a-z]+)\b")
+_CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
+_HOUR = re.compile(r"\b(?:om\s+)?(\d{1,2})\s*(?:uur|u)\b|\bom\s+(\d{1,2})\b")
+_HALF = re.compile(r"\bhalf\s+(\d{1,2})\b")
+
+
+@dataclass(frozen=True)
+class TypedWhen:
+    day: date | None = None
+    at: time | None = None
+    ordinal: int | None = None
+    afternoon: bool | None = None
+
+    @property
+    def understood(self) -> bool:
+        return any(v is not None for v in (self.day, self.at, self.ordinal, self.afternoon))
+
+
+def parse_when(text: str, today: date) -> TypedWhen:
+    words = text.lower()
+    return TypedWhen(day=_parse_day(words, today), at=_parse_time(words),
+                     ordinal=_parse_ordinal(words), afternoon=_parse_part_of_day(words))
+
+
+def _parse_ordinal(words: str) -> int | None:
+    for word, number in ORDINALS.items():
+        if re.search(rf"\b{re.escape(word)}\b", words):
+            return number
+    return None
+
+
+def _parse_part_of_day(words: str) -> bool | None:
+    if "middag" in words and "ochtend" not in words:
+        return True
+    if "ochtend" in words or "morgens" in words:
+        return False
+    return None
+
+
+def _parse_day(words: str, today: date) -> date | None:
+    for word, offset in sorted(RELATIVE_DAYS.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"\b{word}\b", words) and not (word == "morgen" and "morgens" in words):
+            return today + timedelta(days=offset)
+    if match := _ISO_DATE.search(words):
+        return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    if match := _NUMERIC_DATE.search(words):
+        year = int(match[3]) if match[3] else None
+        return _with_year(int(match[1]), int(match[2]), year, today)
+    for match in _DAY_MONTH.finditer(words):
+        if match[2] in MONTH_WORDS:
+            return _with_year(int(match[1]), MONTH_WORDS[match[2]], None, today)
+    for word, weekday in WEEKDAY_WORDS.items():
+        if re.search(rf"\b{word}\b", words):
+            ahead = (weekday - today.weekday()) % 7 or 7
+            if "volgende week" in words and ahead < 7:
+                ahead += 7 if weekday >= today.weekday() else 0
+            return today + timedelta(days=ahead)
+    return None
+
+
+def _parse_time(words: str) -> time | None:
+    if match := _CLOCK.search(words):
+        return _safe_time(int(match[1]), int(match[2]))
+    if match := _HALF.search(words):
+        return _safe_time(int(match[1]) - 1, 30)
+    if match := _HOUR.search(words):
+        hour = int(match[1] or match[2])
+        return _safe_time(hour + 12 if 1 <= hour <= 6 else hour, 0)  # "om 2" means 14:00
+    return None
+
+
+def _with_year(day: int, month: int, year: int | None, today: date) -> date | None:
+    if year is not None:
+        return _safe_date(year + 2000 if year < 100 else year, month, day)
+    candidate = _safe_date(today.year, month, day)
+    if candidate is not None and candidate < today - timedelta(days=31):
+        return _safe_date(today.year + 1, month, day)  # "3 januari" typed in December
+    return candidate
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _safe_time(hour: int, minute: int) -> time | None:
+    try:
+        return time(hour, minute)
+    except ValueError:
+        return None
+
+
+def combine(day: date, at: time, zone) -> datetime:
+    return datetime.combine(day, at, tzinfo=zone)

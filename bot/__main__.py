@@ -1,0 +1,94 @@
+"""Run the whole assistant: ``python -m bot`` (what ``make run`` does).
+
+Starts the action server and the Rasa server on loopback, then the web chat on
+http://localhost:8000 and, when TELEGRAM_BOT_TOKEN is set, the Telegram bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from assistant.municipality import ConfigError, load_municipality
+from assistant.settings import Settings, get_settings
+from assistant.storage import ButtonStore, ProfileStore, get_engine
+from bot.gateway import Gateway
+from bot.i18n import Translator
+from bot.services import RasaStack, StartupError, port_is_free
+from bot.web.server import create_app, serve
+
+logger = logging.getLogger("bot")
+
+
+def check_configuration(settings: Settings) -> None:
+    """Refuse to start on configuration that would give people wrong answers."""
+    load_municipality(settings.municipality_dir)
+    if not port_is_free(settings.web_host, settings.web_port):
+        raise StartupError(f"Port {settings.web_port} for the web chat is in use. "
+                           "Stop what uses it, or set WEB_PORT.")
+
+
+async def run_front_ends(settings: Settings) -> None:
+    translator = Translator(settings.locales_dir, settings.default_language, settings.timezone)
+    gateway = Gateway(settings.rasa_url, translator, settings.rasa_timeout_seconds)
+    telegram = None
+    if settings.telegram_token:
+        from bot.telegram.frontend import TelegramFrontend
+
+        telegram = TelegramFrontend(settings, gateway, ButtonStore(settings.database_url),
+                                    ProfileStore(settings.database_url))
+        await telegram.start()
+    app = create_app(gateway, translator, settings,
+                     telegram_webhook=telegram.handle_webhook if telegram else None)
+    runner = await serve(app, settings.web_host, settings.web_port)
+    print_welcome(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    await stop.wait()
+    if telegram:
+        await telegram.stop()
+    await runner.cleanup()
+    await gateway.close()
+
+
+def print_welcome(settings: Settings) -> None:
+    host = "localhost" if settings.web_host in ("127.0.0.1", "0.0.0.0") else settings.web_host
+    lines = [f"Web chat:  http://{host}:{settings.web_port}",
+             f"Database:  {settings.database_url.split('@')[-1]}"]
+    if settings.telegram_token and settings.telegram_webhook_url:
+        lines.append(f"Telegram:  webhook at {settings.telegram_webhook_url}")
+    elif settings.telegram_token:
+        lines.append("Telegram:  connected (long polling)")
+    else:
+        lines.append("Telegram:  not connected. Create a bot with @BotFather, then run "
+                     "TELEGRAM_BOT_TOKEN=<token> make run")
+    lines.append("Stop with Ctrl+C.")
+    print("\n".join(lines), flush=True)
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    stack = RasaStack(settings)
+    try:
+        check_configuration(settings)
+        get_engine(settings.database_url)
+        print("Starting the action server and the Rasa server (this takes about half a minute)...",
+              flush=True)
+        stack.start()
+        asyncio.run(run_front_ends(settings))
+    except (ConfigError, StartupError) as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

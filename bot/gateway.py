@@ -1,0 +1,153 @@
+"""One gateway between every front end and Rasa's REST channel.
+
+A front end hands over who is talking (``Conversation``) and what they typed or pressed;
+the gateway checks the input, asks Rasa, and returns ``Reply`` objects rendered in the
+user's language. Every failure becomes a friendly reply: front ends never see an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+import aiohttp
+
+from bot.i18n import Translator
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 1000
+_LETTER_OR_DIGIT = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+    # False when the person's message was not (fully) handled: front ends offer it back.
+    delivered: bool = True
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Who is talking: ``sender_id`` is unique per person and channel (``telegram:123``)."""
+
+    sender_id: str
+    channel: str
+    language: str = "nl"
+    role: str = "resident"
+    extra: dict = field(default_factory=dict)
+
+    def metadata(self) -> dict:
+        return {"channel": self.channel, "language": self.language, "role": self.role,
+                **self.extra}
+
+
+class Gateway:
+    """Sends user input to Rasa and renders what comes back."""
+
+    def __init__(self, rasa_url: str, translator: Translator, timeout_seconds: float = 30.0):
+        self.rasa_url = rasa_url.rstrip("/")
+        self.translator = translator
+        self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def handle_text(self, conversation: Conversation, text: str | None) -> list[Reply]:
+        """Something the person typed."""
+        cleaned = clean_user_text(text)
+        if not cleaned:
+            return [self.refusal("error.empty_message", conversation)]
+        if len(cleaned) > MAX_MESSAGE_CHARS:
+            return [self.refusal("error.message_too_long", conversation,
+                                 limit=MAX_MESSAGE_CHARS)]
+        if not _LETTER_OR_DIGIT.search(cleaned):
+            return [self.refusal("error.no_words", conversation)]
+        # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
+        return await self._ask_rasa(conversation, cleaned.lstrip("/") or cleaned)
+
+    async def handle_payload(self, conversation: Conversation, payload: str) -> list[Reply]:
+        """A button press: the payload is sent as it is (``/intent{...}``)."""
+        if not payload.startswith("/") or len(payload) > MAX_MESSAGE_CHARS:
+            return [self.refusal("error.unknown_button", conversation)]
+        return await self._ask_rasa(conversation, payload)
+
+    def unsupported_content(self, conversation: Conversation) -> list[Reply]:
+        """Stickers, photos, voice notes: we only read text."""
+        return [self.notice("error.unsupported_content", conversation)]
+
+    def notice(self, key: str, conversation: Conversation, **args) -> Reply:
+        return self.render({"key": key, "args": args}, conversation.language)
+
+    def refusal(self, key: str, conversation: Conversation, **args) -> Reply:
+        """A notice that the message itself was not handled, so it can be offered back."""
+        return replace(self.notice(key, conversation, **args), delivered=False)
+
+    async def _ask_rasa(self, conversation: Conversation, text: str) -> list[Reply]:
+        body = {"sender": conversation.sender_id, "message": text,
+                "metadata": conversation.metadata()}
+        try:
+            session = await self._client()
+            async with session.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body) as resp:
+                if resp.status != 200:
+                    logger.error("Rasa answered HTTP %s: %s", resp.status, await resp.text())
+                    return [self.refusal("error.assistant_unavailable", conversation)]
+                items = await resp.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.error("Rasa not reachable at %s: %r", self.rasa_url, error)
+            return [self.refusal("error.assistant_unavailable", conversation)]
+        replies = [self.render_item(item, conversation.language) for item in items or []]
+        replies = [reply for reply in replies if reply is not None]
+        if not replies:
+            # Rasa answers every turn; silence means an action failed (action server down).
+            logger.error("Rasa returned no messages for %r", text[:80])
+            return [self.refusal("error.no_answer", conversation)]
+        return replies
+
+    async def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+        return self._session
+
+    def render_item(self, item: dict, language: str) -> Reply | None:
+        """One message from Rasa's REST channel."""
+        custom = item.get("custom")
+        if isinstance(custom, dict) and "key" in custom:
+            return self.render(custom, language)
+        if item.get("text"):
+            # Only Rasa's own defaults send plain text; ours always use catalog ids.
+            logger.warning("untranslated text from Rasa: %r", item["text"][:80])
+            buttons = tuple(Button(b.get("title", ""), b.get("payload", ""))
+                            for b in item.get("buttons") or [])
+            return Reply(item["text"], buttons)
+        return None
+
+    def render(self, message: dict, language: str) -> Reply:
+        text = self.translator.text(message["key"], language, message.get("args"))
+        buttons = tuple(
+            Button(self.translator.text(b["key"], language, b.get("args")), b["payload"])
+            for b in message.get("buttons") or []
+        )
+        return Reply(text, buttons)
+
+
+def clean_user_text(text: str | None) -> str:
+    """Normalise what people type: NFC, no control characters, collapsed whitespace."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
+                   or ch in "\u200c\u200d")  # keep ZWNJ/ZWJ: Persian and emoji need them
+    return " ".join(text.split())

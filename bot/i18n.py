@@ -1,0 +1,93 @@
+"""Rendering catalog messages in the user's language and locale (Babel).
+
+Message ids are stable keys (``booking.confirmed``); the Dutch text lives in
+``locales/nl/LC_MESSAGES/messages.po`` like every other language.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+logger = logging.getLogger(__name__)
+
+
+class Translator:
+    """Looks up message ids in the compiled catalogs and formats typed arguments."""
+
+    def __init__(self, locales_dir: Path, default_language: str, timezone: str) -> None:
+        self.locales_dir = locales_dir
+        self.default_language = default_language
+        self.zone = ZoneInfo(timezone)
+
+    def languages(self) -> list[str]:
+        return sorted(
+            p.parent.parent.name for p in self.locales_dir.glob("*/LC_MESSAGES/messages.mo")
+        )
+
+    @lru_cache(maxsize=64)  # noqa: B019 - one translator per process; catalogs are immutable
+    def _catalog(self, language: str) -> NullTranslations:
+        chain = [language, self.default_language]
+        return Translations.load(str(self.locales_dir), chain, domain="messages")
+
+    def has(self, key: str, language: str) -> bool:
+        return self._catalog(language).gettext(key) != key
+
+    def text(self, key: str, language: str, args: dict[str, Any] | None = None) -> str:
+        """The translation of ``key`` with its arguments filled in."""
+        catalog = self._catalog(language)
+        count = (args or {}).get("count")
+        if isinstance(count, int):  # plural forms follow the language's CLDR rules
+            template = catalog.ngettext(key, key, count)
+        else:
+            template = catalog.gettext(key)
+        if template == key:
+            logger.error("message id %r has no text in %s or %s", key, language,
+                         self.default_language)
+        values = {name: self.format_arg(value, language) for name, value in (args or {}).items()}
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            logger.exception("message %r could not be filled with %r", key, sorted(values))
+            return template
+
+    def locale(self, language: str) -> Locale:
+        try:
+            return Locale.parse(language.replace("-", "_"))
+        except (ValueError, TypeError):
+            return Locale.parse(self.default_language)
+
+    def format_arg(self, value: Any, language: str) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_decimal(value, locale=self.locale(language))
+        if not isinstance(value, dict) or "type" not in value:
+            return str(value)
+        kind = value["type"]
+        locale = self.locale(language)
+        if kind == "msg":
+            return self.text(value["key"], language, value.get("args"))
+        if kind == "datetime":
+            moment = datetime.fromisoformat(value["value"]).astimezone(self.zone)
+            day_text = format_date(moment.date(), format="full", locale=locale)
+            time_text = format_time(moment, format="short", locale=locale)
+            return self.text("format.date_at_time", language,
+                             {"date": day_text, "time": time_text})
+        if kind == "short_datetime":
+            moment = datetime.fromisoformat(value["value"]).astimezone(self.zone)
+            return format_datetime(moment, format="EEE d MMM HH:mm", locale=locale)
+        if kind == "date":
+            return format_date(date.fromisoformat(value["value"]), format="full", locale=locale)
+        if kind == "money":
+            return format_currency(value["value"] / 100, value.get("currency", "EUR"),
+                                   locale=locale)
+        logger.error("unknown argument type %r", kind)
+        return str(value.get("value", ""))

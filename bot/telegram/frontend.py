@@ -1,0 +1,293 @@
+"""Telegram in front of the gateway (python-telegram-bot).
+
+Every update becomes a ``Conversation`` (``telegram:<chat id>``) and goes through the gateway;
+the replies go back as plain-text messages, their buttons as inline keyboards. Telegram allows
+64 bytes of callback data, so a button carries a short ``ButtonStore`` token instead of its
+payload. Updates arrive by long polling, or by webhook through the web server's
+``POST /telegram/webhook`` (``TelegramFrontend.handle_webhook``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLimit
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from assistant.settings import Settings
+from assistant.storage import ButtonStore, ProfileStore
+from bot.gateway import Conversation, Gateway, Reply
+from bot.services import StartupError
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+WELCOME_PAYLOAD = "/greet"
+HELP_PAYLOAD = "/help"
+CALLBACK_PREFIX = "b:"
+TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for five seconds per chat action
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
+
+
+class _Chat:
+    """The update handlers; they share the gateway, the stores and the settings."""
+
+    def __init__(self, settings: Settings, gateway: Gateway, buttons: ButtonStore,
+                 profiles: ProfileStore) -> None:
+        self.settings = settings
+        self.gateway = gateway
+        self.buttons = buttons
+        self.profiles = profiles
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/start``: the welcome, as if the person pressed a "hello" button."""
+        conversation = await self.conversation(update)
+        async with show_typing(context.bot, update.effective_chat.id):
+            replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
+        await self.send(context.bot, update.effective_chat.id, replies)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/help``: what the assistant can do."""
+        conversation = await self.conversation(update)
+        async with show_typing(context.bot, update.effective_chat.id):
+            replies = await self.gateway.handle_payload(conversation, HELP_PAYLOAD)
+        await self.send(context.bot, update.effective_chat.id, replies)
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Anything typed, including other commands and messages without any text."""
+        conversation = await self.conversation(update)
+        async with show_typing(context.bot, update.effective_chat.id):
+            replies = await self.gateway.handle_text(conversation, update.message.text)
+        await self.send(context.bot, update.effective_chat.id, replies)
+
+    async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice notes, files, locations…: we only read text."""
+        conversation = await self.conversation(update)
+        await self.send(context.bot, update.effective_chat.id,
+                        self.gateway.unsupported_content(conversation))
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press: always answered, so the client stops its spinner."""
+        query = update.callback_query
+        await query.answer()
+        if update.effective_chat is None:  # a button under an inline-mode message: not ours
+            return
+        chat_id = update.effective_chat.id
+        conversation = await self.conversation(update)
+        data = query.data or ""
+        payload = None
+        if data.startswith(CALLBACK_PREFIX):
+            payload = await asyncio.to_thread(self.buttons.payload,
+                                              data.removeprefix(CALLBACK_PREFIX))
+        if payload is None:
+            notice = self.gateway.notice("error.unknown_button", conversation)
+            await self.send(context.bot, chat_id, [notice])
+            return
+        await remove_keyboard(update)
+        async with show_typing(context.bot, chat_id):
+            replies = await self.gateway.handle_payload(conversation, payload)
+        await self.send(context.bot, chat_id, replies)
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Logs the failure and, when there is a chat, says so kindly: never a traceback."""
+        logger.error("Telegram update failed: %r", update, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        try:
+            conversation = await self.conversation(update)
+        except Exception:  # the database may be what failed; answer in the default language
+            logger.exception("no profile for the error notice")
+            conversation = Conversation(sender_id(update.effective_chat.id), CHANNEL,
+                                        self.settings.default_language)
+        notice = self.gateway.notice("error.no_answer", conversation)
+        await context.bot.send_message(update.effective_chat.id, notice.text)
+
+    async def conversation(self, update: Update) -> Conversation:
+        """Who is talking; the profile is created on first contact and holds the language."""
+        sender = sender_id(update.effective_chat.id)
+        profile = await asyncio.to_thread(self.profiles.get, sender)
+        if profile is None:
+            profile = await asyncio.to_thread(self.profiles.save, sender, CHANNEL)
+        user = update.effective_user
+        extra = ({"telegram_language_code": user.language_code}
+                 if user is not None and user.language_code else {})
+        conversation = Conversation(sender, CHANNEL,
+                                    profile.language or self.settings.default_language,
+                                    extra=extra)
+        return replace(conversation, role=profile.role) if profile.role else conversation
+
+    async def send(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+        """Each reply as plain-text messages; its buttons under the last part."""
+        for reply in replies:
+            markup = await self.keyboard(reply)
+            parts = split_text(reply.text)
+            for number, part in enumerate(parts, start=1):
+                await bot.send_message(chat_id, part,
+                                       reply_markup=markup if number == len(parts) else None)
+
+    async def keyboard(self, reply: Reply) -> InlineKeyboardMarkup | None:
+        """One button per row; the payload stays in the ButtonStore."""
+        if not reply.buttons:
+            return None
+        rows = []
+        for button in reply.buttons:
+            token = await asyncio.to_thread(self.buttons.save, button.payload)
+            callback_data = CALLBACK_PREFIX + token
+            assert len(callback_data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+            rows.append([InlineKeyboardButton(button.title, callback_data=callback_data)])
+        return InlineKeyboardMarkup(rows)
+
+
+def sender_id(chat_id: int) -> str:
+    return f"{CHANNEL}:{chat_id}"
+
+
+async def remove_keyboard(update: Update) -> None:
+    """Takes the buttons off the pressed message, so each choice is made once."""
+    try:
+        await update.callback_query.edit_message_reply_markup(None)
+    except BadRequest as error:
+        if "message is not modified" not in error.message.lower():
+            # e.g. a message too old to edit: the press itself still counts
+            logger.warning("could not remove the keyboard: %s", error.message)
+
+
+@asynccontextmanager
+async def show_typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
+    """Shows "typing…" in the chat for as long as the block runs."""
+
+    async def keep_typing() -> None:
+        while True:
+            try:
+                await bot.send_chat_action(chat_id, ChatAction.TYPING)
+            except TelegramError as error:  # only a courtesy: never let it stop the answer
+                logger.info("chat action failed: %s", error)
+                return
+            await asyncio.sleep(TYPING_REFRESH_SECONDS)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut ``text`` into messages Telegram accepts: at line breaks, else at spaces.
+
+    Lengths are counted in UTF-16 code units, as Telegram does.
+    """
+    parts: list[str] = []
+    while _utf16_length(text) > limit:
+        fits = len(_utf16_prefix(text, limit))
+        window = text[:fits + 1]  # a break right after the part that fits is fine too
+        cut = window.rfind("\n")
+        if cut <= 0:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = fits
+        if text[:cut].strip():
+            parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip("\n ")
+    if text.strip() or not parts:
+        parts.append(text)
+    return parts
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _utf16_prefix(text: str, limit: int) -> str:
+    """The longest start of ``text`` within ``limit`` UTF-16 code units."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return text[:index]
+    return text
+
+
+def build_application(settings: Settings, gateway: Gateway, buttons: ButtonStore,
+                      profiles: ProfileStore, request: BaseRequest | None = None) -> Application:
+    """The python-telegram-bot application with every handler; ``request`` replaces HTTP."""
+    builder = Application.builder().token(settings.telegram_token)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    chat = _Chat(settings, gateway, buttons, profiles)
+    # Only new messages in one-to-one chats: edited messages, channel posts and group chats
+    # (where a resident's personal questions do not belong) are ignored quietly.
+    new_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+    application.add_handlers([
+        CommandHandler("start", chat.start, filters=new_message),
+        CommandHandler("help", chat.help, filters=new_message),
+        CallbackQueryHandler(chat.button),
+        MessageHandler(new_message & filters.ATTACHMENT, chat.unsupported),
+        MessageHandler(new_message & ~filters.StatusUpdate.ALL, chat.text),
+    ])
+    application.add_error_handler(chat.error)
+    return application
+
+
+class TelegramFrontend:
+    """Runs the application: long polling, or webhook updates handed over by the web server."""
+
+    def __init__(self, settings: Settings, gateway: Gateway, buttons: ButtonStore,
+                 profiles: ProfileStore, request: BaseRequest | None = None) -> None:
+        self.settings = settings
+        self.application = build_application(settings, gateway, buttons, profiles, request)
+
+    async def start(self) -> None:
+        webhook_url = self.settings.telegram_webhook_url
+        secret = self.settings.telegram_webhook_secret
+        if webhook_url and not _WEBHOOK_SECRET.fullmatch(secret):
+            raise StartupError(
+                "TELEGRAM_WEBHOOK_URL is set, so TELEGRAM_WEBHOOK_SECRET is required: 1-256 "
+                "characters from A-Z, a-z, 0-9, _ and - (for example: openssl rand -hex 32)."
+            )
+        await self.application.initialize()
+        await self.application.start()
+        if webhook_url:
+            await self.application.bot.set_webhook(url=webhook_url, secret_token=secret,
+                                                   allowed_updates=Update.ALL_TYPES)
+            logger.info("Telegram webhook set to %s", webhook_url)
+        else:
+            # start_polling deletes any webhook first: Telegram allows only one of the two
+            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            logger.info("Telegram long polling started")
+
+    async def stop(self) -> None:
+        if self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def handle_webhook(self, data: dict, secret_header: str | None) -> bool:
+        """One update POSTed by Telegram; False (and nothing queued) when the secret is wrong."""
+        secret = self.settings.telegram_webhook_secret
+        if not secret or secret_header is None or not hmac.compare_digest(
+                secret_header.encode(), secret.encode()):
+            logger.warning("Telegram webhook call with a wrong secret token")
+            return False
+        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+        return True

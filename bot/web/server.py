@@ -1,0 +1,291 @@
+"""The web chat: one HTML page, a small JSON API for it and, optionally, the Telegram webhook.
+
+The person is recognised by a random session cookie; Rasa only ever sees a hash of it
+(``web:<sha256>``). Messages are not stored here: the conversation lives on the screen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from string import Template
+
+from aiohttp import web
+
+from assistant.settings import Settings
+from bot.gateway import Conversation, Gateway, Reply
+from bot.i18n import Translator
+
+TelegramWebhook = Callable[[dict, str | None], Awaitable[bool]]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SESSION_COOKIE = "webchat_session"
+MAX_BODY_BYTES = 20 * 1024
+WELCOME_PAYLOAD = "/greet"
+RIGHT_TO_LEFT = "right-to-left"
+_SESSION_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'self'"
+)
+
+PAGE = Template("""<!DOCTYPE html>
+<html lang="$html_lang" dir="$direction">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/chat.css">
+<script src="/static/chat.js" defer></script>
+</head>
+<body>
+<div class="chat" id="chat" data-language="$language" data-connection-error="$connection_error">
+  <header class="chat-header">
+    <h1 class="chat-title">$title</h1>
+    <button type="button" class="chat-new" id="new-conversation">$new_conversation</button>
+  </header>
+  <main class="chat-scroll" id="scroll">
+    <p class="chat-intro">$intro</p>
+    <noscript><p class="chat-intro">$noscript</p></noscript>
+    <div class="chat-log" id="messages" role="log" aria-live="polite"
+         aria-label="$conversation_label"></div>
+  </main>
+  <footer class="chat-footer">
+    <p class="chat-typing" id="typing" role="status" hidden>$typing</p>
+    <form class="chat-composer" id="composer" autocomplete="off">
+      <input class="chat-input" id="message-input" type="text" name="text"
+             placeholder="$placeholder" aria-label="$placeholder" enterkeyhint="send">
+      <button class="chat-send" id="send-button" type="submit">$send</button>
+    </form>
+    <p class="chat-privacy">$privacy</p>
+  </footer>
+</div>
+</body>
+</html>
+""")
+
+PAGE_TEXT_KEYS = {
+    "title": "web.title",
+    "intro": "web.intro",
+    "noscript": "web.noscript",
+    "conversation_label": "web.conversation_label",
+    "placeholder": "web.input_placeholder",
+    "send": "web.send",
+    "typing": "web.typing",
+    "connection_error": "web.error.connection",
+    "new_conversation": "web.new_conversation",
+    "privacy": "web.privacy",
+}
+
+
+class BadRequest(Exception):
+    """The request body is too large, not JSON, or not a message we understand."""
+
+    def __init__(self, status: int = 400) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def sender_id_for(session_token: str) -> str:
+    """Rasa's sender id for a web session: a hash, so the cookie itself never leaves here."""
+    return "web:" + hashlib.sha256(session_token.encode("ascii")).hexdigest()[:32]
+
+
+def render_page(translator: Translator, language: str) -> str:
+    """The chat page with every visible text from the catalog, HTML-escaped."""
+    texts = {name: translator.text(key, language) for name, key in PAGE_TEXT_KEYS.items()}
+    rtl = translator.locale(language).character_order == RIGHT_TO_LEFT
+    values = {
+        **texts,
+        "language": language,
+        "html_lang": language.replace("_", "-"),
+        "direction": "rtl" if rtl else "ltr",
+    }
+    return PAGE.substitute({name: html.escape(value, quote=True) for name, value in values.items()})
+
+
+def reply_to_json(reply: Reply) -> dict:
+    return {
+        "text": reply.text,
+        "buttons": [{"title": button.title, "payload": button.payload}
+                    for button in reply.buttons],
+    }
+
+
+async def read_json_object(request: web.Request, limit: int = MAX_BODY_BYTES) -> dict:
+    """The request body as a JSON object (empty body: ``{}``); at most ``limit`` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        raise BadRequest(413)
+    body = bytearray()
+    async for chunk in request.content.iter_any():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise BadRequest(413)
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        raise BadRequest(400) from error
+    if not isinstance(data, dict):
+        raise BadRequest(400)
+    return data
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Defence in depth: no inline scripts, no MIME sniffing, no referrer leaks."""
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
+
+
+class WebChat:
+    """The request handlers of one web chat application."""
+
+    def __init__(self, gateway: Gateway, translator: Translator, settings: Settings) -> None:
+        self.gateway = gateway
+        self.translator = translator
+        self.settings = settings
+
+    def language(self, request: web.Request) -> str:
+        """The ``lang`` query parameter when we have that catalog, else the default language."""
+        requested = request.query.get("lang", "")
+        if requested in self.translator.languages():
+            return requested
+        return self.settings.default_language
+
+    def conversation(self, request: web.Request, session_token: str) -> Conversation:
+        return Conversation(sender_id=sender_id_for(session_token), channel="web",
+                            language=self.language(request), role="resident")
+
+    async def page(self, request: web.Request) -> web.Response:
+        """GET /: the chat page."""
+        response = web.Response(text=render_page(self.translator, self.language(request)),
+                                content_type="text/html")
+        keep_session(request, response, session_token_of(request) or new_session_token())
+        return response
+
+    async def health(self, _request: web.Request) -> web.Response:
+        """GET /healthz: the web server is up (it does not check Rasa)."""
+        return web.json_response({"status": "ok"})
+
+    async def messages(self, request: web.Request) -> web.Response:
+        """POST /api/messages: ``{"text": ...}`` typed or ``{"payload": ...}`` from a button."""
+        session_token = session_token_of(request) or new_session_token()
+        conversation = self.conversation(request, session_token)
+        try:
+            replies = await self.answer(conversation, await read_json_object(request))
+        except BadRequest as error:
+            return self.bad_request(request, error.status, session_token)
+        return self.replies_response(request, conversation, replies, session_token)
+
+    async def start(self, request: web.Request) -> web.Response:
+        """POST /api/start: the welcome messages; ``{"new_conversation": true}`` starts afresh."""
+        session_token = session_token_of(request) or new_session_token()
+        try:
+            body = await read_json_object(request)
+        except BadRequest as error:
+            return self.bad_request(request, error.status, session_token)
+        if body.get("new_conversation") is True:
+            session_token = new_session_token()
+        conversation = self.conversation(request, session_token)
+        replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
+        return self.replies_response(request, conversation, replies, session_token)
+
+    async def answer(self, conversation: Conversation, body: dict) -> list[Reply]:
+        payload, text = body.get("payload"), body.get("text")
+        if isinstance(payload, str):
+            return await self.gateway.handle_payload(conversation, payload)
+        if isinstance(text, str) and payload is None:
+            return await self.gateway.handle_text(conversation, text)
+        raise BadRequest(400)
+
+    def replies_response(self, request: web.Request, conversation: Conversation,
+                         replies: list[Reply], session_token: str) -> web.Response:
+        """HTTP 200 with the replies; ``delivered`` is false when the message was not handled
+        (Rasa unreachable, too long, ...), so the page can give the person their text back."""
+        data = {"messages": [reply_to_json(reply) for reply in replies],
+                "delivered": all(reply.delivered for reply in replies)}
+        return self.json_response(request, data, session_token)
+
+    def bad_request(self, request: web.Request, status: int, session_token: str) -> web.Response:
+        text = self.translator.text("web.error.bad_request", self.language(request))
+        data = {"messages": [{"text": text, "buttons": []}], "delivered": False}
+        return self.json_response(request, data, session_token, status=status)
+
+    def json_response(self, request: web.Request, data: dict, session_token: str,
+                      status: int = 200) -> web.Response:
+        response = web.json_response(data, status=status, headers={"Cache-Control": "no-store"})
+        keep_session(request, response, session_token)
+        return response
+
+
+def session_token_of(request: web.Request) -> str | None:
+    """The session token from the cookie, if it has the shape of one we hand out."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    return token if _SESSION_TOKEN.fullmatch(token) else None
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)  # 128 random bits
+
+
+def keep_session(request: web.Request, response: web.Response, session_token: str) -> None:
+    """Set the session cookie unless the request already carried this token."""
+    if session_token != session_token_of(request):
+        response.set_cookie(SESSION_COOKIE, session_token, path="/", httponly=True,
+                            samesite="Lax", secure=request.secure)
+
+
+def telegram_handler(telegram_webhook: TelegramWebhook) -> Handler:
+    """POST /telegram/webhook: hands the update and its secret header to the Telegram bot."""
+
+    async def receive_update(request: web.Request) -> web.Response:
+        try:
+            update = await request.json()
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(update, dict):
+            return web.Response(status=400)
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+        accepted = await telegram_webhook(update, secret)
+        return web.Response(status=200 if accepted else 403)
+
+    return receive_update
+
+
+def create_app(gateway: Gateway, translator: Translator, settings: Settings,
+               telegram_webhook: TelegramWebhook | None = None) -> web.Application:
+    """The web chat application; with ``telegram_webhook`` it also receives Telegram updates."""
+    chat = WebChat(gateway, translator, settings)
+    app = web.Application(middlewares=[security_headers])
+    app.router.add_get("/", chat.page)
+    app.router.add_get("/healthz", chat.health)
+    app.router.add_post("/api/messages", chat.messages)
+    app.router.add_post("/api/start", chat.start)
+    if telegram_webhook is not None:
+        app.router.add_post("/telegram/webhook", telegram_handler(telegram_webhook))
+    app.router.add_static("/static/", STATIC_DIR)
+    return app
+
+
+async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Start serving ``app`` in the running event loop and return at once.
+
+    Stop it with ``await runner.cleanup()``.
+    """
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner

@@ -1,0 +1,164 @@
+// Web chat page: sends what the person types or presses to /api/messages and shows the replies.
+// Every text is set with textContent, never innerHTML. Messages live on the screen only.
+(function () {
+  "use strict";
+
+  const chat = document.getElementById("chat");
+  const scroller = document.getElementById("scroll");
+  const log = document.getElementById("messages");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("message-input");
+  const sendButton = document.getElementById("send-button");
+  const typing = document.getElementById("typing");
+  const newConversationButton = document.getElementById("new-conversation");
+
+  const language = chat.dataset.language;
+  const connectionError = chat.dataset.connectionError;
+  let busy = false;
+
+  // A request that did not get an answer; `messages` holds the server's friendly text, if any.
+  class NotDelivered extends Error {
+    constructor(messages) {
+      super("not delivered");
+      this.messages = messages;
+    }
+  }
+
+  function scrollToEnd() {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function addBubble(author, text) {
+    const bubble = document.createElement("p");
+    bubble.className = "message message-" + author;
+    bubble.dir = "auto"; // each message in its own script's direction, also on an rtl page
+    bubble.textContent = text;
+    log.appendChild(bubble);
+    scrollToEnd();
+    return bubble;
+  }
+
+  function setRowEnabled(row, enabled) {
+    for (const button of row.querySelectorAll("button")) {
+      button.disabled = !enabled;
+    }
+  }
+
+  function addButtonRow(buttons) {
+    const row = document.createElement("div");
+    row.className = "button-row";
+    row.setAttribute("role", "group");
+    for (const { title, payload } of buttons) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dir = "auto";
+      button.textContent = title;
+      button.addEventListener("click", () => pressButton(row, title, payload));
+      row.appendChild(button);
+    }
+    log.appendChild(row);
+    scrollToEnd();
+  }
+
+  function showBotMessages(messages) {
+    for (const message of messages) {
+      addBubble("bot", message.text);
+      if (Array.isArray(message.buttons) && message.buttons.length > 0) {
+        addButtonRow(message.buttons);
+      }
+    }
+  }
+
+  function setBusy(value) {
+    busy = value;
+    sendButton.disabled = value;
+    typing.hidden = !value;
+    log.setAttribute("aria-busy", String(value));
+    scrollToEnd();
+  }
+
+  async function post(path, body) {
+    let response;
+    try {
+      response = await fetch(path + "?lang=" + encodeURIComponent(language), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+      });
+    } catch (networkError) {
+      throw new NotDelivered([]);
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (notJson) {
+      data = null;
+    }
+    const messages = data && Array.isArray(data.messages) ? data.messages : [];
+    if (!response.ok || !data || data.delivered === false) {
+      throw new NotDelivered(messages);
+    }
+    return messages;
+  }
+
+  // Sends one request and shows its answer; returns false when it did not get through.
+  async function exchange(path, body) {
+    setBusy(true);
+    try {
+      showBotMessages(await post(path, body));
+      return true;
+    } catch (error) {
+      if (error instanceof NotDelivered && error.messages.length > 0) {
+        showBotMessages(error.messages);
+      } else {
+        addBubble("error", connectionError).setAttribute("role", "alert");
+      }
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function sendText(text) {
+    const bubble = addBubble("user", text);
+    input.value = "";
+    if (!(await exchange("/api/messages", { text: text }))) {
+      bubble.classList.add("message-failed");
+      input.value = input.value ? text + " " + input.value : text;
+      input.focus();
+    }
+  }
+
+  async function pressButton(row, title, payload) {
+    if (busy) {
+      return;
+    }
+    setRowEnabled(row, false);
+    const bubble = addBubble("user", title);
+    if (!(await exchange("/api/messages", { payload: payload, title: title }))) {
+      bubble.classList.add("message-failed");
+      setRowEnabled(row, true);
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (busy || text.trim() === "") {
+      return;
+    }
+    sendText(text);
+  });
+
+  newConversationButton.addEventListener("click", () => {
+    if (busy) {
+      return;
+    }
+    log.replaceChildren();
+    input.value = "";
+    exchange("/api/start", { new_conversation: true });
+  });
+
+  exchange("/api/start", {});
+})();

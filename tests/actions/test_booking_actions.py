@@ -1,0 +1,181 @@
+"""The booking, listing, cancelling and erasing actions on a real database."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from actions.booking import AskAppointmentTime, BookingDone, ValidateBookingForm
+from actions.common import appointment_book
+from actions.manage import (
+    AskAppointmentReference,
+    CancelDone,
+    CheckAppointments,
+    ListAppointments,
+    ValidateCancelForm,
+    ValidateRescheduleForm,
+)
+from actions.privacy import DeleteMyData
+from tests.actions.conftest import make_tracker, run_action, sent_keys, slot_events
+
+ME, SOMEONE_ELSE = "web:me", "telegram:42"
+
+
+def payload_value(button: dict, slot: str) -> str:
+    return json.loads("{" + button["payload"].split("{", 1)[1])[slot]
+
+
+async def offered_times(domain, team: str = "schuldhulp", preference=None) -> list[str]:
+    tracker = make_tracker(ME, slots={"team": team, "time_preference": preference},
+                           active_loop="booking_form")
+    messages, events = await run_action(AskAppointmentTime(), tracker, domain)
+    assert sent_keys(messages)[-1] == "booking.ask_time"
+    buttons = messages[-1]["custom"]["buttons"]
+    assert slot_events(events)["offered_times"] == [payload_value(b, "appointment_time")
+                                                     for b in buttons]
+    return slot_events(events)["offered_times"]
+
+
+async def validate(action, domain, sender: str, slots: dict, new_slots: dict, text: str = ""):
+    tracker = make_tracker(sender, slots=slots, new_slots=new_slots, text=text,
+                           active_loop=action.form_name())
+    messages, events = await run_action(action, tracker, domain)
+    return sent_keys(messages), slot_events(events)
+
+
+async def book_via_actions(domain, sender: str, team: str, moment: str) -> str:
+    _, slots = await validate(ValidateBookingForm(), domain, sender,
+                              {"team": team, "appointment_time": moment}, {"confirmed": True})
+    return slots["booked_reference"]
+
+
+async def test_booking_from_offered_time_to_confirmation(action_settings, domain) -> None:
+    times = await offered_times(domain)
+    assert len(times) == 5 and times == sorted(times)
+    keys, slots = await validate(ValidateBookingForm(), domain, ME, {"team": "schuldhulp"},
+                                 {"appointment_time": times[0]})
+    assert slots["appointment_time"] == times[0] and keys == []
+    keys, slots = await validate(ValidateBookingForm(), domain, ME,
+                                 {"team": "schuldhulp", "appointment_time": times[0]},
+                                 {"confirmed": True})
+    assert slots["confirmed"] is True
+    [stored] = appointment_book().upcoming(ME)
+    assert slots["booked_reference"] == stored.reference
+    assert stored.start == datetime.fromisoformat(times[0])
+
+    done = make_tracker(ME, slots={"team": "schuldhulp", "confirmed": True,
+                                   "booked_reference": stored.reference})
+    messages, events = await run_action(BookingDone(), done, domain)
+    assert sent_keys(messages) == ["booking.confirmed"]
+    assert messages[0]["custom"]["args"]["reference"] == stored.reference
+    assert all(value is None for value in slot_events(events).values())
+
+
+async def test_a_time_taken_meanwhile_sends_the_person_back_to_choosing(action_settings,
+                                                                        domain) -> None:
+    times = await offered_times(domain)
+    await book_via_actions(domain, SOMEONE_ELSE, "schuldhulp", times[0])
+    keys, slots = await validate(ValidateBookingForm(), domain, ME,
+                                 {"team": "schuldhulp", "appointment_time": times[0]},
+                                 {"confirmed": True})
+    assert keys == ["booking.slot_just_taken"]
+    assert slots["appointment_time"] is None and slots["confirmed"] is None
+    assert appointment_book().upcoming(ME) == []
+    assert len(appointment_book().upcoming(SOMEONE_ELSE)) == 1
+    assert times[0] not in await offered_times(domain)
+
+
+async def test_typed_choices(action_settings, domain) -> None:
+    times = await offered_times(domain)
+    keys, slots = await validate(ValidateBookingForm(), domain, ME,
+                                 {"team": "schuldhulp", "offered_times": times},
+                                 {"appointment_time": "doe maar de tweede"})
+    assert slots["appointment_time"] == times[1]
+    keys, slots = await validate(ValidateBookingForm(), domain, ME,
+                                 {"team": "schuldhulp", "offered_times": times},
+                                 {"appointment_time": "3-1-2020"})
+    assert keys == ["booking.date_in_past"] and slots["appointment_time"] is None
+    keys, slots = await validate(ValidateBookingForm(), domain, ME,
+                                 {"team": "schuldhulp", "offered_times": times},
+                                 {"appointment_time": "blablabla"})
+    assert keys == ["booking.time_not_understood"]
+
+
+async def test_a_typed_day_offers_times_on_that_day(action_settings, domain) -> None:
+    first_day = datetime.fromisoformat((await offered_times(domain))[0]).date()
+    keys, slots = await validate(ValidateBookingForm(), domain, ME, {"team": "schuldhulp"},
+                                 {"appointment_time": first_day.strftime("%d-%m-%Y")})
+    assert slots["appointment_time"] is None
+    assert slots["time_preference"]["day"] == first_day.isoformat()
+    times = await offered_times(domain, preference=slots["time_preference"])
+    assert {datetime.fromisoformat(t).date() for t in times} == {first_day}
+
+
+async def test_unknown_team_is_refused(action_settings, domain) -> None:
+    keys, slots = await validate(ValidateBookingForm(), domain, ME, {}, {"team": "zwembad"})
+    assert keys == ["booking.unknown_team"] and slots["team"] is None
+
+
+async def test_people_list_and_cancel_only_their_own(action_settings, domain) -> None:
+    times = await offered_times(domain)
+    mine = await book_via_actions(domain, ME, "schuldhulp", times[0])
+    theirs = await book_via_actions(domain, SOMEONE_ELSE, "schuldhulp", times[1])
+
+    messages, _ = await run_action(ListAppointments(), make_tracker(ME), domain)
+    assert sent_keys(messages) == ["appointments.count", "appointments.item"]
+    assert messages[1]["custom"]["args"]["reference"] == mine
+
+    keys, slots = await validate(ValidateCancelForm(), domain, ME, {},
+                                 {"appointment_reference": theirs})
+    assert keys == ["appointments.not_found"] and slots["appointment_reference"] is None
+
+    keys, slots = await validate(ValidateCancelForm(), domain, ME, {},
+                                 {"appointment_reference": mine.lower()})
+    assert slots["appointment_reference"] == mine
+    tracker = make_tracker(ME, slots={"appointment_reference": mine, "confirmed": True})
+    messages, _ = await run_action(CancelDone(), tracker, domain)
+    assert sent_keys(messages) == ["cancel.done"]
+    assert appointment_book().upcoming(ME) == []
+    assert [a.reference for a in appointment_book().upcoming(SOMEONE_ELSE)] == [theirs]
+
+
+async def test_check_appointments_prefills_the_only_one(action_settings, domain) -> None:
+    messages, events = await run_action(CheckAppointments(), make_tracker(ME), domain)
+    assert slot_events(events) == {"has_appointments": False}
+    assert sent_keys(messages) == ["appointments.none"]
+    reference = await book_via_actions(domain, ME, "klantmanager",
+                                       (await offered_times(domain, "klantmanager"))[0])
+    _, events = await run_action(CheckAppointments(), make_tracker(ME), domain)
+    assert slot_events(events) == {"has_appointments": True, "appointment_reference": reference}
+    messages, _ = await run_action(AskAppointmentReference(), make_tracker(ME), domain)
+    assert [b["args"]["reference"] for b in messages[0]["custom"]["buttons"]] == [reference]
+
+
+async def test_reschedule_keeps_team_and_moves_time(action_settings, domain) -> None:
+    times = await offered_times(domain)
+    reference = await book_via_actions(domain, ME, "schuldhulp", times[0])
+    keys, slots = await validate(ValidateRescheduleForm(), domain, ME, {},
+                                 {"appointment_reference": reference})
+    assert slots == {"appointment_reference": reference, "team": "schuldhulp"}
+    keys, slots = await validate(ValidateRescheduleForm(), domain, ME,
+                                 {"appointment_reference": reference, "team": "schuldhulp",
+                                  "appointment_time": times[3]}, {"confirmed": True})
+    assert slots["confirmed"] is True
+    [moved] = appointment_book().upcoming(ME)
+    assert (moved.reference, moved.start) == (reference, datetime.fromisoformat(times[3]))
+
+
+async def test_erasure_removes_appointments_after_a_yes(action_settings, domain) -> None:
+    times = await offered_times(domain)
+    await book_via_actions(domain, ME, "schuldhulp", times[0])
+    await book_via_actions(domain, SOMEONE_ELSE, "schuldhulp", times[1])
+    messages, _ = await run_action(DeleteMyData(), make_tracker(ME, slots={"confirmed": False}),
+                                   domain)
+    assert sent_keys(messages) == ["privacy.kept"]
+    assert len(appointment_book().upcoming(ME)) == 1
+    messages, _ = await run_action(DeleteMyData(), make_tracker(ME, slots={"confirmed": True}),
+                                   domain)
+    assert sent_keys(messages) == ["privacy.deleted"]
+    assert messages[0]["custom"]["args"]["count"] == 1
+    assert appointment_book().upcoming(ME) == []
+    assert len(appointment_book().upcoming(SOMEONE_ELSE)) == 1

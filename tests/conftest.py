@@ -1,0 +1,77 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when a server answers)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.municipality import Municipality, load_municipality
+from assistant.settings import PROJECT_ROOT, get_settings
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
+                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'assistant.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=3)
+    except psycopg2.OperationalError as error:
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_ADMIN_URL}: {error}")
+    admin.autocommit = True
+    name = f"assistant_test_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    yield url
+    from assistant.storage import get_engine
+
+    get_engine(url).dispose()
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
+    """Each test using this runs on SQLite and on PostgreSQL (skipped when none answers)."""
+    if request.param == "sqlite":
+        yield sqlite_url
+        return
+    base = request.getfixturevalue("postgres_url")
+    yield base
+    from sqlalchemy import text
+
+    from assistant.storage import get_engine
+
+    with get_engine(base).begin() as connection:
+        connection.execute(text("TRUNCATE appointments, user_profiles, button_payloads"))
+
+
+@pytest.fixture(scope="session")
+def midden_drenthe() -> Municipality:
+    return load_municipality(PROJECT_ROOT / "policy" / "midden-drenthe")
+
+
+@pytest.fixture
+def action_settings(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[str]:
+    """Point the actions at a fresh SQLite database (they read settings from the env)."""
+    from actions.common import appointment_book
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    get_settings.cache_clear()
+    appointment_book.cache_clear()
+    yield sqlite_url
+    get_settings.cache_clear()
+    appointment_book.cache_clear()

@@ -1,0 +1,131 @@
+"""Fakes for the Telegram front-end tests: a recording Bot API and a fake Rasa server.
+
+Nothing here touches the network: python-telegram-bot talks to ``RecordingRequest`` and the
+gateway talks to ``FakeRasa``, a small aiohttp server on a loopback port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+from telegram.request import BaseRequest, RequestData
+
+BOT_TOKEN = "123456789:AAHtestTokenForTheRecordingRequestOnly"
+BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Werk en Inkomen",
+            "username": "werk_en_inkomen_test_bot"}
+CHAT_ID = 4242
+PERSON = {"id": CHAT_ID, "is_bot": False, "first_name": "Fatima", "language_code": "nl"}
+PRIVATE_CHAT = {"id": CHAT_ID, "type": "private", "first_name": "Fatima"}
+
+
+class RecordingRequest(BaseRequest):
+    """A Bot API that records every call and answers like Telegram, without a network."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.failures: dict[str, dict[str, Any]] = {}  # method -> one error answer
+        self._message_ids = itertools.count(1000)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None,
+                         connect_timeout: Any = None, pool_timeout: Any = None,
+                         ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        parameters = request_data.parameters if request_data else {}
+        self.calls.append((api_method, parameters))
+        if api_method in self.failures:
+            error = self.failures.pop(api_method)
+            return error["error_code"], json.dumps({"ok": False, **error}).encode()
+        if api_method == "getUpdates":
+            await asyncio.sleep(0.05)  # a long poll that finds nothing
+        result = self._result(api_method, parameters)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _result(self, api_method: str, parameters: dict[str, Any]) -> Any:
+        if api_method == "getMe":
+            return BOT_USER
+        if api_method == "getUpdates":
+            return []
+        if api_method in ("sendMessage", "editMessageReplyMarkup"):
+            message = {"message_id": parameters.get("message_id") or next(self._message_ids),
+                       "date": int(time.time()), "from": BOT_USER,
+                       "chat": {"id": parameters["chat_id"], "type": "private"},
+                       "text": parameters.get("text", "")}
+            if parameters.get("reply_markup"):
+                message["reply_markup"] = parameters["reply_markup"]
+            return message
+        return True  # answerCallbackQuery, sendChatAction, setWebhook, deleteWebhook
+
+    def sent(self, api_method: str) -> list[dict[str, Any]]:
+        return [parameters for name, parameters in self.calls if name == api_method]
+
+    def texts(self) -> list[str]:
+        return [parameters["text"] for parameters in self.sent("sendMessage")]
+
+
+class FakeRasa:
+    """Rasa's REST channel: records each request and answers with ``self.answer``."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.answer: list[dict[str, Any]] = [message("error.no_answer")]
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self.runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(body)
+        return web.json_response([{"recipient_id": body["sender"], **item}
+                                  for item in self.answer])
+
+
+def message(key: str, args: dict | None = None, buttons: list[dict] | None = None) -> dict:
+    """One item of our REST-channel contract: a catalog key with arguments and buttons."""
+    return {"custom": {"key": key, "args": args or {}, "buttons": buttons or []}}
+
+
+def message_update(update_id: int, text: str | None = None, **content: Any) -> dict:
+    """A private-chat message update as Telegram POSTs it."""
+    body: dict[str, Any] = {"message_id": update_id, "date": int(time.time()),
+                            "from": PERSON, "chat": PRIVATE_CHAT, **content}
+    if text is not None:
+        body["text"] = text
+        if text.startswith("/"):
+            command = text.split()[0]
+            body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return {"update_id": update_id, "message": body}
+
+
+def callback_update(update_id: int, data: str, message_id: int = 77) -> dict:
+    """A press on an inline button under one of the bot's messages."""
+    keyboard = {"inline_keyboard": [[{"text": "Kies", "callback_data": data}]]}
+    return {"update_id": update_id, "callback_query": {
+        "id": f"cbq-{update_id}", "from": PERSON, "chat_instance": "-98765", "data": data,
+        "message": {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
+                    "chat": PRIVATE_CHAT, "text": "Kies een moment", "reply_markup": keyboard},
+    }}

@@ -1,0 +1,299 @@
+"""The Telegram front end end to end: real updates, real gateway, fake Rasa, recorded Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from dataclasses import replace
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+from telegram_fakes import (
+    CHAT_ID,
+    FakeRasa,
+    RecordingRequest,
+    callback_update,
+    message,
+    message_update,
+)
+
+from assistant.settings import Settings
+from assistant.storage import ButtonStore, ProfileStore
+from bot.gateway import MAX_MESSAGE_CHARS, Gateway
+from bot.i18n import Translator
+from bot.telegram import TelegramFrontend, build_application, split_text
+
+LONG_PAYLOAD = ('/book_appointment{"team":"schuldhulp",'
+                '"appointment_time":"2026-12-01T09:30:00+01:00"}')
+SLOT_ANSWER = [message("error.no_answer", buttons=[
+    {"key": "error.empty_message", "args": {}, "payload": LONG_PAYLOAD}])]
+WEBHOOK_SECRET = "s3cret-token_for-tests"
+
+
+async def process(application: Application, data: dict) -> None:
+    await application.process_update(Update.de_json(data, application.bot))
+
+
+def dutch(translator: Translator, key: str, **args: object) -> str:
+    assert translator.has(key, "nl"), f"{key} is missing from the Dutch catalog"
+    return translator.text(key, "nl", args)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_start_sends_the_welcome_through_rasa(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator, profiles: ProfileStore) -> None:
+    await process(application, message_update(1, "/start"))
+
+    assert len(rasa.requests) == 1
+    request = rasa.requests[0]
+    assert request["sender"] == f"telegram:{CHAT_ID}"
+    assert request["message"] == "/greet"
+    assert request["metadata"] == {"channel": "telegram", "language": "nl", "role": "resident",
+                                   "telegram_language_code": "nl"}
+    assert telegram_api.texts() == [dutch(translator, "error.no_answer")]
+    assert {"chat_id": CHAT_ID, "action": "typing"} in telegram_api.sent("sendChatAction")
+    assert "parse_mode" not in telegram_api.sent("sendMessage")[0]
+    assert profiles.get(f"telegram:{CHAT_ID}").channel == "telegram"
+
+
+async def test_help_sends_the_help_payload(application: Application, rasa: FakeRasa) -> None:
+    await process(application, message_update(1, "/help"))
+
+    assert [request["message"] for request in rasa.requests] == ["/help"]
+
+
+async def test_stored_language_wins_over_the_telegram_hint(
+        application: Application, rasa: FakeRasa, profiles: ProfileStore) -> None:
+    profiles.save(f"telegram:{CHAT_ID}", "telegram", language="en", role="employer")
+
+    await process(application, message_update(1, "Ik wil een afspraak"))
+
+    metadata = rasa.requests[0]["metadata"]
+    assert (metadata["language"], metadata["role"]) == ("en", "employer")
+    assert metadata["telegram_language_code"] == "nl"
+
+
+async def test_text_goes_to_rasa_and_buttons_become_a_small_inline_keyboard(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator) -> None:
+    rasa.answer = SLOT_ANSWER
+
+    await process(application, message_update(1, "Ik wil een afspraak maken"))
+
+    assert rasa.requests[0]["sender"] == f"telegram:{CHAT_ID}"
+    assert rasa.requests[0]["message"] == "Ik wil een afspraak maken"
+    [sent] = telegram_api.sent("sendMessage")
+    assert sent["text"] == dutch(translator, "error.no_answer")
+    [[button]] = sent["reply_markup"]["inline_keyboard"]
+    assert button["text"] == dutch(translator, "error.empty_message")
+    assert len(LONG_PAYLOAD.encode()) > 64
+    assert button["callback_data"].startswith("b:")
+    assert len(button["callback_data"].encode()) <= 64
+
+
+async def test_pressing_a_button_sends_the_original_payload(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest) -> None:
+    rasa.answer = SLOT_ANSWER
+    await process(application, message_update(1, "Ik wil een afspraak maken"))
+    [[button]] = telegram_api.sent("sendMessage")[0]["reply_markup"]["inline_keyboard"]
+    rasa.answer = [message("error.no_answer")]
+
+    await process(application, callback_update(2, button["callback_data"], message_id=55))
+
+    assert telegram_api.sent("answerCallbackQuery") == [{"callback_query_id": "cbq-2"}]
+    [edit] = telegram_api.sent("editMessageReplyMarkup")
+    assert (edit["chat_id"], edit["message_id"]) == (CHAT_ID, 55)
+    assert "reply_markup" not in edit or not edit["reply_markup"]
+    assert rasa.requests[-1]["message"] == LONG_PAYLOAD
+    assert rasa.requests[-1]["sender"] == f"telegram:{CHAT_ID}"
+
+
+async def test_keyboard_already_gone_is_no_problem(
+        application: Application, buttons: ButtonStore, rasa: FakeRasa,
+        telegram_api: RecordingRequest) -> None:
+    telegram_api.failures["editMessageReplyMarkup"] = {
+        "error_code": 400, "description": "Bad Request: message is not modified"}
+
+    await process(application, callback_update(2, "b:" + buttons.save(LONG_PAYLOAD)))
+
+    assert rasa.requests[-1]["message"] == LONG_PAYLOAD
+    assert len(telegram_api.sent("sendMessage")) == 1
+
+
+@pytest.mark.parametrize("data", ["b:doesnotexist12345678", "old-style-data"])
+async def test_unknown_button_is_answered_with_a_notice(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator, data: str) -> None:
+    await process(application, callback_update(3, data))
+
+    assert telegram_api.sent("answerCallbackQuery") == [{"callback_query_id": "cbq-3"}]
+    assert telegram_api.texts() == [dutch(translator, "error.unknown_button")]
+    assert rasa.requests == []
+
+
+@pytest.mark.parametrize("content", [
+    {"sticker": {"file_id": "CAACAgIAAxk", "file_unique_id": "AgADsticker", "type": "regular",
+                 "width": 512, "height": 512, "is_animated": False, "is_video": False}},
+    {"photo": [{"file_id": "AgACAgQAAxk", "file_unique_id": "AQADphoto", "width": 90,
+                "height": 60}], "caption": "Kijk, mijn brief"},
+    {"voice": {"file_id": "AwACAgQAAxk", "file_unique_id": "AgADvoice", "duration": 3}},
+    {"location": {"latitude": 52.84, "longitude": 6.52}},
+], ids=["sticker", "photo", "voice", "location"])
+async def test_non_text_gets_the_unsupported_notice(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator, content: dict) -> None:
+    await process(application, message_update(4, **content))
+
+    assert telegram_api.texts() == [dutch(translator, "error.unsupported_content")]
+    assert rasa.requests == []
+
+
+@pytest.mark.parametrize("text", [None, "", "   \n\t "])
+async def test_empty_message_gets_a_friendly_reply(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator, text: str | None) -> None:
+    await process(application, message_update(5, text))
+
+    assert telegram_api.texts() == [dutch(translator, "error.empty_message")]
+    assert rasa.requests == []
+
+
+async def test_very_long_message_gets_a_friendly_reply(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator) -> None:
+    await process(application, message_update(6, "schuld " * 715))  # 5,005 characters
+
+    assert telegram_api.texts() == [
+        dutch(translator, "error.message_too_long", limit=MAX_MESSAGE_CHARS)]
+    assert rasa.requests == []
+
+
+async def test_edited_messages_are_ignored(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest) -> None:
+    update = message_update(7, "Toch iets anders")
+    update["edited_message"] = {**update.pop("message"), "edit_date": 1}
+
+    await process(application, update)
+
+    assert telegram_api.sent("sendMessage") == []
+    assert rasa.requests == []
+
+
+async def test_rasa_down_gives_the_unavailable_text(
+        settings: Settings, translator: Translator, buttons: ButtonStore,
+        profiles: ProfileStore, telegram_api: RecordingRequest) -> None:
+    gateway = Gateway(f"http://127.0.0.1:{free_port()}", translator, timeout_seconds=5)
+    application = build_application(settings, gateway, buttons, profiles, telegram_api)
+    await application.initialize()
+    try:
+        await process(application, message_update(8, "Hallo"))
+    finally:
+        await application.shutdown()
+        await gateway.close()
+
+    assert telegram_api.texts() == [dutch(translator, "error.assistant_unavailable")]
+
+
+async def test_long_reply_is_split_on_line_breaks(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator) -> None:
+    lines = "\n".join(f"Regel {number}: informatie over uw uitkering." for number in range(300))
+    rasa.answer = [message("error.message_too_long", args={"limit": lines}, buttons=[
+        {"key": "error.empty_message", "args": {}, "payload": "/greet"}])]
+
+    await process(application, message_update(9, "Vertel alles"))
+
+    sent = telegram_api.sent("sendMessage")
+    assert len(sent) > 1
+    assert all(len(part["text"]) <= 4096 for part in sent)
+    assert "\n".join(part["text"] for part in sent) == dutch(
+        translator, "error.message_too_long", limit=lines)
+    assert [bool(part.get("reply_markup")) for part in sent] == [False] * (len(sent) - 1) + [True]
+
+
+def test_split_text_cuts_overlong_lines_and_counts_like_telegram() -> None:
+    assert split_text("kort") == ["kort"]
+    assert split_text("aaa bbb ccc", limit=7) == ["aaa bbb", "ccc"]
+    assert split_text("abcdefghij", limit=4) == ["abcd", "efgh", "ij"]
+    emoji = "\U0001f600" * 5  # two UTF-16 code units each
+    assert split_text(emoji, limit=4) == [emoji[:2], emoji[2:4], emoji[4:]]
+
+
+async def test_a_failing_handler_gets_a_friendly_notice_not_a_traceback(
+        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator) -> None:
+    rasa.answer = [message("error.no_words")]
+    telegram_api.failures["sendMessage"] = {"error_code": 400,
+                                            "description": "Bad Request: chat not found"}
+
+    await process(application, message_update(10, "Hallo"))
+
+    failed, notice = telegram_api.texts()
+    assert failed == dutch(translator, "error.no_words")
+    assert notice == dutch(translator, "error.no_answer")
+
+
+async def test_webhook_checks_the_secret_and_processes_the_update(
+        settings: Settings, gateway: Gateway, buttons: ButtonStore, profiles: ProfileStore,
+        telegram_api: RecordingRequest, rasa: FakeRasa, translator: Translator) -> None:
+    settings = replace(settings, telegram_webhook_url="https://assistent.example.nl/telegram/"
+                       "webhook", telegram_webhook_secret=WEBHOOK_SECRET)
+    frontend = TelegramFrontend(settings, gateway, buttons, profiles, request=telegram_api)
+    await frontend.start()
+    try:
+        [webhook] = telegram_api.sent("setWebhook")
+        assert webhook["url"] == settings.telegram_webhook_url
+        assert webhook["secret_token"] == WEBHOOK_SECRET
+        assert set(webhook["allowed_updates"]) == set(Update.ALL_TYPES)
+
+        for wrong in (None, "", "wrong-secret", WEBHOOK_SECRET + "x", "geheim€"):
+            assert await frontend.handle_webhook(message_update(11, "Hallo"), wrong) is False
+        assert frontend.application.update_queue.empty()
+
+        assert await frontend.handle_webhook(message_update(12, "Hallo"), WEBHOOK_SECRET)
+        await asyncio.wait_for(frontend.application.update_queue.join(), timeout=10)
+    finally:
+        await frontend.stop()
+
+    assert [request["message"] for request in rasa.requests] == ["Hallo"]
+    assert telegram_api.texts() == [dutch(translator, "error.no_answer")]
+    assert telegram_api.sent("getUpdates") == []
+
+
+@pytest.mark.parametrize("secret", ["", "spaties zijn niet toegestaan"])
+async def test_webhook_mode_refuses_to_start_without_a_usable_secret(
+        settings: Settings, gateway: Gateway, buttons: ButtonStore, profiles: ProfileStore,
+        telegram_api: RecordingRequest, secret: str) -> None:
+    settings = replace(settings, telegram_webhook_url="https://assistent.example.nl/tg",
+                       telegram_webhook_secret=secret)
+    frontend = TelegramFrontend(settings, gateway, buttons, profiles, request=telegram_api)
+
+    with pytest.raises(RuntimeError, match="TELEGRAM_WEBHOOK_SECRET is required"):
+        await frontend.start()
+    assert telegram_api.calls == []
+
+
+async def test_polling_mode_deletes_the_webhook_and_polls(
+        settings: Settings, gateway: Gateway, buttons: ButtonStore, profiles: ProfileStore,
+        telegram_api: RecordingRequest) -> None:
+    frontend = TelegramFrontend(settings, gateway, buttons, profiles, request=telegram_api)
+    await frontend.start()
+    try:
+        for _ in range(100):
+            if telegram_api.sent("getUpdates"):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await frontend.stop()
+
+    methods = [name for name, _ in telegram_api.calls]
+    assert methods.index("deleteWebhook") < methods.index("getUpdates")
+    assert "setWebhook" not in methods
+    assert not frontend.application.running
