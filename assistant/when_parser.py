@@ -23,6 +23,7 @@ ORDINALS = {"eerste": 1, "1e": 1, "tweede": 2, "2e": 2, "derde": 3, "3e": 3, "vi
             "4e": 4, "vijfde": 5, "5e": 5, "laatste": -1}
 RELATIVE_DAYS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "eergisteren": -2}
 
+_PART_OF_DAY = "(?:ochtend|middag|avond)?"  # "donderdagmiddag", "morgenochtend"
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b(?![:.]\d)")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([a-z]+)\b")
@@ -66,18 +67,19 @@ def _parse_part_of_day(words: str) -> bool | None:
 
 def _parse_day(words: str, today: date) -> date | None:
     for word, offset in sorted(RELATIVE_DAYS.items(), key=lambda item: -len(item[0])):
-        if re.search(rf"\b{word}\b", words) and not (word == "morgen" and "morgens" in words):
+        if re.search(rf"\b{word}{_PART_OF_DAY}\b", words):
             return today + timedelta(days=offset)
     if match := _ISO_DATE.search(words):
         return _safe_date(int(match[1]), int(match[2]), int(match[3]))
-    if match := _NUMERIC_DATE.search(words):
-        year = int(match[3]) if match[3] else None
-        return _with_year(int(match[1]), int(match[2]), year, today)
     for match in _DAY_MONTH.finditer(words):
         if match[2] in MONTH_WORDS:
             return _with_year(int(match[1]), MONTH_WORDS[match[2]], None, today)
+    for match in _NUMERIC_DATE.finditer(words):  # "9.30" is a time, not 9 of month 30
+        year = int(match[3]) if match[3] else None
+        if (found := _with_year(int(match[1]), int(match[2]), year, today)) is not None:
+            return found
     for word, weekday in WEEKDAY_WORDS.items():
-        if re.search(rf"\b{word}\b", words):
+        if re.search(rf"\b{word}{_PART_OF_DAY}\b", words):
             ahead = (weekday - today.weekday()) % 7 or 7
             if "volgende week" in words and ahead < 7:
                 ahead += 7 if weekday >= today.weekday() else 0

@@ -19,6 +19,10 @@ from bot.i18n import Translator
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 1000
+# A lone emoji that means something in any language; other emoji-only messages get a notice.
+EMOJI_INTENTS = {"👍": "/affirm", "✅": "/affirm", "👌": "/affirm", "👎": "/deny", "❌": "/deny",
+                 "🙏": "/thank", "👋": "/greet"}
+_EMOJI_MODIFIERS = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
 _LETTER_OR_DIGIT = re.compile(r"\w", re.UNICODE)
 
 
@@ -74,6 +78,9 @@ class Gateway:
             return [self.refusal("error.message_too_long", conversation,
                                  limit=MAX_MESSAGE_CHARS)]
         if not _LETTER_OR_DIGIT.search(cleaned):
+            meaning = EMOJI_INTENTS.get(_EMOJI_MODIFIERS.sub("", cleaned))
+            if meaning:
+                return await self._ask_rasa(conversation, meaning)
             return [self.refusal("error.no_words", conversation)]
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
         return await self._ask_rasa(conversation, cleaned.lstrip("/") or cleaned)

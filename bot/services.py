@@ -53,22 +53,29 @@ class RasaStack:
     def __init__(self, settings: Settings, log_dir: Path | None = None) -> None:
         self.settings = settings
         self.log_dir = log_dir or PROJECT_ROOT / "var" / "logs"
-        self.processes: list[subprocess.Popen] = []
+        self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, timeout_seconds: float = 180.0) -> None:
         self._check_ready_to_start()
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.start_action_server()
         endpoints = self._write_endpoints()
-        env = child_environment(self.settings)
-        python = sys.executable
-        self._spawn("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", str(self.settings.action_port)], env)
-        self._spawn("rasa", [python, "-m", "rasa", "run", "--model", str(self.settings.model_path),
+        self._spawn("rasa", ["-m", "rasa", "run", "--model", str(self.settings.model_path),
                              "--endpoints", str(endpoints),
                              "--credentials", str(PROJECT_ROOT / "credentials.yml"),
                              "--interface", self.settings.rasa_host,
-                             "--port", str(self.settings.rasa_port)], env)
+                             "--port", str(self.settings.rasa_port)])
         self.wait_until_ready(timeout_seconds)
+
+    def start_action_server(self) -> None:
+        self._spawn("actions", ["-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(self.settings.action_port)])
+
+    def stop_action_server(self) -> None:
+        """Only for tests of what people see when the action server is down."""
+        process = self.processes.pop("actions")
+        process.terminate()
+        process.wait(timeout=20)
 
     def wait_until_ready(self, timeout_seconds: float) -> None:
         deadline = time.monotonic() + timeout_seconds
@@ -87,10 +94,10 @@ class RasaStack:
             time.sleep(0.5)
 
     def stop(self) -> None:
-        for process in self.processes:
+        for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()
-        for process in self.processes:
+        for process in self.processes.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -112,13 +119,15 @@ class RasaStack:
         path.write_text(f'action_endpoint:\n  url: "{self.settings.action_url}"\n')
         return path
 
-    def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        log = (self.log_dir / f"{name}-{self.settings.rasa_port}.log").open("w")
-        self.processes.append(subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
-                                               stderr=subprocess.STDOUT))
+    def _spawn(self, name: str, arguments: list[str]) -> None:
+        log = (self.log_dir / f"{name}-{self.settings.rasa_port}.log").open("a")
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, *arguments], cwd=PROJECT_ROOT, env=child_environment(self.settings),
+            stdout=log, stderr=subprocess.STDOUT)
+        log.close()  # the child has its own copy of the file descriptor
 
     def _check_children_alive(self) -> None:
-        for process in self.processes:
+        for process in self.processes.values():
             if process.poll() is not None:
                 command = " ".join(process.args[2:4])
                 self.stop()

@@ -1,0 +1,57 @@
+"""The real thing: the trained model in a real Rasa server, the real action server, a real
+SQLite database, all on loopback. Started once per test run and shared by the e2e tests."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT, Settings, load_settings
+from bot.gateway import Gateway
+from bot.i18n import Translator
+from bot.services import RasaStack
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """Train only if the training data changed since the last training (normally a no-op:
+    ``make test`` trains before pytest runs)."""
+    subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "train_if_changed.py")],
+                   check=True, cwd=PROJECT_ROOT)
+    return PROJECT_ROOT / "models" / "assistant.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def live_settings(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Settings:
+    database = tmp_path_factory.mktemp("e2e") / "assistant.sqlite3"
+    return replace(load_settings(), database_url=f"sqlite:///{database}",
+                   rasa_port=free_port(), action_port=free_port(), model_path=trained_model)
+
+
+@pytest.fixture(scope="session")
+def live_stack(live_settings: Settings,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
+    stack = RasaStack(live_settings, log_dir=tmp_path_factory.mktemp("logs"))
+    stack.start(timeout_seconds=240)
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+async def gateway(live_stack: RasaStack, live_settings: Settings) -> Gateway:
+    translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
+    gateway = Gateway(live_settings.rasa_url, translator)
+    yield gateway
+    await gateway.close()
