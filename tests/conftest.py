@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.municipality import Municipality, load_municipality
 from assistant.settings import PROJECT_ROOT, get_settings
+from bot.gateway import Gateway
+from bot.i18n import Translator
+from tests.fakes import FakeRasa, compile_locales, translator_for
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
                                     "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -75,3 +78,33 @@ def action_settings(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterato
     yield sqlite_url
     get_settings.cache_clear()
     appointment_book.cache_clear()
+
+
+# Catalogs, a fake Rasa and a real gateway, shared by the gateway, web chat and Telegram tests.
+
+
+@pytest.fixture(scope="session")
+def locales_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every catalog compiled afresh into a directory of our own (the shared .mo stays)."""
+    return compile_locales(tmp_path_factory.mktemp("locales"))
+
+
+@pytest.fixture
+def translator(locales_dir: Path) -> Translator:
+    return translator_for(locales_dir)
+
+
+@pytest.fixture
+async def fake_rasa() -> AsyncIterator[FakeRasa]:
+    rasa = FakeRasa()
+    await rasa.start()
+    yield rasa
+    await rasa.stop()
+
+
+@pytest.fixture
+async def gateway(fake_rasa: FakeRasa, translator: Translator) -> AsyncIterator[Gateway]:
+    """A real ``bot.gateway.Gateway`` talking to ``fake_rasa``."""
+    real_gateway = Gateway(fake_rasa.url, translator, timeout_seconds=5)
+    yield real_gateway
+    await real_gateway.close()

@@ -49,7 +49,8 @@ def municipality_keys() -> set[str]:
     keys: set[str] = set()
     for path in (PROJECT_ROOT / "policy").glob("*/municipality.yml"):
         data = yaml.safe_load(path.read_text())
-        keys.update([data["municipality"]["name_key"], data["municipality"]["contact"]["hours_key"]])
+        town = data["municipality"]
+        keys.update([town["name_key"], town["contact"]["hours_key"]])
         for team in data["teams"].values():
             keys.update([team["name_key"], team["description_key"]])
         keys.update(f"topic.{intent}" for intent in data.get("topics") or {})

@@ -1,7 +1,7 @@
-"""Fakes for the Telegram front-end tests: a recording Bot API and a fake Rasa server.
+"""Fakes for the Telegram front-end tests: a recording Bot API and Telegram updates.
 
 Nothing here touches the network: python-telegram-bot talks to ``RecordingRequest`` and the
-gateway talks to ``FakeRasa``, a small aiohttp server on a loopback port.
+gateway talks to ``tests.fakes.FakeRasa``, a small aiohttp server on a loopback port.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import time
 from typing import Any
 
-from aiohttp import web
 from telegram.request import BaseRequest, RequestData
 
 BOT_TOKEN = "123456789:AAHtestTokenForTheRecordingRequestOnly"
@@ -76,37 +75,6 @@ class RecordingRequest(BaseRequest):
 
     def texts(self) -> list[str]:
         return [parameters["text"] for parameters in self.sent("sendMessage")]
-
-
-class FakeRasa:
-    """Rasa's REST channel: records each request and answers with ``self.answer``."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.answer: list[dict[str, Any]] = [message("error.no_answer")]
-        self.runner: web.AppRunner | None = None
-        self.url = ""
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", self.webhook)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self.runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
-
-    async def webhook(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.requests.append(body)
-        return web.json_response([{"recipient_id": body["sender"], **item}
-                                  for item in self.answer])
-
-
-def message(key: str, args: dict | None = None, buttons: list[dict] | None = None) -> dict:
-    """One item of our REST-channel contract: a catalog key with arguments and buttons."""
-    return {"custom": {"key": key, "args": args or {}, "buttons": buttons or []}}
 
 
 def message_update(update_id: int, text: str | None = None, **content: Any) -> dict:

@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from dataclasses import replace
 
 import pytest
 from telegram import Update
 from telegram.ext import Application
-from telegram_fakes import (
-    CHAT_ID,
-    FakeRasa,
-    RecordingRequest,
-    callback_update,
-    message,
-    message_update,
-)
+from telegram_fakes import CHAT_ID, RecordingRequest, callback_update, message_update
 
 from assistant.settings import Settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.gateway import MAX_MESSAGE_CHARS, Gateway
 from bot.i18n import Translator
 from bot.telegram import TelegramFrontend, build_application, split_text
+from tests.fakes import FakeRasa, bot_message, closed_port_url
 
 LONG_PAYLOAD = ('/book_appointment{"team":"schuldhulp",'
                 '"appointment_time":"2026-12-01T09:30:00+01:00"}')
-SLOT_ANSWER = [message("error.no_answer", buttons=[
+SLOT_ANSWER = [bot_message("error.no_answer", buttons=[
     {"key": "error.empty_message", "args": {}, "payload": LONG_PAYLOAD}])]
 WEBHOOK_SECRET = "s3cret-token_for-tests"
 
@@ -40,19 +33,13 @@ def dutch(translator: Translator, key: str, **args: object) -> str:
     return translator.text(key, "nl", args)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_start_sends_the_welcome_through_rasa(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
         translator: Translator, profiles: ProfileStore) -> None:
     await process(application, message_update(1, "/start"))
 
-    assert len(rasa.requests) == 1
-    request = rasa.requests[0]
+    assert len(fake_rasa.received) == 1
+    request = fake_rasa.received[0]
     assert request["sender"] == f"telegram:{CHAT_ID}"
     assert request["message"] == "/greet"
     assert request["metadata"] == {"channel": "telegram", "language": "nl", "role": "resident",
@@ -63,32 +50,32 @@ async def test_start_sends_the_welcome_through_rasa(
     assert profiles.get(f"telegram:{CHAT_ID}").channel == "telegram"
 
 
-async def test_help_sends_the_help_payload(application: Application, rasa: FakeRasa) -> None:
+async def test_help_sends_the_help_payload(application: Application, fake_rasa: FakeRasa) -> None:
     await process(application, message_update(1, "/help"))
 
-    assert [request["message"] for request in rasa.requests] == ["/help"]
+    assert [request["message"] for request in fake_rasa.received] == ["/help"]
 
 
 async def test_stored_language_wins_over_the_telegram_hint(
-        application: Application, rasa: FakeRasa, profiles: ProfileStore) -> None:
+        application: Application, fake_rasa: FakeRasa, profiles: ProfileStore) -> None:
     profiles.save(f"telegram:{CHAT_ID}", "telegram", language="en", role="employer")
 
     await process(application, message_update(1, "Ik wil een afspraak"))
 
-    metadata = rasa.requests[0]["metadata"]
+    metadata = fake_rasa.received[0]["metadata"]
     assert (metadata["language"], metadata["role"]) == ("en", "employer")
     assert metadata["telegram_language_code"] == "nl"
 
 
 async def test_text_goes_to_rasa_and_buttons_become_a_small_inline_keyboard(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
         translator: Translator) -> None:
-    rasa.answer = SLOT_ANSWER
+    fake_rasa.default_answer = SLOT_ANSWER
 
     await process(application, message_update(1, "Ik wil een afspraak maken"))
 
-    assert rasa.requests[0]["sender"] == f"telegram:{CHAT_ID}"
-    assert rasa.requests[0]["message"] == "Ik wil een afspraak maken"
+    assert fake_rasa.received[0]["sender"] == f"telegram:{CHAT_ID}"
+    assert fake_rasa.received[0]["message"] == "Ik wil een afspraak maken"
     [sent] = telegram_api.sent("sendMessage")
     assert sent["text"] == dutch(translator, "error.no_answer")
     [[button]] = sent["reply_markup"]["inline_keyboard"]
@@ -99,11 +86,11 @@ async def test_text_goes_to_rasa_and_buttons_become_a_small_inline_keyboard(
 
 
 async def test_pressing_a_button_sends_the_original_payload(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest) -> None:
-    rasa.answer = SLOT_ANSWER
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest) -> None:
+    fake_rasa.default_answer = SLOT_ANSWER
     await process(application, message_update(1, "Ik wil een afspraak maken"))
     [[button]] = telegram_api.sent("sendMessage")[0]["reply_markup"]["inline_keyboard"]
-    rasa.answer = [message("error.no_answer")]
+    fake_rasa.default_answer = [bot_message("error.no_answer")]
 
     await process(application, callback_update(2, button["callback_data"], message_id=55))
 
@@ -111,31 +98,31 @@ async def test_pressing_a_button_sends_the_original_payload(
     [edit] = telegram_api.sent("editMessageReplyMarkup")
     assert (edit["chat_id"], edit["message_id"]) == (CHAT_ID, 55)
     assert "reply_markup" not in edit or not edit["reply_markup"]
-    assert rasa.requests[-1]["message"] == LONG_PAYLOAD
-    assert rasa.requests[-1]["sender"] == f"telegram:{CHAT_ID}"
+    assert fake_rasa.received[-1]["message"] == LONG_PAYLOAD
+    assert fake_rasa.received[-1]["sender"] == f"telegram:{CHAT_ID}"
 
 
 async def test_keyboard_already_gone_is_no_problem(
-        application: Application, buttons: ButtonStore, rasa: FakeRasa,
+        application: Application, buttons: ButtonStore, fake_rasa: FakeRasa,
         telegram_api: RecordingRequest) -> None:
     telegram_api.failures["editMessageReplyMarkup"] = {
         "error_code": 400, "description": "Bad Request: message is not modified"}
 
     await process(application, callback_update(2, "b:" + buttons.save(LONG_PAYLOAD)))
 
-    assert rasa.requests[-1]["message"] == LONG_PAYLOAD
+    assert fake_rasa.received[-1]["message"] == LONG_PAYLOAD
     assert len(telegram_api.sent("sendMessage")) == 1
 
 
 @pytest.mark.parametrize("data", ["b:doesnotexist12345678", "old-style-data"])
 async def test_unknown_button_is_answered_with_a_notice(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
         translator: Translator, data: str) -> None:
     await process(application, callback_update(3, data))
 
     assert telegram_api.sent("answerCallbackQuery") == [{"callback_query_id": "cbq-3"}]
     assert telegram_api.texts() == [dutch(translator, "error.unknown_button")]
-    assert rasa.requests == []
+    assert fake_rasa.received == []
 
 
 @pytest.mark.parametrize("content", [
@@ -147,49 +134,49 @@ async def test_unknown_button_is_answered_with_a_notice(
     {"location": {"latitude": 52.84, "longitude": 6.52}},
 ], ids=["sticker", "photo", "voice", "location"])
 async def test_non_text_gets_the_unsupported_notice(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
         translator: Translator, content: dict) -> None:
     await process(application, message_update(4, **content))
 
     assert telegram_api.texts() == [dutch(translator, "error.unsupported_content")]
-    assert rasa.requests == []
+    assert fake_rasa.received == []
 
 
 @pytest.mark.parametrize("text", [None, "", "   \n\t "])
 async def test_empty_message_gets_a_friendly_reply(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
         translator: Translator, text: str | None) -> None:
     await process(application, message_update(5, text))
 
     assert telegram_api.texts() == [dutch(translator, "error.empty_message")]
-    assert rasa.requests == []
+    assert fake_rasa.received == []
 
 
 async def test_very_long_message_gets_a_friendly_reply(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
         translator: Translator) -> None:
     await process(application, message_update(6, "schuld " * 715))  # 5,005 characters
 
     assert telegram_api.texts() == [
         dutch(translator, "error.message_too_long", limit=MAX_MESSAGE_CHARS)]
-    assert rasa.requests == []
+    assert fake_rasa.received == []
 
 
 async def test_edited_messages_are_ignored(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest) -> None:
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest) -> None:
     update = message_update(7, "Toch iets anders")
     update["edited_message"] = {**update.pop("message"), "edit_date": 1}
 
     await process(application, update)
 
     assert telegram_api.sent("sendMessage") == []
-    assert rasa.requests == []
+    assert fake_rasa.received == []
 
 
 async def test_rasa_down_gives_the_unavailable_text(
         settings: Settings, translator: Translator, buttons: ButtonStore,
         profiles: ProfileStore, telegram_api: RecordingRequest) -> None:
-    gateway = Gateway(f"http://127.0.0.1:{free_port()}", translator, timeout_seconds=5)
+    gateway = Gateway(closed_port_url(), translator, timeout_seconds=5)
     application = build_application(settings, gateway, buttons, profiles, telegram_api)
     await application.initialize()
     try:
@@ -202,11 +189,12 @@ async def test_rasa_down_gives_the_unavailable_text(
 
 
 async def test_long_reply_is_split_on_line_breaks(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
         translator: Translator) -> None:
     lines = "\n".join(f"Regel {number}: informatie over uw uitkering." for number in range(300))
-    rasa.answer = [message("error.message_too_long", args={"limit": lines}, buttons=[
-        {"key": "error.empty_message", "args": {}, "payload": "/greet"}])]
+    fake_rasa.default_answer = [bot_message(
+        "error.message_too_long", args={"limit": lines},
+        buttons=[{"key": "error.empty_message", "args": {}, "payload": "/greet"}])]
 
     await process(application, message_update(9, "Vertel alles"))
 
@@ -227,9 +215,9 @@ def test_split_text_cuts_overlong_lines_and_counts_like_telegram() -> None:
 
 
 async def test_a_failing_handler_gets_a_friendly_notice_not_a_traceback(
-        application: Application, rasa: FakeRasa, telegram_api: RecordingRequest,
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
         translator: Translator) -> None:
-    rasa.answer = [message("error.no_words")]
+    fake_rasa.default_answer = [bot_message("error.no_words")]
     telegram_api.failures["sendMessage"] = {"error_code": 400,
                                             "description": "Bad Request: chat not found"}
 
@@ -242,7 +230,7 @@ async def test_a_failing_handler_gets_a_friendly_notice_not_a_traceback(
 
 async def test_webhook_checks_the_secret_and_processes_the_update(
         settings: Settings, gateway: Gateway, buttons: ButtonStore, profiles: ProfileStore,
-        telegram_api: RecordingRequest, rasa: FakeRasa, translator: Translator) -> None:
+        telegram_api: RecordingRequest, fake_rasa: FakeRasa, translator: Translator) -> None:
     settings = replace(settings, telegram_webhook_url="https://assistent.example.nl/telegram/"
                        "webhook", telegram_webhook_secret=WEBHOOK_SECRET)
     frontend = TelegramFrontend(settings, gateway, buttons, profiles, request=telegram_api)
@@ -262,7 +250,7 @@ async def test_webhook_checks_the_secret_and_processes_the_update(
     finally:
         await frontend.stop()
 
-    assert [request["message"] for request in rasa.requests] == ["Hallo"]
+    assert [request["message"] for request in fake_rasa.received] == ["Hallo"]
     assert telegram_api.texts() == [dutch(translator, "error.no_answer")]
     assert telegram_api.sent("getUpdates") == []
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
@@ -16,16 +15,9 @@ from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.web import create_app
 from bot.web.server import SESSION_COOKIE
+from tests.fakes import closed_port_url
 
 ClientFactory = Callable[..., Awaitable[TestClient]]
-
-
-def closed_port_url() -> str:
-    """A loopback URL where nothing listens (the port was free a moment ago)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -38,13 +38,11 @@ class ChatServer:
 
 
 @pytest.fixture
-async def chat_server(fake_rasa, translator: Translator,
+async def chat_server(gateway: Gateway, translator: Translator,
                       settings: Settings) -> AsyncIterator[ChatServer]:
-    gateway = Gateway(fake_rasa.url, translator, timeout_seconds=5)
     server = ChatServer(await serve(create_app(gateway, translator, settings), "127.0.0.1", 0))
     yield server
     await server.stop()
-    await gateway.close()
 
 
 @pytest.fixture

@@ -1,0 +1,109 @@
+"""Test doubles and catalog helpers shared by every suite.
+
+``FakeRasa`` stands in for Rasa's REST channel: a small aiohttp server on a free loopback port
+that records each request body and answers in our contract (catalog keys, never texts).
+``compile_locales``/``compile_dutch`` compile the catalogs into a directory of the test's own,
+so the shared ``locales/*/LC_MESSAGES/messages.mo`` files are never touched.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from assistant.settings import PROJECT_ROOT
+from bot.i18n import Translator
+
+LOCALES = PROJECT_ROOT / "locales"
+DUTCH_PO = LOCALES / "nl" / "LC_MESSAGES" / "messages.po"
+
+
+def bot_message(key: str, args: dict | None = None, buttons: list[dict] | None = None) -> dict:
+    """One message in our REST-channel contract: a catalog key with arguments and buttons."""
+    return {"custom": {"key": key, "args": args or {}, "buttons": buttons or []}}
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens (the port was free a moment ago): Rasa is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+class FakeRasa:
+    """Rasa's REST channel: records each request body in ``received`` and answers each message
+    from ``answers`` (set with ``answer``), or else with ``default_answer``."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.answers: dict[str, list[dict]] = {}  # message received -> messages to answer
+        self.default_answer: list[dict] = [bot_message("error.no_answer")]
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    def answer(self, message: str, key: str, args: dict | None = None,
+               buttons: list[dict] | None = None) -> None:
+        """Answer ``message`` with the catalog text ``key``."""
+        self.answers[message] = [bot_message(key, args, buttons)]
+
+    @property
+    def messages(self) -> list[str]:
+        """The ``message`` of every request, in order."""
+        return [body["message"] for body in self.received]
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.received.append(body)
+        items = self.answers.get(body["message"], self.default_answer)
+        return web.json_response([{"recipient_id": body["sender"], **item} for item in items])
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+
+    async def stop(self) -> None:
+        """Stop listening (again is fine: a test may stop it to play 'Rasa is down')."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+
+def _write_mo(po_path: Path, target: Path, overrides: dict[str, str] | None = None) -> None:
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file)
+    for key, text in (overrides or {}).items():
+        catalog[key].string = text
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as mo_file:
+        write_mo(mo_file, catalog)
+
+
+def compile_locales(directory: Path) -> Path:
+    """Every catalog of ``locales/`` compiled afresh into ``directory``."""
+    for po_path in LOCALES.glob("*/LC_MESSAGES/messages.po"):
+        _write_mo(po_path, directory / po_path.relative_to(LOCALES).with_suffix(".mo"))
+    return directory
+
+
+def compile_dutch(directory: Path, languages: tuple[str, ...] = ("nl",),
+                  overrides: dict[str, str] | None = None) -> Path:
+    """The Dutch catalog compiled into ``directory`` under each of ``languages``, with some
+    texts replaced by ``overrides``."""
+    for language in languages:
+        _write_mo(DUTCH_PO, directory / language / "LC_MESSAGES" / "messages.mo", overrides)
+    return directory
+
+
+def translator_for(locales_dir: Path) -> Translator:
+    return Translator(locales_dir, default_language="nl", timezone="Europe/Amsterdam")
