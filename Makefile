@@ -16,8 +16,8 @@ test: $(STAMP) $(COMPILED) train
 	scripts/ensure-chromium.sh
 	$(PY) -m ruff check .
 	$(PY) -m rasa data validate --fail-on-warnings --domain domain --data nlu_data --config config.yml
-	$(PY) -m pytest
 	scripts/rasa-test-stories.sh
+	$(PY) -m pytest
 
 $(STAMP): pyproject.toml requirements.lock
 	@PY310=$$(scripts/find-python310.sh) || exit 1; \

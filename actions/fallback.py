@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -31,3 +31,29 @@ class AskAffirmation(Action):
         buttons.append(button("fallback.something_else", "/deny"))
         say(dispatcher, "fallback.did_you_mean", buttons)
         return []
+
+
+class AskRephrase(Action):
+    """The second fallback stage: ask to say it differently."""
+
+    def name(self) -> str:
+        return "action_default_ask_rephrase"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        say(dispatcher, "fallback.ask_rephrase")
+        return []
+
+
+class GiveUp(Action):
+    """Still not understood: offer the menu and a person, and forget the message that
+    confused the dialogue so it does not steer what comes next."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        say(dispatcher, "fallback.not_understood", [
+            button("menu.help", "/help"), button("menu.request_human", "/request_human")])
+        return [UserUtteranceReverted()]

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import appointment_book, say
+from assistant.messages import button
 from assistant.settings import get_settings
 from assistant.storage import ProfileStore
 
@@ -25,3 +26,14 @@ class DeleteMyData(Action):
         ProfileStore(get_settings().database_url).delete(tracker.sender_id)
         say(dispatcher, "privacy.deleted", count=appointments)
         return [AllSlotsReset()]
+
+
+class AskDeleteConfirmation(Action):
+    def name(self) -> str:
+        return "action_ask_delete_data_form_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        say(dispatcher, "privacy.ask_confirm", [button("privacy.yes_delete", "/affirm"),
+                                                button("button.no", "/deny")])
+        return []

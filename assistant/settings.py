@@ -45,6 +45,7 @@ class Settings:
     action_port: int = 5055
     model_path: Path = PROJECT_ROOT / "models" / "assistant.tar.gz"
     rasa_timeout_seconds: float = 30.0
+    rasa_api_token: str = ""  # empty: the launcher makes a random one for this run
 
     telegram_token: str = ""
     telegram_webhook_url: str = ""  # public https URL; empty means long polling
@@ -83,6 +84,7 @@ def load_settings() -> Settings:
         rasa_port=_env_int("RASA_PORT", defaults.rasa_port),
         action_port=_env_int("ACTION_PORT", defaults.action_port),
         model_path=Path(_env("MODEL_PATH", str(defaults.model_path))),
+        rasa_api_token=_env("RASA_API_TOKEN", ""),
         telegram_token=_env("TELEGRAM_BOT_TOKEN", ""),
         telegram_webhook_url=_env("TELEGRAM_WEBHOOK_URL", ""),
         telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET", ""),

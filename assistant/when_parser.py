@@ -26,7 +26,7 @@ RELATIVE_DAYS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "ee
 _PART_OF_DAY = "(?:ochtend|middag|avond)?"  # "donderdagmiddag", "morgenochtend"
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b(?![:.]\d)")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([a-z]+)\b")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([a-z]+)(?:\s+(\d{4}))?\b")
 _CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
 _HOUR = re.compile(r"\b(?:om\s+)?(\d{1,2})\s*(?:uur|u)\b|\bom\s+(\d{1,2})\b")
 _HALF = re.compile(r"\bhalf\s+(\d{1,2})\b")
@@ -73,7 +73,8 @@ def _parse_day(words: str, today: date) -> date | None:
         return _safe_date(int(match[1]), int(match[2]), int(match[3]))
     for match in _DAY_MONTH.finditer(words):
         if match[2] in MONTH_WORDS:
-            return _with_year(int(match[1]), MONTH_WORDS[match[2]], None, today)
+            year = int(match[3]) if match[3] else None
+            return _with_year(int(match[1]), MONTH_WORDS[match[2]], year, today)
     for match in _NUMERIC_DATE.finditer(words):  # "9.30" is a time, not 9 of month 30
         year = int(match[3]) if match[3] else None
         if (found := _with_year(int(match[1]), int(match[2]), year, today)) is not None:

@@ -30,9 +30,10 @@ def check_configuration(settings: Settings) -> None:
                            "Stop what uses it, or set WEB_PORT.")
 
 
-async def run_front_ends(settings: Settings) -> None:
+async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
     translator = Translator(settings.locales_dir, settings.default_language, settings.timezone)
-    gateway = Gateway(settings.rasa_url, translator, settings.rasa_timeout_seconds)
+    gateway = Gateway(settings.rasa_url, translator, settings.rasa_timeout_seconds,
+                      api_token=rasa_api_token)
     telegram = None
     if settings.telegram_token:
         from bot.telegram.frontend import TelegramFrontend
@@ -81,7 +82,7 @@ def main() -> int:
         print("Starting the action server and the Rasa server (this takes about half a minute)...",
               flush=True)
         stack.start()
-        asyncio.run(run_front_ends(settings))
+        asyncio.run(run_front_ends(settings, stack.api_token))
     except (ConfigError, StartupError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote
 
 import aiohttp
 
@@ -58,8 +59,10 @@ class Conversation:
 class Gateway:
     """Sends user input to Rasa and renders what comes back."""
 
-    def __init__(self, rasa_url: str, translator: Translator, timeout_seconds: float = 30.0):
+    def __init__(self, rasa_url: str, translator: Translator, timeout_seconds: float = 30.0,
+                 api_token: str = "") -> None:
         self.rasa_url = rasa_url.rstrip("/")
+        self.api_token = api_token  # Rasa's HTTP API, used only to repair a broken conversation
         self.translator = translator
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
@@ -119,9 +122,29 @@ class Gateway:
         replies = [reply for reply in replies if reply is not None]
         if not replies:
             # Rasa answers every turn; silence means an action failed (action server down).
-            logger.error("Rasa returned no messages for %r", text[:80])
+            # Its dialogue state is then unreliable, so start this conversation afresh:
+            # appointments live in our database and are not affected.
+            logger.error("Rasa returned no messages for %r; restarting the conversation",
+                         text[:80])
+            await self._restart(conversation)
             return [self.refusal("error.no_answer", conversation)]
         return replies
+
+    async def _restart(self, conversation: Conversation) -> None:
+        """Restart the conversation through Rasa's HTTP API. A message would not do: after
+        failed actions Rasa's circuit breaker refuses every further turn of this sender."""
+        if not self.api_token:
+            return
+        url = f"{self.rasa_url}/conversations/{quote(conversation.sender_id, safe='')}"
+        events = [{"event": "restart"}, {"event": "action", "name": "action_listen"}]
+        try:
+            session = await self._client()
+            async with session.post(f"{url}/tracker/events", json=events,
+                                    params={"token": self.api_token}) as response:
+                if response.status != 200:
+                    logger.error("restart refused: HTTP %s", response.status)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.error("could not restart the conversation: %r", error)
 
     async def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

@@ -6,6 +6,7 @@ Used by ``python -m bot`` and by the end-to-end tests, so both run the same real
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -54,6 +55,8 @@ class RasaStack:
         self.settings = settings
         self.log_dir = log_dir or PROJECT_ROOT / "var" / "logs"
         self.processes: dict[str, subprocess.Popen] = {}
+        # Rasa's HTTP API (loopback only) lets the gateway repair a broken conversation.
+        self.api_token = settings.rasa_api_token or secrets.token_urlsafe(24)
 
     def start(self, timeout_seconds: float = 180.0) -> None:
         self._check_ready_to_start()
@@ -63,6 +66,7 @@ class RasaStack:
         self._spawn("rasa", ["-m", "rasa", "run", "--model", str(self.settings.model_path),
                              "--endpoints", str(endpoints),
                              "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                             "--enable-api", "--auth-token", self.api_token,
                              "--interface", self.settings.rasa_host,
                              "--port", str(self.settings.rasa_port)])
         self.wait_until_ready(timeout_seconds)

@@ -93,7 +93,7 @@ def latency(turns: int) -> None:
         stack.start()
         try:
             translator = Translator(settings.locales_dir, "nl", settings.timezone)
-            gateway = Gateway(settings.rasa_url, translator)
+            gateway = Gateway(settings.rasa_url, translator, api_token=stack.api_token)
 
             async def run() -> list[float]:
                 try:

@@ -12,5 +12,6 @@ if ! .venv/bin/python -m rasa test core --model models/assistant.tar.gz --storie
   echo "rasa test: 0 passed, 1 failed"
   exit 1
 fi
-stories=$(grep -c "^- story:" tests/stories/*.yml | awk -F: '{s+=$2} END {print s}')
-echo "rasa test: all $stories test stories predicted correctly"
+stories=$(cat tests/stories/*.yml | grep -c -- "- story:" || true)
+grep -E "Correct: |Accuracy: " "$out/log.txt" | sed 's/.*INFO *rasa.core.test *- *//'
+echo "rasa test stories: all $stories predicted correctly"

@@ -23,6 +23,7 @@ MONDAY = date(2026, 11, 23)
     ("maandag", date(2026, 11, 30), None),  # today is Monday: the next one
     ("volgende week woensdag", date(2026, 12, 2), None),
     ("3 januari", date(2027, 1, 3), None),  # a past month means next year
+    ("3 januari 2020 om 10 uur", date(2020, 1, 3), time(10, 0)),
     ("gisteren", date(2026, 11, 22), None),
     ("31-02", None, None),
 ])

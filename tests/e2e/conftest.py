@@ -52,6 +52,6 @@ def live_stack(live_settings: Settings,
 @pytest.fixture
 async def gateway(live_stack: RasaStack, live_settings: Settings) -> Gateway:
     translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
-    gateway = Gateway(live_settings.rasa_url, translator)
+    gateway = Gateway(live_settings.rasa_url, translator, api_token=live_stack.api_token)
     yield gateway
     await gateway.close()

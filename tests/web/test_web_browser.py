@@ -3,22 +3,18 @@ screen, against the real app, Gateway and Dutch catalog, with a fake Rasa behind
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
-from playwright.async_api import Browser, Dialog, Page, async_playwright, expect
+from playwright.async_api import Browser, Dialog, Page, expect
 
 from assistant.settings import Settings
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.web import create_app, serve
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 360, "height": 640}
 SCREENSHOT = Path("/tmp/webchat.png")
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -43,16 +39,6 @@ async def chat_server(gateway: Gateway, translator: Translator,
     server = ChatServer(await serve(create_app(gateway, translator, settings), "127.0.0.1", 0))
     yield server
     await server.stop()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (run scripts/ensure-chromium.sh)")
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 @pytest.fixture

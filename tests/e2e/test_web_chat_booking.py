@@ -1,0 +1,77 @@
+"""A resident books, lists and cancels an appointment in the web chat, in a real browser on a
+phone-sized screen, through the real gateway, Rasa server, action server and database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+from sqlalchemy import select
+
+from assistant.settings import PROJECT_ROOT
+from assistant.storage import Appointment, session_scope
+from bot.gateway import Gateway
+from bot.i18n import Translator
+from bot.web import create_app, serve
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 360, "height": 640}
+
+
+@pytest.fixture
+async def chat_url(gateway: Gateway, live_settings) -> AsyncIterator[str]:
+    translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
+    runner = await serve(create_app(gateway, translator, live_settings), "127.0.0.1", 0)
+    host, port = runner.addresses[0][:2]
+    yield f"http://{host}:{port}/"
+    await runner.cleanup()
+
+
+async def say(page: Page, text: str) -> None:
+    await page.fill("#message-input", text)
+    await page.press("#message-input", "Enter")
+
+
+async def press(page: Page, title: str) -> None:
+    button = page.locator(".button-row button:not([disabled])", has_text=title).last
+    await button.click()
+
+
+def active_appointments(database_url: str) -> list[Appointment]:
+    with session_scope(database_url) as session:
+        return list(session.execute(select(Appointment)
+                                    .where(Appointment.team_code == "taal_inburgering")
+                                    ).scalars())
+
+
+async def test_book_list_and_cancel_in_the_web_chat(browser: Browser, chat_url: str,
+                                                    live_settings) -> None:
+    context = await browser.new_context(viewport=PHONE, locale="nl-NL")
+    page = await context.new_page()
+    await page.goto(chat_url)
+    bot = page.locator(".message-bot")
+    await expect(bot.first).to_contain_text("digitale assistent")
+
+    await say(page, "ik wil een afspraak maken")
+    await press(page, "taal en inburgering")
+    await expect(bot.last).to_contain_text("eerste vrije tijden")
+    await page.locator(".button-row").last.locator("button").first.click()
+    await expect(bot.last).to_contain_text("Zal ik deze afspraak maken?")
+    assert active_appointments(live_settings.database_url) == []
+
+    await press(page, "Ja")
+    await expect(bot.last).to_contain_text("Uw afspraak is gemaakt")
+    [booked] = active_appointments(live_settings.database_url)
+    await expect(bot.last).to_contain_text(booked.reference)
+
+    await say(page, "wanneer is mijn afspraak")
+    await expect(bot.last).to_contain_text(booked.reference)
+    await press(page, "Afzeggen")
+    await expect(bot.last).to_contain_text("Wilt u deze afspraak afzeggen?")
+    await press(page, "Ja")
+    await expect(bot.last).to_contain_text("is afgezegd")
+    [cancelled] = active_appointments(live_settings.database_url)
+    assert cancelled.cancelled_at is not None
+    await page.screenshot(path=str(PROJECT_ROOT / "var" / "webchat-booking.png"))
+    await context.close()
