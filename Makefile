@@ -7,7 +7,13 @@ STAMP       := $(VENV)/.installed
 CATALOGS    := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED    := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint validate train catalogs benchmark extract-messages clean
+# Keep the output readable: no TensorFlow chatter, no library deprecation warnings.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run test lint train catalogs benchmark extract-messages clean
 
 run: $(STAMP) $(COMPILED) train
 	$(PY) -m bot
@@ -15,7 +21,7 @@ run: $(STAMP) $(COMPILED) train
 test: $(STAMP) $(COMPILED) train
 	scripts/ensure-chromium.sh
 	$(PY) -m ruff check .
-	$(PY) -m rasa data validate --fail-on-warnings --domain domain --data nlu_data --config config.yml
+	$(PY) -m rasa data validate --quiet --fail-on-warnings --domain domain --data nlu_data --config config.yml
 	scripts/rasa-test-stories.sh
 	$(PY) -m pytest
 
@@ -37,7 +43,8 @@ catalogs: $(COMPILED)
 
 # Re-extract message ids from code, domain and policy data and merge them into every catalog.
 extract-messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --sort-output \
+	  -k say:2 -k button:1 -k msg:1 -k message:1 -k notice:1 -k refusal:1 -k N_ -k NP_:1,2 .
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 
 lint: $(STAMP)

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking import choice_to_slots, yes_no_buttons
 from actions.common import appointment_args, appointment_book, say
-from actions.time_choice import offer_times, understand_time
+from actions.time_choice import understand_time
 from assistant.appointments import (
     AppointmentNotFound,
     BookedAppointment,
@@ -25,7 +25,7 @@ from assistant.appointments import (
     SlotTaken,
     normalise_reference,
 )
-from assistant.messages import button, when
+from assistant.messages import NP_, button, when
 from assistant.when_parser import parse_when
 
 REFERENCE_PATTERN = re.compile(r"\b([A-Za-z2-9]{3})-?([A-Za-z2-9]{3})\b")
@@ -46,7 +46,7 @@ class ListAppointments(Action):
             say(dispatcher, "appointments.none",
                 [button("menu.book_appointment", "/book_appointment")])
             return []
-        say(dispatcher, "appointments.count", count=len(appointments))
+        say(dispatcher, NP_("appointments.count", "appointments.count"), count=len(appointments))
         for appointment in appointments:
             chosen = f'{{"appointment_reference":"{appointment.reference}"}}'
             say(dispatcher, "appointments.item", [
@@ -86,18 +86,6 @@ class AskAppointmentReference(Action):
                    for a in appointment_book().upcoming(tracker.sender_id)]
         say(dispatcher, "appointments.ask_which", buttons)
         return []
-
-
-class AskRescheduleTime(Action):
-    """New times with the same team as the appointment being moved."""
-
-    def name(self) -> str:
-        return "action_ask_reschedule_form_appointment_time"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        team = tracker.get_slot("team")
-        return offer_times(dispatcher, team, tracker.get_slot("time_preference"))
 
 
 class AskCancelConfirmation(Action):

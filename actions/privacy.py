@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import appointment_book, say
-from assistant.messages import button
+from assistant.messages import NP_, button
 from assistant.settings import get_settings
 from assistant.storage import ProfileStore
 
@@ -24,7 +24,7 @@ class DeleteMyData(Action):
             return [AllSlotsReset()]
         appointments = appointment_book().forget(tracker.sender_id)
         ProfileStore(get_settings().database_url).delete(tracker.sender_id)
-        say(dispatcher, "privacy.deleted", count=appointments)
+        say(dispatcher, NP_("privacy.deleted", "privacy.deleted"), count=appointments)
         return [AllSlotsReset()]
 
 

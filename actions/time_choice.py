@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import appointment_book, local_zone, say, team_name
-from assistant.messages import button, short_when
+from assistant.messages import N_, button, short_when
 from assistant.settings import get_settings
 from assistant.when_parser import parse_when
 
@@ -52,7 +52,7 @@ def offer_times(dispatcher: CollectingDispatcher, team_code: str | None,
 def understand_time(value: Any, team_code: str | None, offered: list[str] | None) -> TimeChoice:
     """A pressed button (ISO time), a number from the list, or a typed day and time."""
     if not isinstance(value, str) or not value.strip() or not team_code:
-        return TimeChoice(problem="booking.time_not_understood")
+        return TimeChoice(problem=N_("booking.time_not_understood"))
     pressed = _iso_moment(value)
     if pressed is not None:
         return _check_free(team_code, pressed)
@@ -64,21 +64,21 @@ def understand_time(value: Any, team_code: str | None, offered: list[str] | None
         if 0 <= index < len(offered):
             return _check_free(team_code, datetime.fromisoformat(offered[index]))
     if typed.day is not None and typed.day < today:
-        return TimeChoice(problem="booking.date_in_past")
+        return TimeChoice(problem=N_("booking.date_in_past"))
     if typed.day is not None and typed.at is not None:
         return _check_free(team_code, datetime.combine(typed.day, typed.at, tzinfo=zone))
     if typed.understood:
         return TimeChoice(preference=_preference(typed.day, typed.at, typed.afternoon))
-    return TimeChoice(problem="booking.time_not_understood")
+    return TimeChoice(problem=N_("booking.time_not_understood"))
 
 
 def _check_free(team_code: str, moment: datetime) -> TimeChoice:
     if moment < datetime.now(moment.tzinfo):
-        return TimeChoice(problem="booking.date_in_past")
+        return TimeChoice(problem=N_("booking.date_in_past"))
     next_free = appointment_book().free_slots(team_code, after=moment, limit=1)
     if next_free and next_free[0] == moment:
         return TimeChoice(moment=moment)
-    return TimeChoice(problem="booking.time_not_free",
+    return TimeChoice(problem=N_("booking.time_not_free"),
                       preference=_preference(moment.astimezone(local_zone()).date(), None, None))
 
 

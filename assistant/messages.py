@@ -58,3 +58,14 @@ def short_when(moment: datetime) -> dict:
     if moment.tzinfo is None:
         raise ValueError("moments sent to users must be timezone-aware")
     return {"type": "short_datetime", "value": moment.isoformat()}
+
+
+def N_(key: str) -> str:  # noqa: N802 - the gettext convention, so pybabel finds the id
+    """Mark a catalog id that is stored before it is sent, for ``make extract-messages``."""
+    return key
+
+
+def NP_(singular_id: str, plural_id: str) -> str:  # noqa: N802 - gettext convention
+    """Mark a catalog id with plural forms (pass the same id twice); the text is chosen by
+    the ``count`` argument in the reader's language."""
+    return singular_id

@@ -7,7 +7,7 @@ http://localhost:8000, Rasa on 127.0.0.1:5005 and the action server on 127.0.0.1
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,7 +54,6 @@ class Settings:
     booking_days_ahead: int = 28
     slots_offered: int = 5
     min_notice_minutes: int = 60
-    extra: dict = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:

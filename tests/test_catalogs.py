@@ -9,13 +9,12 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from actions.fallback import NOT_SUGGESTED
 from assistant.settings import PROJECT_ROOT
 
 CODE_DIRS = ("actions", "assistant", "bot")
 # Calls whose first string argument is a catalog id.
 KEY_CALL = re.compile(
-    r"""\b(?:say\(dispatcher,\s*|button\(|msg\(|notice\(|refusal\(|message\(|problem=)\s*"([a-z][\w.]+)\"""")
+    r"""\b(?:say\(dispatcher,\s*|button\(|msg\(|notice\(|refusal\(|message\(|problem=|N_\(|NP_\()\s*"([a-z][\w.]+)\"""")
 ANY_KEY_LITERAL = re.compile(r"""["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
 
 
@@ -41,7 +40,7 @@ def domain_keys() -> set[str]:
                 custom = variant["custom"]
                 keys.add(custom["key"])
                 keys.update(b["key"] for b in custom.get("buttons") or [])
-    keys.update(f"intent.{name}" for name in intents - NOT_SUGGESTED)
+    keys.update(f"intent.{name}" for name in intents - {"nlu_fallback"})
     return keys
 
 

@@ -17,6 +17,7 @@ from string import Template
 
 from aiohttp import web
 
+from assistant.messages import N_
 from assistant.settings import Settings
 from bot.gateway import Conversation, Gateway, Reply
 from bot.i18n import Translator
@@ -73,16 +74,16 @@ PAGE = Template("""<!DOCTYPE html>
 """)
 
 PAGE_TEXT_KEYS = {
-    "title": "web.title",
-    "intro": "web.intro",
-    "noscript": "web.noscript",
-    "conversation_label": "web.conversation_label",
-    "placeholder": "web.input_placeholder",
-    "send": "web.send",
-    "typing": "web.typing",
-    "connection_error": "web.error.connection",
-    "new_conversation": "web.new_conversation",
-    "privacy": "web.privacy",
+    "title": N_("web.title"),
+    "intro": N_("web.intro"),
+    "noscript": N_("web.noscript"),
+    "conversation_label": N_("web.conversation_label"),
+    "placeholder": N_("web.input_placeholder"),
+    "send": N_("web.send"),
+    "typing": N_("web.typing"),
+    "connection_error": N_("web.error.connection"),
+    "new_conversation": N_("web.new_conversation"),
+    "privacy": N_("web.privacy"),
 }
 
 
@@ -220,7 +221,7 @@ class WebChat:
         return self.json_response(request, data, session_token)
 
     def bad_request(self, request: web.Request, status: int, session_token: str) -> web.Response:
-        text = self.translator.text("web.error.bad_request", self.language(request))
+        text = self.translator.text(N_("web.error.bad_request"), self.language(request))
         data = {"messages": [{"text": text, "buttons": []}], "delivered": False}
         return self.json_response(request, data, session_token, status=status)
 
