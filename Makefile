@@ -43,9 +43,7 @@ catalogs: $(COMPILED)
 
 # Re-extract message ids from code, domain and policy data and merge them into every catalog.
 extract-messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --sort-output \
-	  -k say:2 -k button:1 -k msg:1 -k message:1 -k notice:1 -k refusal:1 -k N_ -k NP_:1,2 .
-	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+	$(PY) -m assistant.catalog_extract
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.appointments import AppointmentBook, BookedAppointment
-from assistant.messages import button, message, msg, when
+from assistant.appointments import AppointmentBook, BookedAppointment, describe
+from assistant.messages import button, message, msg
 from assistant.municipality import Municipality, load_municipality
 from assistant.settings import get_settings
 
@@ -24,10 +23,7 @@ def local_zone() -> ZoneInfo:
 
 @lru_cache(maxsize=1)
 def appointment_book() -> AppointmentBook:
-    settings = get_settings()
-    return AppointmentBook(municipality(), settings.database_url,
-                           days_ahead=settings.booking_days_ahead,
-                           min_notice=timedelta(minutes=settings.min_notice_minutes))
+    return AppointmentBook.from_settings(get_settings())
 
 
 def say(dispatcher: CollectingDispatcher, key: str, buttons: list[dict] | None = None,
@@ -42,8 +38,7 @@ def team_name(team_code: str) -> dict:
 
 def appointment_args(appointment: BookedAppointment) -> dict:
     """The arguments every message about one appointment uses."""
-    return {"reference": appointment.reference, "team": team_name(appointment.team_code),
-            "when": when(appointment.start), "location": appointment.location}
+    return describe(appointment, municipality())
 
 
 def main_menu_buttons() -> list[dict]:

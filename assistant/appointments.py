@@ -12,11 +12,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from assistant.municipality import Municipality, Team
+from assistant.messages import msg, when
+from assistant.municipality import Municipality, Team, load_municipality
 from assistant.schedule import is_slot_start, slot_starts
+from assistant.settings import Settings
 from assistant.storage import Appointment, session_scope, to_db_time, utc_now
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
@@ -55,6 +57,13 @@ class BookedAppointment:
         return cls(row.reference, row.team_code, row.start, row.end, row.location)
 
 
+def describe(appointment: BookedAppointment, municipality: Municipality) -> dict:
+    """The arguments every message about one appointment uses."""
+    return {"reference": appointment.reference,
+            "team": msg(municipality.team(appointment.team_code).name_key),
+            "when": when(appointment.start), "location": appointment.location}
+
+
 def new_reference() -> str:
     letters = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
     return f"{letters[:3]}-{letters[3:]}"
@@ -74,6 +83,12 @@ class AppointmentBook:
         self.database_url = database_url
         self.days_ahead = days_ahead
         self.min_notice = min_notice
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AppointmentBook:
+        return cls(load_municipality(settings.municipality_dir), settings.database_url,
+                   days_ahead=settings.booking_days_ahead,
+                   min_notice=timedelta(minutes=settings.min_notice_minutes))
 
     def team(self, code: str) -> Team:
         try:
@@ -150,6 +165,33 @@ class AppointmentBook:
             except IntegrityError:
                 continue
         raise SlotTaken(f"{team_code} at {new_start.isoformat()} is full")
+
+    def due_for_reminder(self, owner_prefix: str, *, within: timedelta,
+                         now: datetime | None = None) -> list[tuple[str, BookedAppointment]]:
+        """Active appointments of people whose id starts with ``owner_prefix`` (a channel that
+        can send a message unasked) starting within ``within`` and not yet reminded."""
+        now = now or datetime.now(timezone.utc)
+        with session_scope(self.database_url) as session:
+            rows = session.execute(
+                select(Appointment)
+                .where(Appointment.owner_id.startswith(owner_prefix, autoescape=True),
+                       Appointment.cancelled_at.is_(None), Appointment.reminded_at.is_(None),
+                       Appointment.starts_at >= to_db_time(now),
+                       Appointment.starts_at < to_db_time(now + within))
+                .order_by(Appointment.starts_at)
+            ).scalars().all()
+            return [(row.owner_id, BookedAppointment.from_row(row)) for row in rows]
+
+    def claim_reminder(self, reference: str) -> bool:
+        """Mark the reminder as sent; False when another process claimed it first."""
+        with session_scope(self.database_url) as session:
+            claimed = session.execute(
+                update(Appointment)
+                .where(Appointment.reference == reference, Appointment.reminded_at.is_(None),
+                       Appointment.cancelled_at.is_(None))
+                .values(reminded_at=utc_now())
+            )
+            return claimed.rowcount == 1
 
     def forget(self, owner_id: str) -> int:
         """Erase every appointment of this person (their right to erasure); returns how many."""

@@ -1,8 +1,9 @@
 """A pybabel extractor for message ids that live in YAML (domain responses, policy data).
 
-Used by ``make extract-messages`` through babel.cfg. Any value of a mapping key named
-``key`` or ending in ``_key`` is a message id; a domain's intents also get ``intent.<name>``
-(the labels of the fallback's suggestion buttons).
+Used by ``make extract-messages`` (``python -m assistant.catalog_extract``) through
+babel.cfg. Any value of a mapping key named ``key`` or ending in ``_key`` is a message id;
+a domain's intents also get ``intent.<name>`` (the labels of the fallback's suggestion
+buttons) and municipality topics ``topic.<intent>``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,12 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 import yaml
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import CommandLineInterface, parse_mapping_cfg
+from babel.messages.pofile import write_po
+
+from assistant.settings import PROJECT_ROOT
 
 Extracted = tuple[int, str | None, str, list[str]]
 RASA_INTERNAL_INTENTS = {"nlu_fallback"}
@@ -42,3 +49,35 @@ def _walk(node: yaml.Node) -> Iterator[Extracted]:
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             yield from _walk(item)
+
+
+# Functions whose argument is a catalog id (position counted from 1), for the Python extractor.
+KEYWORDS = {"say": (2,), "button": (1,), "msg": (1,), "message": (1,), "notice": (1,),
+            "refusal": (1,), "N_": None, "NP_": (1, 2)}
+MAPPING_FILE = PROJECT_ROOT / "babel.cfg"
+TEMPLATE = PROJECT_ROOT / "locales" / "messages.pot"
+
+
+def extract_catalog() -> Catalog:
+    """Every message id the code and the YAML data use, as pybabel extracts them."""
+    with MAPPING_FILE.open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    catalog = Catalog()
+    for filename, line, message, comments, context in extract_from_dir(
+            PROJECT_ROOT, method_map, options_map, keywords=KEYWORDS):
+        catalog.add(message, None, [(filename, line)], auto_comments=comments, context=context)
+    return catalog
+
+
+def main() -> None:
+    """Write locales/messages.pot and merge it into every language's catalog."""
+    with TEMPLATE.open("wb") as handle:
+        write_po(handle, extract_catalog(), omit_header=False, sort_output=True,
+                 no_location=True)
+    CommandLineInterface().run(["pybabel", "update", "-i", str(TEMPLATE), "-d",
+                                str(TEMPLATE.parent), "--no-fuzzy-matching",
+                                "--ignore-obsolete"])
+
+
+if __name__ == "__main__":
+    main()

@@ -11,11 +11,13 @@ import logging
 import signal
 import sys
 
+from assistant.appointments import AppointmentBook
 from assistant.municipality import ConfigError, load_municipality
 from assistant.settings import Settings, get_settings
 from assistant.storage import ButtonStore, ProfileStore, get_engine
 from bot.gateway import Gateway
 from bot.i18n import Translator
+from bot.reminders import Reminders
 from bot.services import RasaStack, StartupError, port_is_free
 from bot.web.server import create_app, serve
 
@@ -35,12 +37,18 @@ async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
     gateway = Gateway(settings.rasa_url, translator, settings.rasa_timeout_seconds,
                       api_token=rasa_api_token)
     telegram = None
+    background: list[asyncio.Task] = []
     if settings.telegram_token:
         from bot.telegram.frontend import TelegramFrontend
 
+        profiles = ProfileStore(settings.database_url)
         telegram = TelegramFrontend(settings, gateway, ButtonStore(settings.database_url),
-                                    ProfileStore(settings.database_url))
+                                    profiles)
         await telegram.start()
+        book = AppointmentBook.from_settings(settings)
+        reminders = Reminders(book, gateway, profiles, telegram.push,
+                              default_language=settings.default_language)
+        background.append(asyncio.create_task(reminders.run_forever()))
     app = create_app(gateway, translator, settings,
                      telegram_webhook=telegram.handle_webhook if telegram else None)
     runner = await serve(app, settings.web_host, settings.web_port)
@@ -50,6 +58,8 @@ async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
     await stop.wait()
+    for task in background:
+        task.cancel()
     if telegram:
         await telegram.stop()
     await runner.cleanup()
@@ -63,7 +73,7 @@ def print_welcome(settings: Settings) -> None:
     if settings.telegram_token and settings.telegram_webhook_url:
         lines.append(f"Telegram:  webhook at {settings.telegram_webhook_url}")
     elif settings.telegram_token:
-        lines.append("Telegram:  connected (long polling)")
+        lines.append("Telegram:  connected (long polling); reminders a day ahead")
     else:
         lines.append("Telegram:  not connected. Create a bot with @BotFather, then run "
                      "TELEGRAM_BOT_TOKEN=<token> make run")

@@ -18,6 +18,8 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
+from assistant.messages import N_
+
 logger = logging.getLogger(__name__)
 
 
@@ -79,7 +81,7 @@ class Translator:
             moment = datetime.fromisoformat(value["value"]).astimezone(self.zone)
             day_text = format_date(moment.date(), format="full", locale=locale)
             time_text = format_time(moment, format="short", locale=locale)
-            return self.text("format.date_at_time", language,
+            return self.text(N_("format.date_at_time"), language,
                              {"date": day_text, "time": time_text})
         if kind == "short_datetime":
             moment = datetime.fromisoformat(value["value"]).astimezone(self.zone)

@@ -229,11 +229,14 @@ def _utf16_prefix(text: str, limit: int) -> str:
 def build_application(settings: Settings, gateway: Gateway, buttons: ButtonStore,
                       profiles: ProfileStore, request: BaseRequest | None = None) -> Application:
     """The python-telegram-bot application with every handler; ``request`` replaces HTTP."""
+    return _wire(settings, _Chat(settings, gateway, buttons, profiles), request)
+
+
+def _wire(settings: Settings, chat: _Chat, request: BaseRequest | None) -> Application:
     builder = Application.builder().token(settings.telegram_token)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    chat = _Chat(settings, gateway, buttons, profiles)
     # Only new messages in one-to-one chats: edited messages, channel posts and group chats
     # (where a resident's personal questions do not belong) are ignored quietly.
     new_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
@@ -254,7 +257,8 @@ class TelegramFrontend:
     def __init__(self, settings: Settings, gateway: Gateway, buttons: ButtonStore,
                  profiles: ProfileStore, request: BaseRequest | None = None) -> None:
         self.settings = settings
-        self.application = build_application(settings, gateway, buttons, profiles, request)
+        self._chat = _Chat(settings, gateway, buttons, profiles)
+        self.application = _wire(settings, self._chat, request)
 
     async def start(self) -> None:
         webhook_url = self.settings.telegram_webhook_url
@@ -281,6 +285,13 @@ class TelegramFrontend:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+
+    async def push(self, sender: str, replies: list[Reply]) -> None:
+        """Send replies unasked (a reminder) to ``telegram:<chat id>``."""
+        channel, _, chat_id = sender.partition(":")
+        if channel != CHANNEL:
+            raise ValueError(f"not a Telegram sender: {sender!r}")
+        await self._chat.send(self.application.bot, int(chat_id), replies)
 
     async def handle_webhook(self, data: dict, secret_header: str | None) -> bool:
         """One update POSTed by Telegram; False (and nothing queued) when the secret is wrong."""
