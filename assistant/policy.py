@@ -1,0 +1,786 @@
+"""Policy knowledge as data: provisions, target groups and partners, with a validator.
+
+Two layers are read: ``policy/national/provisions.yml`` (national law) and then
+``policy/<municipality>/provisions.yml``. For a given date, a municipality entry with the same
+id (in the same section) and a validity covering that date replaces the national entry; an
+entry with ``status: superseded`` is never offered as current. The closed vocabulary of
+condition facts, audiences and citable documents is ``policy/facts.yml``.
+
+    python -m assistant.policy validate [--municipality NAME]
+
+prints every problem as ``file:line: message`` and exits with 1 when there is any.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel.messages.pofile import read_po
+
+from assistant.settings import load_settings
+
+NATIONAL = "national"
+SECTIONS = {"provisions": "provision", "target_groups": "target group", "partners": "partner"}
+STATUSES = ("current", "superseded")
+CONFIDENCES = ("confirmed", "to_verify")
+PARTICIPATIEWET = date(2015, 1, 1)
+SCALAR_TYPES = frozenset({"boolean", "integer", "enum"})
+ORDERED = frozenset({"integer"})
+OPERATORS = {"eq": SCALAR_TYPES, "ne": SCALAR_TYPES, "lt": ORDERED, "le": ORDERED, "gt": ORDERED,
+             "ge": ORDERED, "in": frozenset({"integer", "enum"}),
+             "not_in": frozenset({"integer", "enum"})}
+LIST_OPERATORS = frozenset({"in", "not_in"})
+AMOUNT_UNITS = ("euro", "percent")
+AMOUNT_PERIODS = ("week", "month", "year")
+DURATION_UNITS = ("days", "weeks", "months")
+NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\Z")
+LAW = re.compile(r"(wet|besluit|regeling|verordening)\b", re.IGNORECASE)
+DOCUMENT = re.compile(r"(\d{3}) ")
+
+COMMON = ("id", "title_key", "description_key", "audience", "sources", "valid_from", "status")
+HISTORY = ("valid_to", "superseded_by", "confidence", "open_questions")
+REQUIRED = {"provisions": (*COMMON, "next_step_key", "team"),
+            "target_groups": (*COMMON, "next_step_key", "team"),
+            "partners": COMMON}
+OPTIONAL = {"provisions": (*HISTORY, "legal_source", "conditions", "target_groups", "partners",
+                           "duration", "amounts"),
+            "target_groups": (*HISTORY, "conditions", "actions"),
+            "partners": (*HISTORY, "team")}
+# Parts of an entry: (required fields, optional fields).
+PARTS = {"condition": (("fact", "operator", "value", "source"), ("confidence",)),
+         "amount": (("name", "value", "unit", "source"), ("per", "approximate", "confidence")),
+         "duration": (("unit", "length", "source"),
+                      ("extensions", "extension_length", "max_length", "confidence")),
+         "action": (("number", "provisions", "source"), ())}
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _is_texts(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(_is_text(v) for v in value)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _is_name(value: object) -> bool:
+    return isinstance(value, str) and bool(NAME.match(value))
+
+
+# Field kinds: how each entry field must look, and how to say so.
+KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "name": (_is_name, "a lower-case name like werkstage"),
+    "key": (lambda v: isinstance(v, str) and bool(KEY.match(v)), "a catalog key like a.b.title"),
+    "text": (_is_text, "a non-empty text"),
+    "texts": (_is_texts, "a non-empty list of texts"),
+    "names": (lambda v: isinstance(v, list) and all(_is_name(x) for x in v), "a list of names"),
+    "date": (_is_date, "a date like 2026-12-31"),
+    "list": (lambda v: isinstance(v, list), "a list"),
+    "mapping": (lambda v: isinstance(v, dict), "a mapping"),
+}
+FIELD_KINDS = {"id": "name", "team": "name", "status": "name", "confidence": "name",
+               "title_key": "key", "description_key": "key", "next_step_key": "key",
+               "audience": "names", "target_groups": "names", "partners": "names",
+               "sources": "texts", "open_questions": "texts", "legal_source": "text",
+               "superseded_by": "text", "valid_from": "date", "valid_to": "date",
+               "conditions": "list", "amounts": "list", "actions": "list",
+               "duration": "mapping"}
+
+
+class PolicyError(ValueError):
+    """The policy data has problems; ``problems`` lists them with file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A YAML value and the line it is on (1-based); mappings and lists hold Items."""
+
+    value: Any
+    line: int
+
+    def plain(self) -> Any:
+        if isinstance(self.value, dict):
+            return {name: item.plain() for name, item in self.value.items()}
+        if isinstance(self.value, list):
+            return [item.plain() for item in self.value]
+        return self.value
+
+
+@dataclass(frozen=True)
+class Condition:
+    fact: str
+    operator: str
+    value: Any
+    source: str
+    confidence: str = "confirmed"
+
+
+@dataclass(frozen=True)
+class Duration:
+    unit: str
+    length: int
+    source: str
+    extensions: int | None = None
+    extension_length: int | None = None
+    max_length: int | None = None
+    confidence: str = "confirmed"
+
+
+@dataclass(frozen=True)
+class Amount:
+    name: str
+    value: float
+    unit: str
+    source: str
+    per: str | None = None
+    approximate: bool = False
+    confidence: str = "confirmed"
+
+
+@dataclass(frozen=True)
+class Action:
+    number: int
+    provisions: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One provision, target group or partner of one layer."""
+
+    section: str
+    id: str
+    layer: str
+    file: str
+    line: int
+    title_key: str
+    description_key: str
+    audience: tuple[str, ...]
+    sources: tuple[str, ...]
+    valid_from: date
+    status: str
+    next_step_key: str | None = None
+    team: str | None = None
+    valid_to: date | None = None
+    superseded_by: str | None = None
+    confidence: str = "confirmed"
+    open_questions: tuple[str, ...] = ()
+    legal_source: str | None = None
+    conditions: tuple[Condition, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    duration: Duration | None = None
+    amounts: tuple[Amount, ...] = ()
+    actions: tuple[Action, ...] = ()
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What is current for one municipality on one day (national layer plus overrides)."""
+
+    municipality: str
+    on: date
+    provisions: dict[str, Entry]
+    target_groups: dict[str, Entry]
+    partners: dict[str, Entry]
+    superseded: tuple[Entry, ...]  # former rules, to explain "dat geldt niet meer"
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: str
+    values: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def accepts(self, value: object) -> bool:
+        if self.type == "boolean":
+            return isinstance(value, bool)
+        if self.type == "enum":
+            return value in self.values
+        return (isinstance(value, int) and not isinstance(value, bool)
+                and (self.minimum is None or value >= self.minimum)
+                and (self.maximum is None or value <= self.maximum))
+
+    def expected(self) -> str:
+        if self.type == "boolean":
+            return "true or false"
+        if self.type == "enum":
+            return "one of " + ", ".join(self.values)
+        return f"a whole number from {self.minimum} to {self.maximum}"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    facts: dict[str, Fact]
+    audiences: frozenset[str]
+    documents: dict[str, bool]  # document number -> written before the Participatiewet
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str  # "national" or the municipality's folder
+    file: str  # as shown in problems, e.g. policy/national/provisions.yml
+    sections: dict[str, list[Item]]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything read from disk for one municipality, and the problems found reading it."""
+
+    vocabulary: Vocabulary
+    teams: frozenset[str]
+    teams_file: str
+    layers: tuple[Layer, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    vocabulary: Vocabulary
+    teams: frozenset[str]
+    teams_file: str
+    ids: dict[str, frozenset[str]]  # section -> ids defined in any layer
+    national_laws: frozenset[str]  # national provisions that name a legal_source
+    catalog: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class Where:
+    """The entry a problem is about."""
+
+    file: str
+    layer: str
+    section: str
+    name: str
+
+    def problem(self, line: int, text: str) -> Problem:
+        return Problem(self.file, line, f"{SECTIONS[self.section]} '{self.name}': {text}")
+
+
+# --- Public API ----------------------------------------------------------------------------
+
+def load_policy(policy_dir: Path, municipality: str, on: date | None = None) -> Policy:
+    """The policy in force on ``on`` (default today); PolicyError when the data has problems."""
+    sources = read_sources(policy_dir, municipality)
+    problems = sorted([*sources.problems, *check_sources(sources, catalog=None)])
+    if problems:
+        raise PolicyError(problems)
+    day = on or date.today()
+    entries = entries_of(sources)
+    current = {section: _resolve(entries, section, day) for section in SECTIONS}
+    return Policy(municipality, day, current["provisions"], current["target_groups"],
+                  current["partners"], tuple(e for e in entries if e.status == "superseded"))
+
+
+def validate_policy(policy_dir: Path, municipality: str,
+                    catalog_keys: Iterable[str]) -> list[Problem]:
+    """Every problem of the national layer plus ``municipality``, with file and line."""
+    sources = read_sources(policy_dir, municipality)
+    found = [*sources.problems, *check_sources(sources, frozenset(catalog_keys))]
+    return sorted(set(found))
+
+
+def catalog_keys(locales_dir: Path, language: str = "nl") -> frozenset[str]:
+    """Message ids that have a translation in the language's catalog."""
+    with (locales_dir / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return frozenset(_msgid(m.id) for m in read_po(handle) if m.id and _translated(m.string))
+
+
+def municipalities(policy_dir: Path) -> list[str]:
+    return sorted(p.parent.name for p in policy_dir.glob("*/municipality.yml"))
+
+
+def _msgid(value: str | tuple[str, ...]) -> str:
+    return value if isinstance(value, str) else value[0]
+
+
+def _translated(value: str | tuple[str, ...]) -> bool:
+    return any(value) if isinstance(value, tuple) else bool(value)
+
+
+def entries_of(sources: Sources) -> list[Entry]:
+    """Every entry of every layer, national first, whatever its date or status."""
+    return [_entry(item, section, layer) for layer in sources.layers
+            for section, items in layer.sections.items() for item in items]
+
+
+def _resolve(entries: list[Entry], section: str, day: date) -> dict[str, Entry]:
+    chosen: dict[str, Entry] = {}
+    for entry in entries:  # national first: a later layer replaces an earlier one
+        if entry.section == section and entry.valid_on(day):
+            chosen[entry.id] = entry
+    return {name: e for name, e in chosen.items() if e.status == "current"}
+
+
+def _frozen(value: Any) -> Any:
+    """Lists become tuples, so entries are immutable all the way down."""
+    if isinstance(value, dict):
+        return {name: _frozen(v) for name, v in value.items()}
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
+
+
+def _entry(item: Item, section: str, layer: Layer) -> Entry:
+    data = _frozen(item.plain())
+    parts = {"conditions": [Condition(**c) for c in data.pop("conditions", ())],
+             "amounts": [Amount(**a) for a in data.pop("amounts", ())],
+             "actions": [Action(**a) for a in data.pop("actions", ())]}
+    duration = data.pop("duration", None)
+    return Entry(section=section, layer=layer.name, file=layer.file, line=item.line,
+                 duration=Duration(**duration) if duration else None,
+                 **{name: tuple(value) for name, value in parts.items()}, **data)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+def read_sources(policy_dir: Path, municipality: str) -> Sources:
+    problems: list[Problem] = []
+    vocabulary = _read_vocabulary(policy_dir, problems)
+    teams_path = policy_dir / municipality / "municipality.yml"
+    teams = _read_teams(policy_dir, teams_path, problems)
+    layers = tuple(_read_layer(policy_dir, name, problems) for name in (NATIONAL, municipality))
+    return Sources(vocabulary, teams, _shown(policy_dir, teams_path), layers, tuple(problems))
+
+
+def _shown(policy_dir: Path, path: Path) -> str:
+    return path.relative_to(policy_dir.parent).as_posix()
+
+
+def _read_yaml(policy_dir: Path, path: Path, problems: list[Problem]) -> Item | None:
+    shown = _shown(policy_dir, path)
+    if not path.exists():
+        problems.append(Problem(shown, 1, "file is missing"))
+        return None
+    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+    try:
+        node = loader.get_single_node()
+        problems.extend(Problem(shown, line, f"key '{key}' appears twice")
+                        for line, key in _duplicate_keys(node))
+        return None if node is None else _item(node, loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problems.append(Problem(shown, mark.line + 1 if mark else 1,
+                                f"not valid YAML: {error.problem}"))
+        return None
+    finally:
+        loader.dispose()
+
+
+def _item(node: yaml.Node, loader: yaml.SafeLoader, line: int | None = None) -> Item:
+    """The node as an Item; a mapping's values carry the line of their key."""
+    line = line or node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        return Item({str(key.value): _item(value, loader, key.start_mark.line + 1)
+                     for key, value in node.value}, line)
+    if isinstance(node, yaml.SequenceNode):
+        return Item([_item(child, loader) for child in node.value], line)
+    return Item(loader.construct_object(node), line)
+
+
+def _duplicate_keys(node: yaml.Node | None) -> Iterator[tuple[int, str]]:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                yield key.start_mark.line + 1, str(key.value)
+            seen.add(key.value)
+            yield from _duplicate_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            yield from _duplicate_keys(child)
+
+
+def _read_vocabulary(policy_dir: Path, problems: list[Problem]) -> Vocabulary:
+    path = policy_dir / "facts.yml"
+    root = _read_yaml(policy_dir, path, problems)
+    sections = root.value if root and isinstance(root.value, dict) else {}
+    specs = sections["facts"].value if "facts" in sections else {}
+    facts = {}
+    for name, spec in (specs.items() if isinstance(specs, dict) else ()):
+        fact = _fact(name, spec.plain())
+        if fact is None:
+            problems.append(Problem(_shown(policy_dir, path), spec.line,
+                                    f"fact '{name}': type must be boolean, integer (with min"
+                                    " and max) or enum (with values)"))
+        else:
+            facts[name] = fact
+    data = {name: item.plain() for name, item in sections.items()}
+    documents = {str(code): bool(spec.get("pre_participatiewet"))
+                 for code, spec in data.get("documents", {}).items() if isinstance(spec, dict)}
+    return Vocabulary(facts, frozenset(data.get("audiences", ())), documents)
+
+
+def _fact(name: str, spec: object) -> Fact | None:
+    if not isinstance(spec, dict) or spec.get("type") not in SCALAR_TYPES:
+        return None
+    values = spec.get("values", ())
+    if spec["type"] == "enum" and not (values and all(_is_name(v) for v in values)):
+        return None
+    limits = (spec.get("min"), spec.get("max"))
+    if spec["type"] == "integer" and not all(isinstance(n, int) for n in limits):
+        return None
+    return Fact(name, spec["type"], tuple(values), *limits)
+
+
+def _read_teams(policy_dir: Path, path: Path, problems: list[Problem]) -> frozenset[str]:
+    root = _read_yaml(policy_dir, path, problems)
+    teams = root.value.get("teams") if root and isinstance(root.value, dict) else None
+    return frozenset(teams.value) if teams and isinstance(teams.value, dict) else frozenset()
+
+
+def _read_layer(policy_dir: Path, name: str, problems: list[Problem]) -> Layer:
+    path = policy_dir / name / "provisions.yml"
+    shown = _shown(policy_dir, path)
+    root = _read_yaml(policy_dir, path, problems)
+    if root is None or not isinstance(root.value, dict):
+        if root is not None:
+            problems.append(Problem(shown, root.line, "must be a mapping of sections"))
+        return Layer(name, shown, {})
+    sections: dict[str, list[Item]] = {}
+    for section, item in root.value.items():
+        if section not in SECTIONS:
+            problems.append(Problem(shown, item.line, f"unknown section '{section}' (known: "
+                                    + ", ".join(SECTIONS) + ")"))
+        elif not isinstance(item.value, list):
+            problems.append(Problem(shown, item.line, f"section '{section}' must be a list"))
+        else:
+            sections[section] = item.value
+    return Layer(name, shown, sections)
+
+
+# --- Checking ------------------------------------------------------------------------------
+
+def check_sources(sources: Sources, catalog: frozenset[str] | None) -> list[Problem]:
+    context = _context(sources, catalog)
+    problems: list[Problem] = []
+    for layer in sources.layers:
+        for section, items in layer.sections.items():
+            problems += _check_overlaps(layer, section, items)
+            for item in items:
+                problems += _check_entry(item, _where(layer, section, item), context)
+    return problems
+
+
+def _context(sources: Sources, catalog: frozenset[str] | None) -> Context:
+    ids = {section: frozenset(_id(item) for layer in sources.layers
+                              for item in layer.sections.get(section, ()))
+           for section in SECTIONS}
+    national = sources.layers[0].sections.get("provisions", ())
+    laws = frozenset(_id(i) for i in national if _field(i, "legal_source") is not None)
+    return Context(sources.vocabulary, sources.teams, sources.teams_file, ids, laws, catalog)
+
+
+def _id(item: Item) -> str:
+    found = _field(item, "id")
+    return str(found.value) if found is not None else "?"
+
+
+def _field(item: Item, name: str) -> Item | None:
+    return item.value.get(name) if isinstance(item.value, dict) else None
+
+
+def _where(layer: Layer, section: str, item: Item) -> Where:
+    return Where(layer.file, layer.name, section, _id(item))
+
+
+def _check_overlaps(layer: Layer, section: str, items: list[Item]) -> list[Problem]:
+    problems = []
+    spans: dict[str, list[tuple[date, date, int]]] = {}
+    for item in items:
+        start, end = _field(item, "valid_from"), _field(item, "valid_to")
+        if start is None or not _is_date(start.value) or (end and not _is_date(end.value)):
+            continue
+        span = (start.value, end.value if end else date.max, item.line)
+        for other in spans.setdefault(_id(item), []):
+            if span[0] <= other[1] and other[0] <= span[1]:
+                problems.append(_where(layer, section, item).problem(
+                    item.line, f"validity overlaps the entry with the same id on line {other[2]}"))
+        spans[_id(item)].append(span)
+    return problems
+
+
+def _check_entry(item: Item, where: Where, context: Context) -> list[Problem]:
+    if not isinstance(item.value, dict):
+        return [where.problem(item.line, "must be a mapping of fields")]
+    problems = _check_fields(item, where)
+    known = (*REQUIRED[where.section], *OPTIONAL[where.section])
+    fields = {name: found for name, found in item.value.items()
+              if name in known and KINDS[FIELD_KINDS[name]][0](found.plain())}
+    for check in ENTRY_CHECKS:
+        problems += check(fields, item, where, context)
+    return problems
+
+
+def _check_fields(item: Item, where: Where) -> list[Problem]:
+    known = (*REQUIRED[where.section], *OPTIONAL[where.section])
+    problems = [where.problem(item.line, f"'{name}' is missing")
+                for name in REQUIRED[where.section] if name not in item.value]
+    for name, found in item.value.items():
+        if name not in known:
+            problems.append(where.problem(found.line, f"unknown key '{name}'"))
+        elif not KINDS[FIELD_KINDS[name]][0](found.plain()):
+            problems.append(where.problem(found.line, f"'{name}' must be "
+                                          + KINDS[FIELD_KINDS[name]][1]))
+    return problems
+
+
+Fields = dict[str, Item]
+
+
+def _check_status(fields: Fields, item: Item, where: Where, context: Context) -> list[Problem]:
+    status, successor = fields.get("status"), fields.get("superseded_by")
+    problems = _check_choice(fields.get("confidence"), CONFIDENCES, "confidence", where)
+    problems += _check_choice(status, STATUSES, "status", where)
+    if status and status.value == "superseded" and successor is None:
+        problems.append(where.problem(status.line, "a superseded entry needs 'superseded_by'"))
+    if status and status.value == "current" and successor is not None:
+        problems.append(where.problem(successor.line, "a current entry cannot be superseded_by"))
+    start, end = fields.get("valid_from"), fields.get("valid_to")
+    if start and end and end.value < start.value:
+        problems.append(where.problem(end.line, "valid_to lies before valid_from"))
+    return problems
+
+
+def _check_choice(found: Item | None, choices: Iterable[str], name: str,
+                  where: Where) -> list[Problem]:
+    if found is None or found.value in choices:
+        return []
+    return [where.problem(found.line, f"{name} '{found.value}' is not one of "
+                          + ", ".join(choices))]
+
+
+def _check_sources(fields: Fields, item: Item, where: Where, context: Context) -> list[Problem]:
+    found = fields.get("sources")
+    if found is None:
+        return []
+    problems = [where.problem(found.line, text) for source in found.value
+                if (text := _source_problem(source.value, context))]
+    if _rests_on_old_documents(fields, context):
+        problems.append(where.problem(found.line, "a current rule cannot rest only on documents "
+                                      "from before the Participatiewet; cite 004 or a law"))
+    return problems
+
+
+def _source_problem(source: object, context: Context) -> str | None:
+    if not _is_text(source):
+        return "a source must be a non-empty text"
+    document = DOCUMENT.match(str(source))
+    if document and document.group(1) in context.vocabulary.documents:
+        return None
+    if not document and LAW.search(str(source)):
+        return None
+    return f"source '{source}' names no document of policy/facts.yml and no law"
+
+
+def _rests_on_old_documents(fields: Fields, context: Context) -> bool:
+    status, end = fields.get("status"), fields.get("valid_to")
+    if status is None or status.value != "current" or (end and end.value < PARTICIPATIEWET):
+        return False
+    old = context.vocabulary.documents
+    texts = [s.value for s in fields["sources"].value if isinstance(s.value, str)]
+    return all((m := DOCUMENT.match(t)) and old.get(m.group(1)) for t in texts)
+
+
+def _check_references(fields: Fields, item: Item, where: Where,
+                      context: Context) -> list[Problem]:
+    problems = []
+    team = fields.get("team")
+    if team and team.value not in context.teams:
+        problems.append(where.problem(team.line, f"unknown team '{team.value}' (not in "
+                                      f"{context.teams_file})"))
+    for name, known in (("audience", context.vocabulary.audiences),
+                        ("target_groups", context.ids["target_groups"]),
+                        ("partners", context.ids["partners"])):
+        found = fields.get(name)
+        problems += [where.problem(found.line, f"unknown {SECTIONS.get(name, name)} '{ref.value}'")
+                     for ref in (found.value if found else ()) if ref.value not in known]
+    return problems
+
+
+def _check_keys(fields: Fields, item: Item, where: Where, context: Context) -> list[Problem]:
+    if context.catalog is None:
+        return []
+    return [where.problem(found.line, f"no Dutch text for '{found.value}' in the nl catalog")
+            for name, found in fields.items()
+            if name.endswith("_key") and found.value not in context.catalog]
+
+
+def _check_legal_source(fields: Fields, item: Item, where: Where,
+                        context: Context) -> list[Problem]:
+    if where.section != "provisions" or "legal_source" in item.value:
+        return []
+    if where.layer == NATIONAL:
+        return [where.problem(item.line, "a national entry needs a legal_source (law, article)")]
+    status = fields.get("status")
+    if where.name in context.national_laws and status and status.value == "current":
+        return [where.problem(item.line, f"overrides national '{where.name}' but drops its "
+                              "legal_source")]
+    return []
+
+
+def _check_parts(fields: Fields, item: Item, where: Where, context: Context) -> list[Problem]:
+    problems = []
+    for name, label, check in (("conditions", "condition", _check_condition),
+                               ("amounts", "amount", _check_amount),
+                               ("actions", "action", _check_action)):
+        for part in fields[name].value if name in fields else ():
+            problems += _check_part(part, label, where, context, check)
+    if "duration" in fields:
+        problems += _check_part(fields["duration"], "duration", where, context, _check_duration)
+    return problems
+
+
+PartCheck = Callable[[Fields, Where, Context], list[Problem]]
+
+
+def _check_part(part: Item, label: str, where: Where, context: Context,
+                check: PartCheck) -> list[Problem]:
+    if not isinstance(part.value, dict):
+        return [where.problem(part.line, f"each {label} must be a mapping")]
+    required, optional = PARTS[label]
+    problems = [where.problem(part.line, f"{label}: '{name}' is missing")
+                for name in required if name not in part.value]
+    problems += [where.problem(found.line, f"{label}: unknown key '{name}'")
+                 for name, found in part.value.items() if name not in (*required, *optional)]
+    fields = part.value
+    if "source" in fields and (text := _source_problem(fields["source"].value, context)):
+        problems.append(where.problem(fields["source"].line, f"{label}: {text}"))
+    problems += _check_choice(fields.get("confidence"), CONFIDENCES, f"{label} confidence", where)
+    return problems + check(fields, where, context)
+
+
+def _check_condition(fields: Fields, where: Where, context: Context) -> list[Problem]:
+    fact_item, operator_item = fields.get("fact"), fields.get("operator")
+    fact = context.vocabulary.facts.get(fact_item.value) if fact_item else None
+    operator = operator_item.value if operator_item else None
+    problems = []
+    if fact_item and fact is None:
+        problems.append(where.problem(fact_item.line, f"unknown fact '{fact_item.value}'"))
+    if operator_item and operator not in OPERATORS:
+        problems.append(where.problem(operator_item.line, f"unknown operator '{operator}'"))
+    if fact is None or operator not in OPERATORS:
+        return problems
+    if fact.type not in OPERATORS[operator]:
+        return [*problems, where.problem(operator_item.line, f"operator '{operator}' does not "
+                                         f"apply to fact '{fact.name}' ({fact.type})")]
+    return problems + _check_value(fact, operator, fields.get("value"), where)
+
+
+def _check_value(fact: Fact, operator: str, found: Item | None, where: Where) -> list[Problem]:
+    if found is None:
+        return []
+    if operator in LIST_OPERATORS:
+        good = isinstance(found.value, list) and bool(found.value) and all(
+            fact.accepts(v.value) for v in found.value)
+        expected = f"a non-empty list, each {fact.expected()}"
+    else:
+        good, expected = fact.accepts(found.value), fact.expected()
+    if good:
+        return []
+    shown = found.plain()
+    return [where.problem(found.line, f"value {shown!r} of fact '{fact.name}' must be {expected}")]
+
+
+def _check_amount(fields: Fields, where: Where, context: Context) -> list[Problem]:
+    problems = _check_choice(fields.get("unit"), AMOUNT_UNITS, "amount unit", where)
+    problems += _check_choice(fields.get("per"), AMOUNT_PERIODS, "amount per", where)
+    value, name = fields.get("value"), fields.get("name")
+    if value and (isinstance(value.value, bool) or not isinstance(value.value, (int, float))
+                  or value.value < 0):
+        problems.append(where.problem(value.line, f"amount value {value.value!r} must be a "
+                                      "number of zero or more"))
+    if name and not _is_name(name.value):
+        problems.append(where.problem(name.line, "amount name must be " + KINDS["name"][1]))
+    approximate = fields.get("approximate")
+    if approximate and not isinstance(approximate.value, bool):
+        problems.append(where.problem(approximate.line, "approximate must be true or false"))
+    return problems
+
+
+def _check_duration(fields: Fields, where: Where, context: Context) -> list[Problem]:
+    problems = _check_choice(fields.get("unit"), DURATION_UNITS, "duration unit", where)
+    numbers = {}
+    for name in ("length", "extensions", "extension_length", "max_length"):
+        found = fields.get(name)
+        if found is None:
+            continue
+        if isinstance(found.value, bool) or not isinstance(found.value, int) or found.value < 0:
+            problems.append(where.problem(found.line, f"duration {name} must be a whole number"))
+        else:
+            numbers[name] = found.value
+    if len(numbers) == 4 and numbers["max_length"] != (
+            numbers["length"] + numbers["extensions"] * numbers["extension_length"]):
+        problems.append(where.problem(fields["max_length"].line, "duration max_length does not "
+                                      "equal length + extensions x extension_length"))
+    return problems
+
+
+def _check_action(fields: Fields, where: Where, context: Context) -> list[Problem]:
+    number, provisions = fields.get("number"), fields.get("provisions")
+    problems = []
+    if number and (isinstance(number.value, bool) or not isinstance(number.value, int)):
+        problems.append(where.problem(number.line, "action number must be a whole number"))
+    if provisions and not isinstance(provisions.value, list):
+        return [*problems, where.problem(provisions.line, "action provisions must be a list")]
+    known = context.ids["provisions"]
+    return problems + [where.problem(ref.line, f"action uses unknown provision '{ref.value}'")
+                       for ref in (provisions.value if provisions else ())
+                       if ref.value not in known]
+
+
+ENTRY_CHECKS = (_check_status, _check_sources, _check_references, _check_keys,
+                _check_legal_source, _check_parts)
+
+
+# --- Command line --------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.policy",
+                                     description="Check the policy data of the assistant.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="report problems with file and line")
+    validate.add_argument("--municipality", help="folder under policy/ (default: all of them)")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    names = [args.municipality] if args.municipality else municipalities(settings.policy_dir)
+    keys = catalog_keys(settings.locales_dir)
+    problems = sorted({p for name in names
+                       for p in validate_policy(settings.policy_dir, name, keys)})
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) in the policy of: {', '.join(names)}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""The assistant refuses to start on policy that would give people wrong answers."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.municipality import ConfigError
+from assistant.settings import PROJECT_ROOT, load_settings
+from bot.__main__ import check_configuration
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_valid_policy_starts(tmp_path: Path) -> None:
+    check_configuration(replace(load_settings(), web_port=free_port()))
+
+
+def test_broken_policy_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    policy = tmp_path / "policy"
+    shutil.copytree(PROJECT_ROOT / "policy", policy)
+    provisions = policy / "midden-drenthe" / "provisions.yml"
+    provisions.write_text(provisions.read_text().replace("team: schuldhulp", "team: zwembad", 1))
+    settings = replace(load_settings(), policy_dir=policy, web_port=free_port())
+    with pytest.raises(ConfigError) as refused:
+        check_configuration(settings)
+    assert "midden-drenthe/provisions.yml:" in str(refused.value)
+    assert "zwembad" in str(refused.value)
