@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -10,11 +12,23 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
 from assistant.messages import button, message, msg
 from assistant.municipality import Municipality, load_municipality
+from assistant.policy import Policy, load_policy
 from assistant.settings import get_settings
 
 
 def municipality() -> Municipality:
     return load_municipality(get_settings().municipality_dir)
+
+
+def current_policy() -> Policy:
+    """The policy in force today (national layer plus this municipality's overrides)."""
+    settings = get_settings()
+    return _policy_on(settings.policy_dir, settings.municipality, date.today())
+
+
+@lru_cache(maxsize=2)
+def _policy_on(policy_dir: Path, municipality_code: str, day: date) -> Policy:
+    return load_policy(policy_dir, municipality_code, on=day)
 
 
 def local_zone() -> ZoneInfo:

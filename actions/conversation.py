@@ -7,7 +7,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import main_menu_buttons, municipality, say, team_name
+from actions.common import current_policy, main_menu_buttons, municipality, say, team_name
 from assistant.messages import button, msg
 
 METADATA_SLOTS = ("language", "channel", "role")
@@ -42,13 +42,19 @@ class AnswerTopic(Action):
         if topic is None:
             say(dispatcher, "fallback.not_understood", main_menu_buttons())
             return []
-        say(dispatcher, topic.text_key)
+        if topic.provision:
+            provision = current_policy().provisions[topic.provision]
+            text_key, source, team = (provision.description_key, provision.sources[0],
+                                      provision.team or "klantmanager")
+        else:
+            text_key, source, team = topic.text_key, topic.source, topic.team
+        say(dispatcher, text_key)
         say(dispatcher, "topic.source_and_next", [
-            button("topic.book_with_team", f'/book_appointment{{"team":"{topic.team}"}}',
-                   team=team_name(topic.team)),
+            button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
+                   team=team_name(team)),
             button("menu.request_human", "/request_human"),
-        ], source=topic.source, team=team_name(topic.team))
-        return [SlotSet("team", topic.team)]
+        ], source=source, team=team_name(team))
+        return [SlotSet("team", team)]
 
 
 class ShowContact(Action):

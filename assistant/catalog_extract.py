@@ -41,9 +41,12 @@ def _walk(node: yaml.Node) -> Iterator[Extracted]:
                     if intent.value not in RASA_INTERNAL_INTENTS:
                         yield intent.start_mark.line + 1, None, f"intent.{intent.value}", []
             elif name == "topics" and isinstance(value_node, yaml.MappingNode):
-                # municipality.yml: each topic is answered with the text topic.<intent>
-                for topic_node, _ in value_node.value:
-                    yield topic_node.start_mark.line + 1, None, f"topic.{topic_node.value}", []
+                # municipality.yml: a topic without a provision is answered with topic.<intent>
+                for topic_node, spec_node in value_node.value:
+                    answered_by_provision = isinstance(spec_node, yaml.MappingNode) and any(
+                        field.value == "provision" for field, _ in spec_node.value)
+                    if not answered_by_provision:
+                        yield topic_node.start_mark.line + 1, None, f"topic.{topic_node.value}", []
             else:
                 yield from _walk(value_node)
     elif isinstance(node, yaml.SequenceNode):

@@ -40,9 +40,13 @@ class Team:
 
 @dataclass(frozen=True)
 class Topic:
+    """How a topic intent is answered: with a provision of the policy data, or with the
+    catalog text ``topic.<intent>`` plus its team and source."""
+
     intent: str
-    team: str
-    source: str
+    provision: str | None = None
+    team: str | None = None
+    source: str | None = None
 
     @property
     def text_key(self) -> str:
@@ -81,12 +85,8 @@ def _parse(raw: dict, where: str) -> Municipality:
     contact = _require(info, "contact", f"{where}: municipality")
     teams = {code: _parse_team(code, spec, where)
              for code, spec in _require(raw, "teams", where).items()}
-    topics = {}
-    for intent, spec in (raw.get("topics") or {}).items():
-        team = _require(spec, "team", f"{where}: topics.{intent}")
-        if team not in teams:
-            raise ConfigError(f"{where}: topics.{intent} names unknown team {team!r}")
-        topics[intent] = Topic(intent, team, _require(spec, "source", f"{where}: topics.{intent}"))
+    topics = {intent: _parse_topic(intent, spec, teams, f"{where}: topics.{intent}")
+              for intent, spec in (raw.get("topics") or {}).items()}
     return Municipality(
         code=_require(info, "code", where),
         name_key=_require(info, "name_key", where),
@@ -99,6 +99,15 @@ def _parse(raw: dict, where: str) -> Municipality:
         teams=teams,
         topics=topics,
     )
+
+
+def _parse_topic(intent: str, spec: object, teams: dict, where: str) -> Topic:
+    if isinstance(spec, dict) and spec.get("provision"):
+        return Topic(intent, provision=str(spec["provision"]))
+    team = _require(spec, "team", where)
+    if team not in teams:
+        raise ConfigError(f"{where} names unknown team {team!r}")
+    return Topic(intent, team=team, source=_require(spec, "source", where))
 
 
 def _parse_team(code: str, spec: dict, where: str) -> Team:

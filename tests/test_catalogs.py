@@ -42,7 +42,8 @@ def test_extraction_finds_ids_in_code_yaml_and_markers(extracted) -> None:
     # one of each way a message id is used: say(), a domain response, a municipality key,
     # an intent label, a marked id and a plural
     for key in ("booking.confirmed", "greet.welcome", "team.schuldhulp.name",
-                "intent.ask_debt_help", "topic.ask_debt_help", "web.title", "format.date_at_time"):
+                "intent.ask_debt_help", "topic.apply_benefit", "policy.werkstage.description",
+                "web.title", "format.date_at_time"):
         assert key in extracted
     assert extracted["appointments.count"] is True
 

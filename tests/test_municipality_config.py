@@ -16,7 +16,8 @@ REAL = PROJECT_ROOT / "policy" / "midden-drenthe" / "municipality.yml"
 def test_midden_drenthe_has_the_four_teams_and_sourced_topics(midden_drenthe) -> None:
     assert set(midden_drenthe.teams) == {"klantmanager", "werkgeversservicepunt",
                                          "taal_inburgering", "schuldhulp"}
-    assert all(topic.source for topic in midden_drenthe.topics.values())
+    assert all(topic.provision or (topic.source and topic.team)
+               for topic in midden_drenthe.topics.values())
     assert all(team.opening_hours for team in midden_drenthe.teams.values())
 
 
@@ -30,8 +31,8 @@ def broken(tmp_path: Path, change) -> Path:
 
 
 @pytest.mark.parametrize(("change", "complaint"), [
-    (lambda d: d["topics"]["ask_debt_help"].update(team="zwembad"), "unknown team 'zwembad'"),
-    (lambda d: d["topics"]["ask_debt_help"].pop("source"), "topics.ask_debt_help: 'source'"),
+    (lambda d: d["topics"]["apply_benefit"].update(team="zwembad"), "unknown team 'zwembad'"),
+    (lambda d: d["topics"]["apply_benefit"].pop("source"), "topics.apply_benefit: 'source'"),
     (lambda d: d["teams"]["schuldhulp"]["opening_hours"].update(monday=["12:00-09:00"]),
      "ends before it starts"),
     (lambda d: d["teams"]["schuldhulp"]["opening_hours"].update(maandag=["09:00-12:00"]),

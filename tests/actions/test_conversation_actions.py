@@ -19,11 +19,21 @@ async def test_session_start_keeps_the_front_ends_metadata(domain) -> None:
 async def test_topic_answer_names_source_and_books_with_the_right_team(domain) -> None:
     tracker = make_tracker("web:1", intent="ask_wage_subsidy", text="loonkostensubsidie?")
     messages, events = await run_action(AnswerTopic(), tracker, domain)
-    assert sent_keys(messages) == ["topic.ask_wage_subsidy", "topic.source_and_next"]
+    # answered from the policy data: the provision's description, first source and team
+    assert sent_keys(messages) == ["policy.loonkostensubsidie.description",
+                                   "topic.source_and_next"]
     offer = messages[1]["custom"]
     assert offer["args"]["source"].startswith("004 §4.1.3")
     assert offer["buttons"][0]["payload"] == '/book_appointment{"team":"werkgeversservicepunt"}'
     assert slot_events(events) == {"team": "werkgeversservicepunt"}
+
+
+async def test_topic_without_a_provision_uses_its_own_text_and_source(domain) -> None:
+    tracker = make_tracker("web:1", intent="apply_benefit", text="bijstand aanvragen")
+    messages, events = await run_action(AnswerTopic(), tracker, domain)
+    assert sent_keys(messages) == ["topic.apply_benefit", "topic.source_and_next"]
+    assert messages[1]["custom"]["args"]["source"] == "Participatiewet art. 11"
+    assert slot_events(events) == {"team": "klantmanager"}
 
 
 async def test_topic_answer_for_an_unknown_topic_offers_the_menu(domain) -> None:

@@ -137,4 +137,14 @@ def test_older_documents_only_appear_as_history_in_emmen() -> None:
 def test_emmen_uses_the_same_municipality_schema() -> None:
     emmen = load_municipality(POLICY / "emmen")
     assert emmen.code == "emmen" and set(emmen.teams) == {"klantmanager", "werkgeversservicepunt"}
-    assert all(topic.team in emmen.teams for topic in emmen.topics.values())
+    assert all(topic.team in emmen.teams for topic in emmen.topics.values() if topic.team)
+
+
+@pytest.mark.parametrize("municipality", ["midden-drenthe", "emmen"])
+def test_topics_answered_by_a_provision_find_it_with_a_known_team(municipality: str) -> None:
+    town = load_municipality(POLICY / municipality)
+    current = load_policy(POLICY, municipality)
+    for topic in (t for t in town.topics.values() if t.provision):
+        provision = current.provisions[topic.provision]
+        assert provision.team in town.teams, topic.intent
+        assert provision.sources and provision.description_key
