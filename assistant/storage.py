@@ -107,6 +107,7 @@ class ButtonPayload(Base):
 
 
 _engines: dict[str, Engine] = {}
+_session_factories: dict[str, sessionmaker] = {}
 _engines_lock = threading.Lock()
 
 
@@ -117,6 +118,8 @@ def get_engine(database_url: str) -> Engine:
             engine = _create_engine(database_url)
             _create_tables(engine)
             _engines[database_url] = engine
+            _session_factories[database_url] = sessionmaker(
+                bind=engine, future=True, expire_on_commit=False)
         return _engines[database_url]
 
 
@@ -151,8 +154,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 @contextmanager
 def session_scope(database_url: str) -> Iterator[Session]:
     """A transaction: committed when the block ends, rolled back on any exception."""
-    factory = sessionmaker(bind=get_engine(database_url), future=True, expire_on_commit=False)
-    session = factory()
+    get_engine(database_url)
+    session = _session_factories[database_url]()
     try:
         yield session
         session.commit()
@@ -175,14 +178,32 @@ class ButtonStore:
         return b32encode(digest).decode("ascii")[:20].lower()
 
     def save(self, payload: str) -> str:
-        token = self.token_for_payload(payload)
+        return self.save_all([payload])[0]
+
+    def save_all(self, payloads: list[str]) -> list[str]:
+        """Tokens for all buttons of one message, stored in one transaction."""
+        tokens = [self.token_for_payload(payload) for payload in payloads]
+        try:
+            with session_scope(self.database_url) as session:
+                known = set(session.execute(select(ButtonPayload.token)
+                                            .where(ButtonPayload.token.in_(tokens))).scalars())
+                for token, payload in dict(zip(tokens, payloads, strict=True)).items():
+                    if token not in known:
+                        session.add(ButtonPayload(token=token, payload=payload))
+        except IntegrityError:
+            # Saved at the same moment by another request (same payload, same token):
+            # store one by one so the others are not lost.
+            for token, payload in zip(tokens, payloads, strict=True):
+                self._save_one(token, payload)
+        return tokens
+
+    def _save_one(self, token: str, payload: str) -> None:
         try:
             with session_scope(self.database_url) as session:
                 if session.get(ButtonPayload, token) is None:
                     session.add(ButtonPayload(token=token, payload=payload))
         except IntegrityError:
-            pass  # saved at the same moment by another request: same payload, same token
-        return token
+            pass
 
     def payload(self, token: str) -> str | None:
         with session_scope(self.database_url) as session:

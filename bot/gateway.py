@@ -86,7 +86,7 @@ class Gateway:
                 return await self._ask_rasa(conversation, meaning)
             return [self.refusal("error.no_words", conversation)]
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
-        return await self._ask_rasa(conversation, cleaned.lstrip("/") or cleaned)
+        return await self._ask_rasa(conversation, cleaned.lstrip("/"))
 
     async def handle_payload(self, conversation: Conversation, payload: str) -> list[Reply]:
         """A button press: the payload is sent as it is (``/intent{...}``)."""

@@ -30,11 +30,12 @@ class Translator:
         self.locales_dir = locales_dir
         self.default_language = default_language
         self.zone = ZoneInfo(timezone)
+        # Catalogs are compiled before start-up; asked on every web request, so read once.
+        self._languages = sorted(
+            p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/messages.mo"))
 
     def languages(self) -> list[str]:
-        return sorted(
-            p.parent.parent.name for p in self.locales_dir.glob("*/LC_MESSAGES/messages.mo")
-        )
+        return list(self._languages)
 
     @lru_cache(maxsize=64)  # noqa: B019 - one translator per process; catalogs are immutable
     def _catalog(self, language: str) -> NullTranslations:

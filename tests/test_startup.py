@@ -20,7 +20,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_valid_policy_starts(tmp_path: Path) -> None:
+def test_valid_policy_starts() -> None:
     check_configuration(replace(load_settings(), web_port=free_port()))
 
 

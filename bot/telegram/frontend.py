@@ -146,8 +146,9 @@ class _Chat:
         if not reply.buttons:
             return None
         rows = []
-        for button in reply.buttons:
-            token = await asyncio.to_thread(self.buttons.save, button.payload)
+        tokens = await asyncio.to_thread(self.buttons.save_all,
+                                         [button.payload for button in reply.buttons])
+        for button, token in zip(reply.buttons, tokens, strict=True):
             callback_data = CALLBACK_PREFIX + token
             assert len(callback_data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
             rows.append([InlineKeyboardButton(button.title, callback_data=callback_data)])

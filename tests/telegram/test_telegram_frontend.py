@@ -285,3 +285,11 @@ async def test_polling_mode_deletes_the_webhook_and_polls(
     assert methods.index("deleteWebhook") < methods.index("getUpdates")
     assert "setWebhook" not in methods
     assert not frontend.application.running
+
+
+def test_all_buttons_of_a_message_are_stored_together(buttons) -> None:
+    payloads = ["/affirm", "/deny", "/affirm", '/book_appointment{"team":"schuldhulp"}']
+    tokens = buttons.save_all(payloads)
+    assert tokens[0] == tokens[2] and len(set(tokens)) == 3
+    assert [buttons.payload(token) for token in tokens] == payloads
+    assert buttons.save_all(payloads) == tokens  # saving again changes nothing
