@@ -9,13 +9,16 @@ buttons) and municipality topics ``topic.<intent>``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import yaml
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import CommandLineInterface, parse_mapping_cfg
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, write_po
+from babel.plural import to_gettext
 
 from assistant.settings import PROJECT_ROOT
 
@@ -80,6 +83,23 @@ def main() -> None:
     CommandLineInterface().run(["pybabel", "update", "-i", str(TEMPLATE), "-d",
                                 str(TEMPLATE.parent), "--no-fuzzy-matching",
                                 "--ignore-obsolete"])
+    for po_file in sorted(TEMPLATE.parent.glob("*/LC_MESSAGES/messages.po")):
+        use_cldr_plural_forms(po_file)
+
+
+def use_cldr_plural_forms(po_file: Path) -> None:
+    """Give a catalog the plural forms of CLDR (Arabic six, Ukrainian four), not the older
+    gettext table pybabel writes by default."""
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle)
+    rule = to_gettext(Locale.parse(po_file.parent.parent.name).plural_form)
+    if catalog.plural_forms == rule.rstrip(";"):
+        return
+    header = catalog.mime_headers
+    catalog.mime_headers = [(name, rule if name == "Plural-Forms" else value)
+                            for name, value in header]
+    with po_file.open("wb") as handle:
+        write_po(handle, catalog, sort_output=True, no_location=True, width=76)
 
 
 if __name__ == "__main__":
