@@ -8,7 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import current_policy, main_menu_buttons, municipality, say, team_name
-from assistant.messages import button, msg
+from assistant.messages import NP_, button, language_menu, lines, message, msg
+from assistant.policy import Duration, Entry
+from assistant.settings import get_settings
 
 METADATA_SLOTS = ("language", "channel", "role")
 
@@ -30,7 +32,7 @@ class SessionStart(Action):
 
 
 class AnswerTopic(Action):
-    """A short, honest answer on a work-and-income topic, its source and the team that helps."""
+    """What it is, who it is for, how long, what to do next, and the source."""
 
     def name(self) -> str:
         return "action_answer_topic"
@@ -38,23 +40,120 @@ class AnswerTopic(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        topic = municipality().topics.get(intent or "")
-        if topic is None:
-            say(dispatcher, "fallback.not_understood", main_menu_buttons())
+        return answer_topic(dispatcher, intent or "")
+
+
+def answer_topic(dispatcher: CollectingDispatcher, intent: str) -> list[EventType]:
+    """The municipality's answer on the topic of ``intent``, from its policy data."""
+    topic = municipality().topics.get(intent)
+    if topic is None:
+        say(dispatcher, "fallback.not_understood", main_menu_buttons())
+        return []
+    if topic.provision:
+        provision = current_policy().provisions[topic.provision]
+        say(dispatcher, provision.description_key)
+        details = provision_details(provision)
+        if details:
+            say(dispatcher, "topic.details", details=lines(*details))
+        source, team = ", ".join(provision.sources[:2]), provision.team or "klantmanager"
+    else:
+        say(dispatcher, topic.text_key)
+        source, team = topic.source, topic.team
+    say(dispatcher, "topic.source_and_next", [
+        button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
+               team=team_name(team)),
+        button("menu.request_human", "/request_human"),
+    ], source=source, team=team_name(team))
+    return [SlotSet("team", team)]
+
+
+def provision_details(provision: Entry) -> list[dict]:
+    """Who it is for, how long it lasts and the next step, as far as the data says."""
+    policy = current_policy()
+    groups = [msg(policy.target_groups[name].title_key) for name in provision.target_groups
+              if name in policy.target_groups]
+    details = []
+    if groups:
+        details.append(msg("topic.for_whom", groups=lines(*groups, separator=", ")))
+    if provision.duration:
+        details.append(duration_text(provision.duration))
+    if provision.next_step_key:
+        details.append(msg(provision.next_step_key))
+    return details
+
+
+DURATION_UNITS = {"days": NP_("duration.days", "duration.days"),
+                  "weeks": NP_("duration.weeks", "duration.weeks"),
+                  "months": NP_("duration.months", "duration.months")}
+
+
+def duration_text(duration: Duration) -> dict:
+    unit = DURATION_UNITS[duration.unit]
+    length = msg(unit, count=duration.length)
+    if duration.extensions and duration.max_length:
+        return msg(NP_("topic.duration_extendable_to", "topic.duration_extendable_to"),
+                   length=length, count=duration.extensions,
+                   maximum=msg(unit, count=duration.max_length))
+    if duration.extensions:
+        return msg(NP_("topic.duration_extendable", "topic.duration_extendable"),
+                   length=length, count=duration.extensions)
+    return msg("topic.duration", length=length)
+
+
+class ShowTargetGroups(Action):
+    """"Wat kan de gemeente voor mij doen?": the target groups of the policy, and for a chosen
+    group what the municipality offers it, with the provisions as buttons."""
+
+    def name(self) -> str:
+        return "action_show_target_groups"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        policy = current_policy()
+        chosen = next(tracker.get_latest_entity_values("target_group"), None)
+        group = policy.target_groups.get(chosen or "")
+        if group is None:
+            say(dispatcher, "options.which_group", [
+                button(entry.title_key, f'/ask_options{{"target_group":"{name}"}}')
+                for name, entry in policy.target_groups.items()])
             return []
-        if topic.provision:
-            provision = current_policy().provisions[topic.provision]
-            text_key, source, team = (provision.description_key, provision.sources[0],
-                                      provision.team or "klantmanager")
-        else:
-            text_key, source, team = topic.text_key, topic.source, topic.team
-        say(dispatcher, text_key)
-        say(dispatcher, "topic.source_and_next", [
-            button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
-                   team=team_name(team)),
-            button("menu.request_human", "/request_human"),
-        ], source=source, team=team_name(team))
-        return [SlotSet("team", team)]
+        say(dispatcher, group.description_key)
+        intents = {topic.provision: intent for intent, topic in municipality().topics.items()
+                   if topic.provision}
+        offered = [name for action in group.actions for name in action.provisions]
+        offered += [name for name, entry in policy.provisions.items()
+                    if group.id in entry.target_groups]
+        buttons = [button(policy.provisions[name].title_key, f"/{intents[name]}")
+                   for name in dict.fromkeys(offered) if name in intents][:8]
+        say(dispatcher, "options.provisions", [
+            *buttons, button("menu.check_eligibility", "/check_eligibility")],
+            source=", ".join(group.sources[:2]))
+        return [SlotSet("team", group.team)]
+
+
+class ChooseLanguage(Action):
+    """A language button was pressed: switch to it (the gateway stores the choice and renders
+    in it from this message on). Asked for another language: the menu."""
+
+    def name(self) -> str:
+        return "action_choose_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        available = available_languages()
+        chosen = next(tracker.get_latest_entity_values("language"), None)
+        if chosen not in available:
+            dispatcher.utter_message(json_message=language_menu(available))
+            return []
+        dispatcher.utter_message(json_message={**message("language.changed"),
+                                               "set_language": chosen})
+        return [SlotSet("language", chosen)]
+
+
+def available_languages() -> list[str]:
+    """Every language with a compiled catalog; adding one is adding its catalog."""
+    locales = get_settings().locales_dir
+    return sorted(p.parent.parent.name for p in locales.glob("*/LC_MESSAGES/messages.mo"))
 
 
 class ShowContact(Action):

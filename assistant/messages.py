@@ -49,6 +49,11 @@ def msg(key: str, **args: Arg) -> dict:
     return {"type": "msg", "key": key, "args": args}
 
 
+def lines(*items: Arg, separator: str = "\n") -> dict:
+    """Several texts (catalog texts, numbers) shown together, one per line by default."""
+    return {"type": "lines", "items": list(items), "separator": separator}
+
+
 def money(amount_in_cents: int, currency: str = "EUR") -> dict:
     return {"type": "money", "value": amount_in_cents, "currency": currency}
 
@@ -69,3 +74,11 @@ def NP_(singular_id: str, plural_id: str) -> str:  # noqa: N802 - gettext conven
     """Mark a catalog id with plural forms (pass the same id twice); the text is chosen by
     the ``count`` argument in the reader's language."""
     return singular_id
+
+
+def language_menu(languages: list[str]) -> Message:
+    """"Which language?": one button per language, each named in its own language and script."""
+    return message("language.choose", [
+        button("language.option", f'/choose_language{{"language":"{code}"}}',
+               name={**msg("language.name"), "language": code})
+        for code in languages])

@@ -307,7 +307,13 @@ def validate_policy(policy_dir: Path, municipality: str,
                     catalog_keys: Iterable[str]) -> list[Problem]:
     """Every problem of the national layer plus ``municipality``, with file and line."""
     sources = read_sources(policy_dir, municipality)
-    found = [*sources.problems, *check_sources(sources, frozenset(catalog_keys))]
+    catalog = frozenset(catalog_keys)
+    found = [*sources.problems, *check_sources(sources, catalog)]
+    if not found:  # the checks weigh provisions, so they are checked against a sound policy
+        from assistant.eligibility import validate_checks  # noqa: PLC0415 - it imports us
+        policy = load_policy(policy_dir, municipality)
+        found += validate_checks(policy_dir / municipality, policy, sources.vocabulary.facts,
+                                 sources.teams, catalog)
     return sorted(set(found))
 
 
@@ -315,6 +321,11 @@ def catalog_keys(locales_dir: Path, language: str = "nl") -> frozenset[str]:
     """Message ids that have a translation in the language's catalog."""
     with (locales_dir / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return frozenset(_msgid(m.id) for m in read_po(handle) if m.id and _translated(m.string))
+
+
+def read_vocabulary(policy_dir: Path) -> Vocabulary:
+    """The facts, audiences and documents of policy/facts.yml (validated with the policy)."""
+    return _read_vocabulary(policy_dir, [])
 
 
 def municipalities(policy_dir: Path) -> list[str]:

@@ -22,6 +22,10 @@ from assistant.messages import N_
 
 logger = logging.getLogger(__name__)
 
+RIGHT_TO_LEFT = "right-to-left"
+RLM = "\u200f"  # right-to-left mark: a line that starts with it is laid out right to left
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate: a Dutch term or number keeps its order
+
 
 class Translator:
     """Looks up message ids in the compiled catalogs and formats typed arguments."""
@@ -56,12 +60,32 @@ class Translator:
         if template == key:
             logger.error("message id %r has no text in %s or %s", key, language,
                          self.default_language)
-        values = {name: self.format_arg(value, language) for name, value in (args or {}).items()}
+        values = {name: self.isolated(self.format_arg(value, language), language)
+                  for name, value in (args or {}).items()}
         try:
             return template.format(**values)
         except (KeyError, IndexError, ValueError):
             logger.exception("message %r could not be filled with %r", key, sorted(values))
             return template
+
+    def is_right_to_left(self, language: str) -> bool:
+        return self.locale(language).character_order == RIGHT_TO_LEFT
+
+    def isolated(self, text: str, language: str) -> str:
+        """An inserted value inside right-to-left text, isolated so that a Dutch term, a
+        number or a date cannot reorder the sentence around it."""
+        if not text or not self.is_right_to_left(language):
+            return text
+        return FSI + text + PDI
+
+    def directed(self, text: str, language: str) -> str:
+        """Text for a screen: in a right-to-left language every line starts with a
+        right-to-left mark, so it is shown right to left even when it opens with a Dutch
+        term, a number or an emoji (Telegram and dir="auto" go by the first strong letter)."""
+        if not self.is_right_to_left(language):
+            return text
+        return "\n".join(line if line.startswith(RLM) else RLM + line
+                         for line in text.split("\n"))
 
     def locale(self, language: str) -> Locale:
         try:
@@ -76,8 +100,11 @@ class Translator:
             return str(value)
         kind = value["type"]
         locale = self.locale(language)
-        if kind == "msg":
-            return self.text(value["key"], language, value.get("args"))
+        if kind == "msg":  # "language" names a text shown in its own language (language menu)
+            return self.text(value["key"], value.get("language") or language, value.get("args"))
+        if kind == "lines":
+            return value.get("separator", "\n").join(
+                self.format_arg(item, language) for item in value.get("items", []))
         if kind == "datetime":
             moment = datetime.fromisoformat(value["value"]).astimezone(self.zone)
             day_text = format_date(moment.date(), format="full", locale=locale)

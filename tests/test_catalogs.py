@@ -52,4 +52,6 @@ def test_counted_texts_have_plural_forms(extracted) -> None:
     dutch = catalog("nl")
     for key in (k for k, plural in extracted.items() if plural):
         forms = dutch[key]
-        assert isinstance(forms, tuple) and len(forms) == 2 and all("{count}" in f for f in forms)
+        # the singular may say "één" in words; the plural must show the number
+        assert isinstance(forms, tuple) and len(forms) == 2 and all(forms)
+        assert "{count}" in forms[-1]

@@ -20,9 +20,9 @@ async def test_topic_answer_names_source_and_books_with_the_right_team(domain) -
     tracker = make_tracker("web:1", intent="ask_wage_subsidy", text="loonkostensubsidie?")
     messages, events = await run_action(AnswerTopic(), tracker, domain)
     # answered from the policy data: the provision's description, first source and team
-    assert sent_keys(messages) == ["policy.loonkostensubsidie.description",
+    assert sent_keys(messages) == ["policy.loonkostensubsidie.description", "topic.details",
                                    "topic.source_and_next"]
-    offer = messages[1]["custom"]
+    offer = messages[2]["custom"]
     assert offer["args"]["source"].startswith("004 §4.1.3")
     assert offer["buttons"][0]["payload"] == '/book_appointment{"team":"werkgeversservicepunt"}'
     assert slot_events(events) == {"team": "werkgeversservicepunt"}

@@ -31,7 +31,7 @@ CASES = [
      "provision 'sociale_activering': value 'heel_groot' of fact 'distance_to_labour_market' "
      "must be one of geen, afstand, grote_afstand", "midden-drenthe"),
     (MD, "value: [statushouder, gezinsmigrant, overige_migrant]", "value: statushouder",
-     "value: statushouder", "target group 'doelgroep_statushouders': value 'statushouder' of "
+     "value: statushouder,\n", "target group 'doelgroep_statushouders': value 'statushouder' of "
      "fact 'migrant_group' must be a non-empty list", "midden-drenthe"),
     (MD, SROI, "", "- id: sroi", "provision 'sroi': 'sources' is missing", "midden-drenthe"),
     (MD, '{fact: tender_with_sroi, operator: eq, value: true, source: "004 §6.3"}',
@@ -157,3 +157,46 @@ def test_the_command_line_exits_with_1_on_problems(
     edit(MD, "team: schuldhulp", "team: zwembad")
     assert main(["validate", "--municipality", "midden-drenthe"]) == 1
     assert "unknown team 'zwembad'" in capsys.readouterr().out
+
+
+CHECKS = "midden-drenthe/checks.yml"
+CHECK_CASES = [
+    ("provisions: [proefplaatsing, werkstage]", "provisions: [proefplaatsing, werkstages]",
+     "- id: placement_type", "check 'placement_type': provision 'werkstages' is not current "
+     "policy"),
+    ("      - fact: wants_to_start_business\n", "      - fact: wants_to_start_a_business\n",
+     "- id: self_employment", "check 'self_employment': question about unknown fact "
+     "'wants_to_start_a_business'"),
+    ("    team: klantmanager\n    provisions: [bbz", "    team: zwembad\n    provisions: [bbz",
+     "- id: self_employment", "check 'self_employment': team 'zwembad' is not a team"),
+    ("          - {value: geen, label_key: check.choice.none_of_these}\n", "",
+     "- id: newcomer_route", "check 'newcomer_route': the choices for 'migrant_group' must be "
+     "exactly statushouder, gezinsmigrant, overige_migrant, geen"),
+    ("          - {value: 0, label_key: check.choice.no_contract}",
+     "          - {value: -1, label_key: check.choice.no_contract}", "- id: employer_intake",
+     "check 'employer_intake': choice -1 is not a whole number from 0 to 600"),
+    ("title_key: check.placement_type.title", "title_key: check.placement_type.titel",
+     "- id: placement_type", "check 'placement_type': message id 'check.placement_type.titel' "
+     "is missing"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "marker", "message"), CHECK_CASES,
+                         ids=[case[3].split(": ", 1)[-1][:40] for case in CHECK_CASES])
+def test_broken_checks_are_reported_at_their_check(
+        policy_copy: Path, edit: Edit, dutch_keys: frozenset[str], old: str, new: str,
+        marker: str, message: str) -> None:
+    broken = edit(CHECKS, old, new)
+    problems = validate_policy(policy_copy, "midden-drenthe", dutch_keys)
+    where = (f"policy/{CHECKS}", line_of(broken, marker))
+    assert [p for p in problems if (p.file, p.line) == where and message in p.message], (
+        f"{where} {message!r} not in:\n" + "\n".join(map(str, problems)))
+
+
+def test_a_condition_no_question_can_answer_is_reported(
+        policy_copy: Path, edit: Edit, dutch_keys: frozenset[str]) -> None:
+    edit(CHECKS, "    provisions: [proefplaatsing, werkstage]",
+         "    provisions: [proefplaatsing, werkstage, sroi]")
+    problems = [p.message for p in validate_policy(policy_copy, "midden-drenthe", dutch_keys)]
+    assert ("check 'placement_type': provision 'sroi' needs 'tender_with_sroi' but no question "
+            "asks it") in problems

@@ -1,0 +1,313 @@
+"""Eligibility checks: one question at a time, then the outcome with its reasons and sources.
+
+The questions and the provisions a check weighs are data (policy/<municipality>/checks.yml),
+the rules are the provisions' conditions; assistant/eligibility.py does the reasoning. The
+form ``eligibility_form`` has one slot, ``check_answer``, that is asked again and again with
+a different question until no open provision depends on a further answer. The answers so far
+live in ``check_answers`` (fact -> value), so "nee, ik ben 29" can correct an earlier one.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import current_policy, municipality, say, team_name
+from actions.conversation import answer_topic
+from assistant.eligibility import (
+    Answers,
+    Assessment,
+    Check,
+    ConditionResult,
+    Question,
+    Verdict,
+    assess_all,
+    check_for_intent,
+    load_checklist,
+    load_checks,
+    next_question,
+    parse_answer,
+    parse_number,
+    team_for,
+)
+from assistant.messages import N_, button, lines, msg
+from assistant.policy import Condition, Fact, read_vocabulary
+from assistant.settings import get_settings
+
+# Entities the NLU finds in any language, and the fact each one answers.
+ENTITY_FACTS = {"age": "age", "child_age": "youngest_child_age",
+                "months": "contract_months_offered"}
+VERDICT_KEYS = {Verdict.FITS: N_("check.outcome.fits"),
+                Verdict.DOES_NOT_FIT: N_("check.outcome.does_not_fit"),
+                Verdict.OPEN: N_("check.outcome.open")}
+RULE_KEYS = {"eq": N_("check.rule.eq"), "ne": N_("check.rule.ne"), "lt": N_("check.rule.lt"),
+             "le": N_("check.rule.le"), "gt": N_("check.rule.gt"), "ge": N_("check.rule.ge"),
+             "in": N_("check.rule.in"), "not_in": N_("check.rule.not_in")}
+CHECK_SLOTS = ("check_id", "check_answers", "check_answer")
+
+
+def checks() -> dict[str, Check]:
+    return _checks_of(get_settings().municipality_dir)
+
+
+@lru_cache(maxsize=4)
+def _checks_of(municipality_dir: Path) -> dict[str, Check]:
+    return load_checks(municipality_dir)
+
+
+def facts() -> dict[str, Fact]:
+    return _facts_of(get_settings().policy_dir)
+
+
+@lru_cache(maxsize=2)
+def _facts_of(policy_dir: Path) -> dict[str, Fact]:
+    return read_vocabulary(policy_dir).facts
+
+
+def current_check(tracker: Tracker) -> Check | None:
+    return checks().get(tracker.get_slot("check_id") or "")
+
+
+def answers_of(tracker: Tracker) -> Answers:
+    return dict(tracker.get_slot("check_answers") or {})
+
+
+def entity_answers(tracker: Tracker, check: Check) -> Answers:
+    """Ages and numbers the NLU found in the latest message, for facts this check asks."""
+    found: Answers = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        fact_name = ENTITY_FACTS.get(entity.get("entity", ""))
+        number = parse_number(str(entity.get("value", "")))
+        fact = facts().get(fact_name or "")
+        if fact and check.question(fact.name) and number is not None and fact.accepts(number):
+            found[fact.name] = number
+    return found
+
+
+# --- Starting a check -------------------------------------------------------------------------
+
+class ShowChecks(Action):
+    """"Waar heb ik recht op?": the checks this municipality offers, employers' first for them."""
+
+    def name(self) -> str:
+        return "action_show_checks"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        offered = sorted(checks().values(),
+                         key=lambda c: (c.audience == "employer") != (tracker.get_slot("role")
+                                                                      == "employer"))
+        if not offered:
+            say(dispatcher, "check.none_here", [button("menu.request_human", "/request_human")])
+            return []
+        say(dispatcher, "check.menu",
+            [button(check.title_key, f"/{check.intent}") for check in offered])
+        return []
+
+
+class StartCheck(Action):
+    """Choose the check of the intent, forget an earlier check's answers, keep what the
+    person already said ("ik ben 24 en wil weten ...")."""
+
+    def name(self) -> str:
+        return "action_start_check"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        check = check_for_intent(checks(), intent)
+        if check is None:  # this municipality has no such check: answer the topic if it can
+            events = answer_topic(dispatcher, intent) if intent in municipality().topics else [
+                say(dispatcher, "check.none_here",
+                    [button("menu.request_human", "/request_human")])]
+            return [*(e for e in events if e), *(SlotSet(n, None) for n in CHECK_SLOTS)]
+        say(dispatcher, check.intro_key)
+        events: list[EventType] = [SlotSet("check_id", check.id),
+                                   SlotSet("check_answers", entity_answers(tracker, check)),
+                                   SlotSet("check_answer", None)]
+        if check.audience == "employer":
+            events.append(SlotSet("role", "employer"))
+        return events
+
+
+# --- Asking and understanding -------------------------------------------------------------------
+
+class AskCheckAnswer(Action):
+    """The next question of the running check, with buttons for its answers."""
+
+    def name(self) -> str:
+        return "action_ask_check_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        check = current_check(tracker)
+        question = check and next_question(check, current_policy(), answers_of(tracker))
+        if check is None or question is None:
+            return []
+        say(dispatcher, question.question_key, answer_buttons(question, facts()[question.fact]))
+        return []
+
+
+def answer_buttons(question: Question, fact: Fact) -> list[dict]:
+    if fact.type == "boolean":
+        choices = [button("answer.yes", '/inform{"choice":"true"}'),
+                   button("answer.no", '/inform{"choice":"false"}')]
+    else:
+        choices = [button(choice.label_key, f'/inform{{"choice":"{choice.value}"}}')
+                   for choice in question.choices]
+    return [*choices, button("answer.dont_know", '/inform{"choice":"unknown"}')]
+
+
+class ValidateEligibilityForm(FormValidationAction):
+    """Turns each reply into an answer (or a correction of an earlier one)."""
+
+    def name(self) -> str:
+        return "validate_eligibility_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        check = current_check(tracker)
+        if check is None or next_question(check, current_policy(), answers_of(tracker)) is None:
+            return []
+        return domain_slots
+
+    async def validate_check_answer(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        check = current_check(tracker)
+        answers = answers_of(tracker)
+        question = check and next_question(check, current_policy(), answers)
+        if check is None or question is None:
+            return {"check_answer": None}
+        corrections = {name: number for name, number in entity_answers(tracker, check).items()
+                       if name != question.fact and name in answers
+                       and answers[name] != number}
+        if corrections:
+            answers.update(corrections)
+            for name, number in corrections.items():
+                say(dispatcher, "check.corrected",
+                    label=msg(check.question(name).label_key), answer=number)
+        else:
+            understood, answer = understand(tracker, question, value)
+            if not understood:
+                say(dispatcher, "check.not_understood")
+                return {"check_answer": None}
+            answers[question.fact] = answer
+        return {"check_answer": None, "check_answers": answers}
+
+
+def understand(tracker: Tracker, question: Question, typed: Any) -> tuple[bool, Any]:
+    entities = tracker.latest_message.get("entities") or []
+    choice = next((str(e.get("value")) for e in entities if e.get("entity") == "choice"), None)
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    found = entity_answers_for(tracker, question.fact)
+    if found is not None:
+        return True, found
+    return parse_answer(facts()[question.fact], choice=choice, intent=intent,
+                        text=str(typed or tracker.latest_message.get("text") or ""))
+
+
+def entity_answers_for(tracker: Tracker, fact_name: str) -> int | None:
+    for entity in tracker.latest_message.get("entities") or []:
+        if ENTITY_FACTS.get(entity.get("entity", "")) == fact_name:
+            return parse_number(str(entity.get("value", "")))
+    return None
+
+
+# --- The outcome ----------------------------------------------------------------------------------
+
+class CheckOutcome(Action):
+    """Per provision: fits, does not fit or still open, with each condition and its source;
+    then that the municipality decides, and the next step with the right team."""
+
+    def name(self) -> str:
+        return "action_check_outcome"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        check = current_check(tracker)
+        if check is None:
+            return []
+        answers = answers_of(tracker)
+        assessments = assess_all(check, current_policy(), answers)
+        say(dispatcher, "check.outcome.title", title=msg(check.title_key))
+        for assessment in assessments:
+            say(dispatcher, VERDICT_KEYS[assessment.verdict],
+                provision=msg(assessment.provision.title_key),
+                reasons=lines(*reasons(check, assessment, answers)))
+        team = team_for(check, assessments)
+        fitting = next((a.provision for a in assessments if a.verdict is Verdict.FITS), None)
+        next_step = msg(fitting.next_step_key) if fitting and fitting.next_step_key else msg(
+            "check.next_step.talk", team=team_name(team))
+        say(dispatcher, "check.outcome.municipality_decides", [
+            button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
+                   team=team_name(team)),
+            button("menu.request_human", "/request_human"),
+            button("check.another", "/check_eligibility"),
+        ], next_step=next_step)
+        if check.checklist:
+            show_checklist(dispatcher)
+        return [SlotSet("team", team), SlotSet("check_answer", None)]
+
+
+class EmployerChecklist(Action):
+    """What an employer arranges at the start of a placement (004 bijlage 1)."""
+
+    def name(self) -> str:
+        return "action_employer_checklist"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        show_checklist(dispatcher)
+        say(dispatcher, "checklist.next", [
+            button("topic.book_with_team", '/book_appointment{"team":"werkgeversservicepunt"}',
+                   team=team_name("werkgeversservicepunt")),
+            button("check.hiring_support.title", "/check_hiring_support"),
+        ])
+        return [SlotSet("role", "employer")]
+
+
+def show_checklist(dispatcher: CollectingDispatcher) -> None:
+    items = [msg("checklist.item", text=msg(item.key), source=item.source)
+             for item in load_checklist(get_settings().municipality_dir)]
+    if items:
+        say(dispatcher, "checklist.title", items=lines(*items))
+
+
+def reasons(check: Check, assessment: Assessment, answers: Answers) -> list[dict]:
+    """One line per condition: met, not met or not known, with its source."""
+    return [reason(check, result, answers) for result in assessment.results]
+
+
+def reason(check: Check, result: ConditionResult, answers: Answers) -> dict:
+    condition = result.condition
+    question = check.question(condition.fact)
+    label = msg(question.label_key) if question else condition.fact
+    key = {True: N_("check.condition.met"), False: N_("check.condition.not_met"),
+           None: N_("check.condition.unknown")}[result.holds]
+    to_verify = msg("check.condition.to_verify") if condition.confidence != "confirmed" else ""
+    return msg(key, label=label, answer=answer_text(question, answers.get(condition.fact)),
+               rule=rule_text(question, condition), source=condition.source, note=to_verify)
+
+
+def answer_text(question: Question | None, value: Any) -> Any:
+    if value is None:
+        return msg("answer.dont_know")
+    if isinstance(value, bool):
+        key = N_("answer.yes") if value else N_("answer.no")
+        return msg(key)
+    label = next((c.label_key for c in (question.choices if question else ())
+                  if c.value == value), None)
+    return msg(label) if label else value
+
+
+def rule_text(question: Question | None, condition: Condition) -> dict:
+    values = condition.value if isinstance(condition.value, list) else [condition.value]
+    shown = [answer_text(question, v) for v in values]
+    return msg(RULE_KEYS[condition.operator], value=shown[0] if len(shown) == 1
+               else lines(*shown, separator=", "))
