@@ -40,14 +40,14 @@ def check_configuration(settings: Settings) -> None:
 
 async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
     translator = Translator(settings.locales_dir, settings.default_language, settings.timezone)
+    profiles = ProfileStore(settings.database_url)
     gateway = Gateway(settings.rasa_url, translator, settings.rasa_timeout_seconds,
-                      api_token=rasa_api_token)
+                      api_token=rasa_api_token, profiles=profiles)
     telegram = None
     background: list[asyncio.Task] = []
     if settings.telegram_token:
         from bot.telegram.frontend import TelegramFrontend
 
-        profiles = ProfileStore(settings.database_url)
         telegram = TelegramFrontend(settings, gateway, ButtonStore(settings.database_url),
                                     profiles)
         await telegram.start()

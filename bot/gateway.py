@@ -7,6 +7,7 @@ user's language. Every failure becomes a friendly reply: front ends never see an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import unicodedata
@@ -15,6 +16,8 @@ from urllib.parse import quote
 
 import aiohttp
 
+from assistant.messages import language_menu
+from assistant.storage import ProfileStore
 from bot.i18n import Translator
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     # False when the person's message was not (fully) handled: front ends offer it back.
     delivered: bool = True
+    language: str = ""  # the language it is written in (after a change: the new one)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,10 @@ class Conversation:
     language: str = "nl"
     role: str = "resident"
     extra: dict = field(default_factory=dict)
+    # The person has not chosen a language yet and this is their first message: after the
+    # answer they get the language menu. ``language`` is then only a hint (Telegram's
+    # language_code, the web page's ?lang=).
+    first_contact: bool = False
 
     def metadata(self) -> dict:
         return {"channel": self.channel, "language": self.language, "role": self.role,
@@ -60,10 +68,11 @@ class Gateway:
     """Sends user input to Rasa and renders what comes back."""
 
     def __init__(self, rasa_url: str, translator: Translator, timeout_seconds: float = 30.0,
-                 api_token: str = "") -> None:
+                 api_token: str = "", profiles: ProfileStore | None = None) -> None:
         self.rasa_url = rasa_url.rstrip("/")
         self.api_token = api_token  # Rasa's HTTP API, used only to repair a broken conversation
         self.translator = translator
+        self.profiles = profiles  # where a person's language choice is kept
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
 
@@ -86,7 +95,8 @@ class Gateway:
                 return await self._ask_rasa(conversation, meaning)
             return [self.refusal("error.no_words", conversation)]
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
-        return await self._ask_rasa(conversation, cleaned.lstrip("/"))
+        replies = await self._ask_rasa(conversation, cleaned.lstrip("/"))
+        return replies + self._language_hint(conversation, replies, cleaned)
 
     async def handle_payload(self, conversation: Conversation, payload: str) -> list[Reply]:
         """A button press: the payload is sent as it is (``/intent{...}``)."""
@@ -118,8 +128,12 @@ class Gateway:
         except (aiohttp.ClientError, TimeoutError) as error:
             logger.error("Rasa not reachable at %s: %r", self.rasa_url, error)
             return [self.refusal("error.assistant_unavailable", conversation)]
-        replies = [self.render_item(item, conversation.language) for item in items or []]
+        chosen = await self._language_chosen(conversation, items or [])
+        language = chosen or conversation.language
+        replies = [self.render_item(item, language) for item in items or []]
         replies = [reply for reply in replies if reply is not None]
+        if replies and conversation.first_contact and not chosen:
+            replies.append(self.language_menu(language))
         if not replies:
             # Rasa answers every turn; silence means an action failed (action server down).
             # Its dialogue state is then unreliable, so start this conversation afresh:
@@ -146,6 +160,44 @@ class Gateway:
         except (aiohttp.ClientError, TimeoutError) as error:
             logger.error("could not restart the conversation: %r", error)
 
+    async def _language_chosen(self, conversation: Conversation, items: list) -> str | None:
+        """The language the person just chose (the dialogue says so with ``set_language``),
+        stored for them so that every later message, on any day, is in that language."""
+        chosen = next((item["custom"]["set_language"] for item in items
+                       if isinstance(item.get("custom"), dict)
+                       and item["custom"].get("set_language") in self.translator.languages()),
+                      None)
+        if chosen and self.profiles is not None:
+            await asyncio.to_thread(self.profiles.save, conversation.sender_id,
+                                    conversation.channel, language=chosen)
+        return chosen
+
+    def language_menu(self, language: str, first: list[str] | None = None) -> Reply:
+        """Every language we have, named in its own script; ``first`` at the top."""
+        available = self.translator.languages()
+        ordered = [code for code in first or [] if code in available]
+        ordered += [code for code in available if code not in ordered]
+        return self.render(language_menu(ordered), language)
+
+    def _language_hint(self, conversation: Conversation, replies: list[Reply],
+                       text: str) -> list[Reply]:
+        """Someone who writes in another script than their language's (Arabic letters in a
+        Dutch conversation) is offered the languages of that script. Only a hint: no detector
+        knows Tigrinya and short Dutch is easily misread, so we never switch by ourselves."""
+        if conversation.first_contact or not replies or replies[-1].language != (
+                conversation.language):
+            return []
+        script = dominant_script(text)
+        if script is None or script == self.script_of(conversation.language):
+            return []
+        matching = [code for code in self.translator.languages()
+                    if self.script_of(code) == script]
+        return [self.language_menu(conversation.language, first=matching)] if matching else []
+
+    def script_of(self, language: str) -> str | None:
+        """The script a language is written in, read off its own name in its catalog."""
+        return dominant_script(self.translator.text("language.name", language))
+
     async def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
@@ -161,16 +213,19 @@ class Gateway:
             logger.warning("untranslated text from Rasa: %r", item["text"][:80])
             buttons = tuple(Button(b.get("title", ""), b.get("payload", ""))
                             for b in item.get("buttons") or [])
-            return Reply(item["text"], buttons)
+            return Reply(item["text"], buttons, language=language)
         return None
 
     def render(self, message: dict, language: str) -> Reply:
-        text = self.translator.text(message["key"], language, message.get("args"))
+        directed = self.translator.directed
+        text = directed(self.translator.text(message["key"], language, message.get("args")),
+                        language)
         buttons = tuple(
-            Button(self.translator.text(b["key"], language, b.get("args")), b["payload"])
+            Button(directed(self.translator.text(b["key"], language, b.get("args")), language),
+                   b["payload"])
             for b in message.get("buttons") or []
         )
-        return Reply(text, buttons)
+        return Reply(text, buttons, language=language)
 
 
 def clean_user_text(text: str | None) -> str:
@@ -181,3 +236,13 @@ def clean_user_text(text: str | None) -> str:
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
                    or ch in "\u200c\u200d")  # keep ZWNJ/ZWJ: Persian and emoji need them
     return " ".join(text.split())
+
+
+def dominant_script(text: str) -> str | None:
+    """The script most letters of ``text`` are in ("ARABIC", "LATIN", "ETHIOPIC", ...)."""
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            script = unicodedata.name(char, "UNKNOWN").split(" ")[0]
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=counts.get) if counts else None

@@ -56,8 +56,9 @@ class _Chat:
         self.profiles = profiles
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """``/start``: the welcome, as if the person pressed a "hello" button."""
-        conversation = await self.conversation(update)
+        """``/start``: the welcome, as if the person pressed a "hello" button; until the person
+        has chosen a language, the language menu follows it."""
+        conversation = await self.conversation(update, starting=True)
         async with show_typing(context.bot, update.effective_chat.id):
             replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
         await self.send(context.bot, update.effective_chat.id, replies)
@@ -68,6 +69,12 @@ class _Chat:
         async with show_typing(context.bot, update.effective_chat.id):
             replies = await self.gateway.handle_payload(conversation, HELP_PAYLOAD)
         await self.send(context.bot, update.effective_chat.id, replies)
+
+    async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/taal`` or ``/language``: the language menu (needs no Rasa, so it always works)."""
+        conversation = await self.conversation(update)
+        await self.send(context.bot, update.effective_chat.id,
+                        [self.gateway.language_menu(conversation.language)])
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anything typed, including other commands and messages without any text."""
@@ -118,19 +125,30 @@ class _Chat:
         notice = self.gateway.notice("error.no_answer", conversation)
         await context.bot.send_message(update.effective_chat.id, notice.text)
 
-    async def conversation(self, update: Update) -> Conversation:
-        """Who is talking; the profile is created on first contact and holds the language."""
+    async def conversation(self, update: Update, starting: bool = False) -> Conversation:
+        """Who is talking. The language is the one they chose; until they choose, Telegram's
+        language_code is a hint (when we have that language) and /start shows the menu."""
         sender = sender_id(update.effective_chat.id)
         profile = await asyncio.to_thread(self.profiles.get, sender)
         if profile is None:
             profile = await asyncio.to_thread(self.profiles.save, sender, CHANNEL)
+        first_contact = starting and not profile.language
         user = update.effective_user
-        extra = ({"telegram_language_code": user.language_code}
-                 if user is not None and user.language_code else {})
+        hint = user.language_code if user is not None and user.language_code else ""
+        extra = {"telegram_language_code": hint} if hint else {}
         conversation = Conversation(sender, CHANNEL,
-                                    profile.language or self.settings.default_language,
-                                    extra=extra)
+                                    profile.language or self.hinted_language(hint),
+                                    extra=extra, first_contact=first_contact)
         return replace(conversation, role=profile.role) if profile.role else conversation
+
+    def hinted_language(self, language_code: str) -> str:
+        """Telegram's "uk" or "pt-br" matched to a catalog we have, else the default."""
+        available = self.gateway.translator.languages()
+        code = language_code.replace("-", "_")
+        for candidate in (code, code.split("_")[0]):
+            if candidate in available:
+                return candidate
+        return self.settings.default_language
 
     async def send(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         """Each reply as plain-text messages; its buttons under the last part."""
@@ -244,6 +262,7 @@ def _wire(settings: Settings, chat: _Chat, request: BaseRequest | None) -> Appli
     application.add_handlers([
         CommandHandler("start", chat.start, filters=new_message),
         CommandHandler("help", chat.help, filters=new_message),
+        CommandHandler(["taal", "language"], chat.language, filters=new_message),
         CallbackQueryHandler(chat.button),
         MessageHandler(new_message & filters.ATTACHMENT, chat.unsupported),
         MessageHandler(new_message & ~filters.StatusUpdate.ALL, chat.text),

@@ -16,6 +16,7 @@ from pathlib import Path
 from string import Template
 
 from aiohttp import web
+from babel import negotiate_locale
 
 from assistant.messages import N_
 from assistant.settings import Settings
@@ -100,6 +101,14 @@ def sender_id_for(session_token: str) -> str:
     return "web:" + hashlib.sha256(session_token.encode("ascii")).hexdigest()[:32]
 
 
+def page_texts(translator: Translator, language: str) -> dict[str, str]:
+    """The page's own texts and direction in ``language`` (sent again after a change)."""
+    texts = {name: translator.text(key, language) for name, key in PAGE_TEXT_KEYS.items()}
+    rtl = translator.locale(language).character_order == RIGHT_TO_LEFT
+    return {**texts, "language": language, "html_lang": language.replace("_", "-"),
+            "dir": "rtl" if rtl else "ltr"}
+
+
 def render_page(translator: Translator, language: str) -> str:
     """The chat page with every visible text from the catalog, HTML-escaped."""
     texts = {name: translator.text(key, language) for name, key in PAGE_TEXT_KEYS.items()}
@@ -159,22 +168,41 @@ class WebChat:
         self.translator = translator
         self.settings = settings
 
-    def language(self, request: web.Request) -> str:
-        """The ``lang`` query parameter when we have that catalog, else the default language."""
+    def language(self, request: web.Request, session_token: str | None = None) -> str:
+        """The language the person chose (stored), else ?lang=, else the browser's
+        Accept-Language, else the default: all but the first are hints."""
+        stored = self.stored_language(session_token)
+        if stored:
+            return stored
+        available = self.translator.languages()
         requested = request.query.get("lang", "")
-        if requested in self.translator.languages():
+        if requested in available:
             return requested
-        return self.settings.default_language
+        preferred = [part.split(";")[0].strip().replace("-", "_")
+                     for part in request.headers.get("Accept-Language", "").split(",")]
+        return negotiate_locale(preferred, available) or self.settings.default_language
 
-    def conversation(self, request: web.Request, session_token: str) -> Conversation:
+    def stored_language(self, session_token: str | None) -> str | None:
+        profiles = self.gateway.profiles
+        if not session_token or profiles is None:
+            return None
+        profile = profiles.get(sender_id_for(session_token))
+        return profile.language if profile and profile.language else None
+
+    def conversation(self, request: web.Request, session_token: str,
+                     starting: bool = False) -> Conversation:
+        language = self.language(request, session_token)
+        first_contact = starting and self.stored_language(session_token) is None
         return Conversation(sender_id=sender_id_for(session_token), channel="web",
-                            language=self.language(request), role="resident")
+                            language=language, role="resident", first_contact=first_contact)
 
     async def page(self, request: web.Request) -> web.Response:
         """GET /: the chat page."""
-        response = web.Response(text=render_page(self.translator, self.language(request)),
-                                content_type="text/html")
-        keep_session(request, response, session_token_of(request) or new_session_token())
+        session_token = session_token_of(request) or new_session_token()
+        response = web.Response(
+            text=render_page(self.translator, self.language(request, session_token)),
+            content_type="text/html")
+        keep_session(request, response, session_token)
         return response
 
     async def health(self, _request: web.Request) -> web.Response:
@@ -200,7 +228,7 @@ class WebChat:
             return self.bad_request(request, error.status, session_token)
         if body.get("new_conversation") is True:
             session_token = new_session_token()
-        conversation = self.conversation(request, session_token)
+        conversation = self.conversation(request, session_token, starting=True)
         replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
         return self.replies_response(request, conversation, replies, session_token)
 
@@ -218,6 +246,9 @@ class WebChat:
         (Rasa unreachable, too long, ...), so the page can give the person their text back."""
         data = {"messages": [reply_to_json(reply) for reply in replies],
                 "delivered": all(reply.delivered for reply in replies)}
+        language = next((r.language for r in reversed(replies) if r.language), "")
+        if language and language != conversation.language:  # a new choice: redo the page
+            data["page"] = page_texts(self.translator, language)
         return self.json_response(request, data, session_token)
 
     def bad_request(self, request: web.Request, status: int, session_token: str) -> web.Response:

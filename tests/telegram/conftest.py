@@ -34,6 +34,14 @@ def profiles(settings: Settings) -> ProfileStore:
 
 
 @pytest.fixture
+async def gateway(fake_rasa, translator, profiles: ProfileStore) -> AsyncIterator[Gateway]:
+    """The real gateway, keeping language choices in the same database as the front end."""
+    real_gateway = Gateway(fake_rasa.url, translator, timeout_seconds=5, profiles=profiles)
+    yield real_gateway
+    await real_gateway.close()
+
+
+@pytest.fixture
 def telegram_api() -> RecordingRequest:
     return RecordingRequest()
 

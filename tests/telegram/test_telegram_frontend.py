@@ -44,7 +44,11 @@ async def test_start_sends_the_welcome_through_rasa(
     assert request["message"] == "/greet"
     assert request["metadata"] == {"channel": "telegram", "language": "nl", "role": "resident",
                                    "telegram_language_code": "nl"}
-    assert telegram_api.texts() == [dutch(translator, "error.no_answer")]
+    # first contact: the answer, then the language menu, each language in its own script
+    assert telegram_api.texts() == [dutch(translator, "error.no_answer"),
+                                    dutch(translator, "language.choose")]
+    menu = telegram_api.sent("sendMessage")[1]["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in menu][:3] == ["العربية", "English", "فارسی"]
     assert {"chat_id": CHAT_ID, "action": "typing"} in telegram_api.sent("sendChatAction")
     assert "parse_mode" not in telegram_api.sent("sendMessage")[0]
     assert profiles.get(f"telegram:{CHAT_ID}").channel == "telegram"
@@ -293,3 +297,27 @@ def test_all_buttons_of_a_message_are_stored_together(buttons) -> None:
     assert tokens[0] == tokens[2] and len(set(tokens)) == 3
     assert [buttons.payload(token) for token in tokens] == payloads
     assert buttons.save_all(payloads) == tokens  # saving again changes nothing
+
+
+async def test_telegram_language_code_is_a_hint_until_the_person_chooses(
+        application: Application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator, profiles: ProfileStore) -> None:
+    update = message_update(1, "/start")
+    update["message"]["from"]["language_code"] = "uk"
+    await process(application, update)
+    assert fake_rasa.received[0]["metadata"]["language"] == "uk"  # the hint
+    assert profiles.get(f"telegram:{CHAT_ID}").language is None  # not a choice
+
+    menu = telegram_api.sent("sendMessage")[-1]["reply_markup"]["inline_keyboard"]
+    arabic = next(row[0] for row in menu if row[0]["text"] == "العربية")
+    assert all(len(row[0]["callback_data"].encode()) <= 64 for row in menu)
+    fake_rasa.answers['/choose_language{"language":"ar"}'] = [
+        {"custom": {"key": "language.changed", "args": {}, "set_language": "ar"}}]
+    await process(application, callback_update(2, arabic["callback_data"]))
+
+    assert fake_rasa.received[-1]["message"] == '/choose_language{"language":"ar"}'
+    assert telegram_api.texts()[-1] == translator.directed(
+        translator.text("language.changed", "ar"), "ar")
+    assert profiles.get(f"telegram:{CHAT_ID}").language == "ar"
+    await process(application, message_update(3, "موعد"))
+    assert fake_rasa.received[-1]["metadata"]["language"] == "ar"  # the choice wins

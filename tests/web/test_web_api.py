@@ -11,6 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from assistant.settings import Settings
+from assistant.storage import ProfileStore
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.web import create_app
@@ -21,15 +22,16 @@ ClientFactory = Callable[..., Awaitable[TestClient]]
 
 
 @pytest.fixture
-async def make_client(fake_rasa, translator: Translator,
-                      settings: Settings) -> AsyncIterator[ClientFactory]:
+async def make_client(fake_rasa, translator: Translator, settings: Settings,
+                      sqlite_url: str) -> AsyncIterator[ClientFactory]:
     """Builds web chat clients (real Gateway) against the fake Rasa unless told otherwise."""
     clients: list[TestClient] = []
     gateways: list[Gateway] = []
 
     async def build(rasa_url: str | None = None, translator: Translator = translator,
                     settings: Settings = settings, telegram_webhook=None) -> TestClient:
-        gateway = Gateway(rasa_url or fake_rasa.url, translator, timeout_seconds=5)
+        gateway = Gateway(rasa_url or fake_rasa.url, translator, timeout_seconds=5,
+                          profiles=ProfileStore(sqlite_url))
         app = create_app(gateway, translator, settings, telegram_webhook=telegram_webhook)
         client = TestClient(TestServer(app, host="127.0.0.1"))
         await client.start_server()
@@ -129,8 +131,33 @@ async def test_start_sends_the_welcome_payload(client: TestClient, fake_rasa,
     fake_rasa.answer("/greet", "web.intro")
     response = await client.post("/api/start")
     assert response.status == 200
-    assert texts(await response.json()) == [translator.text("web.intro", "nl")]
+    # until a language is chosen, the welcome ends with the language menu
+    assert texts(await response.json()) == [translator.text("web.intro", "nl"),
+                                            translator.text("language.choose", "nl")]
     assert fake_rasa.messages == ["/greet"]
+
+
+async def test_the_browser_language_is_a_hint_and_the_choice_wins(
+        client: TestClient, fake_rasa, translator: Translator) -> None:
+    fake_rasa.answer("/greet", "greet.welcome")
+    response = await client.post("/api/start", headers={"Accept-Language": "tr-TR,tr;q=0.9"})
+    assert texts(await response.json())[0] == translator.text("greet.welcome", "tr")
+
+    choose = '/choose_language{"language":"ar"}'
+    fake_rasa.answers[choose] = [{"custom": {"key": "language.changed", "args": {},
+                                             "set_language": "ar"}}]
+    answer = await send(client, {"payload": choose})
+    assert answer["page"]["dir"] == "rtl" and answer["page"]["language"] == "ar"
+    assert answer["page"]["send"] == translator.text("web.send", "ar")
+    assert texts(answer) == [translator.directed(translator.text("language.changed", "ar"),
+                                                 "ar")]
+
+    page = await client.get("/", params={"lang": "nl"})  # the stored choice beats ?lang=
+    assert '<html lang="ar" dir="rtl">' in await page.text()
+    fake_rasa.answer("hallo", "greet.welcome")
+    answer = await send(client, {"text": "hallo"})
+    assert fake_rasa.received[-1]["metadata"]["language"] == "ar"
+    assert "page" not in answer
 
 
 @pytest.mark.parametrize(("text", "key"), [

@@ -12,8 +12,8 @@
   const typing = document.getElementById("typing");
   const newConversationButton = document.getElementById("new-conversation");
 
-  const language = chat.dataset.language;
-  const connectionError = chat.dataset.connectionError;
+  let language = chat.dataset.language;
+  let connectionError = chat.dataset.connectionError;
   let busy = false;
 
   // A request that did not get an answer; `messages` holds the server's friendly text, if any.
@@ -69,6 +69,23 @@
     }
   }
 
+  // The person chose another language: the page's own texts and direction follow.
+  function applyLanguage(page) {
+    language = page.language;
+    connectionError = page.connection_error;
+    document.documentElement.lang = page.html_lang;
+    document.documentElement.dir = page.dir;
+    document.title = page.title;
+    document.querySelector(".chat-title").textContent = page.title;
+    document.querySelector(".chat-privacy").textContent = page.privacy;
+    typing.textContent = page.typing;
+    sendButton.textContent = page.send;
+    newConversationButton.textContent = page.new_conversation;
+    input.placeholder = page.placeholder;
+    input.setAttribute("aria-label", page.placeholder);
+    log.setAttribute("aria-label", page.conversation_label);
+  }
+
   function setBusy(value) {
     busy = value;
     sendButton.disabled = value;
@@ -94,6 +111,9 @@
       data = await response.json();
     } catch (notJson) {
       data = null;
+    }
+    if (data && data.page) {
+      applyLanguage(data.page);
     }
     const messages = data && Array.isArray(data.messages) ? data.messages : [];
     if (!response.ok || !data || data.delivered === false) {

@@ -1,0 +1,138 @@
+"""Choosing a language, keeping it, and showing every language correctly: a real Gateway and
+the real catalogs against a fake Rasa."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.language_data import read_catalog
+from assistant.storage import ProfileStore
+from bot.gateway import Conversation, Gateway, dominant_script
+from bot.i18n import FSI, PDI, RLM, Translator
+from tests.fakes import FakeRasa, bot_message
+
+LANGUAGES = ["ar", "en", "fa", "fa_AF", "nl", "ti", "tr", "uk"]
+NATIVE_NAMES = {"nl": "Nederlands", "en": "English", "ar": "العربية", "ti": "ትግርኛ",
+                "fa": "فارسی", "fa_AF": "دری", "tr": "Türkçe", "uk": "Українська"}
+CHOOSE_UK = '/choose_language{"language":"uk"}'
+
+
+@pytest.fixture
+async def language_gateway(fake_rasa: FakeRasa, translator: Translator, sqlite_url: str):
+    gateway = Gateway(fake_rasa.url, translator, timeout_seconds=5,
+                      profiles=ProfileStore(sqlite_url))
+    yield gateway
+    await gateway.close()
+
+
+def conversation(language: str = "nl", *, first_contact: bool = False) -> Conversation:
+    return Conversation("web:" + "a" * 32, "web", language, first_contact=first_contact)
+
+
+def test_every_language_has_a_catalog(translator: Translator) -> None:
+    assert translator.languages() == LANGUAGES
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_is_named_in_its_own_script(translator: Translator, language: str) -> None:
+    assert translator.text("language.name", language) == NATIVE_NAMES[language]
+
+
+async def test_first_contact_ends_with_the_language_menu(
+        language_gateway: Gateway, fake_rasa: FakeRasa, translator: Translator) -> None:
+    fake_rasa.answer("/greet", "greet.welcome")
+    replies = await language_gateway.handle_payload(conversation(first_contact=True), "/greet")
+    assert [r.text for r in replies[:-1]] == [translator.text("greet.welcome", "nl")]
+    menu = replies[-1]
+    assert menu.text == translator.text("language.choose", "nl")
+    assert {b.title for b in menu.buttons} == set(NATIVE_NAMES.values())
+    assert {b.payload for b in menu.buttons} == {
+        f'/choose_language{{"language":"{code}"}}' for code in LANGUAGES}
+
+
+async def test_a_choice_is_kept_for_the_person_and_answered_in_the_new_language(
+        language_gateway: Gateway, fake_rasa: FakeRasa, translator: Translator) -> None:
+    fake_rasa.answers[CHOOSE_UK] = [{"custom": {"key": "language.changed", "args": {},
+                                                "set_language": "uk"}}]
+    [reply] = await language_gateway.handle_payload(conversation(), CHOOSE_UK)
+    assert (reply.language, reply.text) == ("uk", translator.text("language.changed", "uk"))
+    assert reply.text != translator.text("language.changed", "nl")
+    profile = language_gateway.profiles.get("web:" + "a" * 32)
+    assert profile.language == "uk"
+
+
+async def test_a_language_we_do_not_have_is_not_switched_to(
+        language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    fake_rasa.answers["/x"] = [{"custom": {"key": "language.changed", "args": {},
+                                           "set_language": "kl"}}]
+    [reply] = await language_gateway.handle_payload(conversation(), "/x")
+    assert reply.language == "nl"
+    assert language_gateway.profiles.get("web:" + "a" * 32) is None
+
+
+async def test_writing_in_another_script_offers_that_scripts_languages_first(
+        language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    fake_rasa.default_answer = [bot_message("fallback.not_understood")]
+    replies = await language_gateway.handle_text(conversation("nl"), "أريد موعدا من فضلك")
+    menu = replies[-1]
+    first = [b.payload.split('"')[3] for b in menu.buttons[:3]]
+    assert sorted(first) == ["ar", "fa", "fa_AF"]
+    assert len(menu.buttons) == len(LANGUAGES)
+
+
+async def test_no_language_menu_when_the_script_matches(
+        language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    fake_rasa.default_answer = [bot_message("fallback.not_understood")]
+    replies = await language_gateway.handle_text(conversation("uk"), "хочу записатися")
+    assert len(replies) == 1
+    tigrinya = await language_gateway.handle_text(conversation("nl"), "ሰላም ቆጸራ ይደሊ")
+    assert [b.payload for b in tigrinya[-1].buttons][0] == '/choose_language{"language":"ti"}'
+
+
+@pytest.mark.parametrize(("text", "script"), [
+    ("hallo", "LATIN"), ("مرحبا", "ARABIC"), ("سلام، وقت می‌خواهم", "ARABIC"),
+    ("ሰላም", "ETHIOPIC"), ("привіт", "CYRILLIC"), ("👍 123", None)])
+def test_dominant_script(text: str, script: str | None) -> None:
+    assert dominant_script(text) == script
+
+
+@pytest.mark.parametrize("language", ["ar", "fa", "fa_AF"])
+def test_right_to_left_replies_stay_right_to_left_when_they_start_with_dutch(
+        language_gateway: Gateway, language: str) -> None:
+    message = {"key": "check.condition.met",
+               "args": {"label": "Stark", "answer": 29, "rule": "27", "source": "004 §5.3",
+                        "note": ""},
+               "buttons": [{"key": "language.option", "args": {"name": "Stark"},
+                            "payload": "/x"}]}
+    reply = language_gateway.render(message, language)
+    assert all(line.startswith(RLM) for line in reply.text.split("\n"))
+    assert f"{FSI}004 §5.3{PDI}" in reply.text  # the source keeps its own order
+    assert reply.buttons[0].title.startswith(RLM)
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "tr", "uk", "ti"])
+def test_left_to_right_replies_get_no_marks(language_gateway: Gateway, language: str) -> None:
+    reply = language_gateway.render({"key": "check.outcome.title",
+                                     "args": {"title": "Stark"}}, language)
+    assert RLM not in reply.text and FSI not in reply.text
+    assert "Stark" in reply.text
+
+
+@pytest.mark.parametrize(("language", "forms"), [("ar", 6), ("uk", 4), ("nl", 2), ("fa", 2),
+                                                 ("ti", 2), ("tr", 2), ("en", 2)])
+def test_plural_forms_follow_cldr(translator: Translator, language: str, forms: int) -> None:
+    samples = {"ar": [0, 1, 2, 3, 11, 100], "uk": [1, 2, 5], "nl": [1, 2], "fa": [1, 2],
+               "ti": [1, 2], "tr": [1, 2], "en": [1, 2]}[language]
+    texts = {translator.text("duration.months", language, {"count": n}) for n in samples}
+    assert len(texts) == len(samples)  # every CLDR category has its own text
+    assert read_catalog(language).num_plurals == forms
+
+
+@pytest.mark.parametrize("language", ["ar", "uk", "tr"])
+def test_dates_and_amounts_follow_the_locale(translator: Translator, language: str) -> None:
+    moment = {"type": "datetime", "value": "2026-12-01T08:30:00+00:00"}
+    dutch = translator.format_arg(moment, "nl")
+    local = translator.format_arg(moment, language)
+    assert "09:30" in dutch and local != dutch  # Europe/Amsterdam time, local month names
+    money = translator.format_arg({"type": "money", "value": 30000}, language)
+    assert "300" in money and "€" in money
