@@ -13,7 +13,7 @@ export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint train catalogs benchmark extract-messages clean
+.PHONY: run test lint train catalogs benchmark evaluate extract-messages clean
 
 run: $(STAMP) $(COMPILED) train
 	$(PY) -m bot
@@ -50,6 +50,10 @@ lint: $(STAMP)
 
 benchmark: $(STAMP) $(COMPILED) train
 	$(PY) scripts/benchmark.py
+
+# Per-language understanding on the held-out sets (trains its own NLU model; prints figures).
+evaluate: $(STAMP)
+	$(PY) scripts/evaluate_languages.py
 
 clean:
 	rm -rf $(VENV) models var $(COMPILED)

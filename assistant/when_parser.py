@@ -1,13 +1,21 @@
-"""Understanding a day or time typed in Dutch ("dinsdag om 10 uur", "24-11", "de tweede").
+"""Understanding a typed day or time ("dinsdag om 10 uur", "24-11", "de tweede").
 
-Buttons are the main way to pick a time; this covers people who type instead.
+Buttons are the main way to pick a time; this covers people who type instead. Dutch is
+understood fully; in every other language with a catalog, the names of weekdays and months
+(from CLDR, through Babel) and digits in any script ("الثلاثاء ١٠:٣٠", "вівторок 10:30").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from babel import Locale
+
+from assistant.language_data import catalog_languages
 
 WEEKDAY_WORDS = {
     "maandag": 0, "ma": 0, "dinsdag": 1, "di": 1, "woensdag": 2, "wo": 2, "donderdag": 3,
@@ -26,7 +34,7 @@ RELATIVE_DAYS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "ee
 _PART_OF_DAY = "(?:ochtend|middag|avond)?"  # "donderdagmiddag", "morgenochtend"
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b(?![:.]\d)")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([a-z]+)(?:\s+(\d{4}))?\b")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([^\W\d_]+)(?:\s+(\d{4}))?\b")
 _CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
 _HOUR = re.compile(r"\b(?:om\s+)?(\d{1,2})\s*(?:uur|u)\b|\bom\s+(\d{1,2})\b")
 _HALF = re.compile(r"\bhalf\s+(\d{1,2})\b")
@@ -44,8 +52,34 @@ class TypedWhen:
         return any(v is not None for v in (self.day, self.at, self.ordinal, self.afternoon))
 
 
+@lru_cache(maxsize=1)
+def calendar_words() -> tuple[dict[str, int], dict[str, int]]:
+    """Weekday (0 = Monday) and month names of every language we have a catalog for."""
+    weekdays, months = dict(WEEKDAY_WORDS), dict(MONTH_WORDS)
+    for language in catalog_languages():
+        locale = Locale.parse(language)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in locale.days[context][width].items():
+                    _add_name(weekdays, name, number)
+                for number, name in locale.months[context][width].items():
+                    _add_name(months, name, number)
+    return weekdays, months
+
+
+def _add_name(names: dict[str, int], name: str, number: int) -> None:
+    name = name.lower().rstrip(".")
+    if len(name) >= 3:  # two letters ("di", "ma") are only taken from the Dutch lists
+        names.setdefault(name, number)
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of any script as 0-9: "١٠:٣٠" and "۱۰:۳۰" become "10:30"."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def parse_when(text: str, today: date) -> TypedWhen:
-    words = text.lower()
+    words = ascii_digits(text.lower())
     return TypedWhen(day=_parse_day(words, today), at=_parse_time(words),
                      ordinal=_parse_ordinal(words), afternoon=_parse_part_of_day(words))
 
@@ -71,16 +105,17 @@ def _parse_day(words: str, today: date) -> date | None:
             return today + timedelta(days=offset)
     if match := _ISO_DATE.search(words):
         return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    weekdays, months = calendar_words()
     for match in _DAY_MONTH.finditer(words):
-        if match[2] in MONTH_WORDS:
+        if match[2] in months:
             year = int(match[3]) if match[3] else None
-            return _with_year(int(match[1]), MONTH_WORDS[match[2]], year, today)
+            return _with_year(int(match[1]), months[match[2]], year, today)
     for match in _NUMERIC_DATE.finditer(words):  # "9.30" is a time, not 9 of month 30
         year = int(match[3]) if match[3] else None
         if (found := _with_year(int(match[1]), int(match[2]), year, today)) is not None:
             return found
-    for word, weekday in WEEKDAY_WORDS.items():
-        if re.search(rf"\b{word}{_PART_OF_DAY}\b", words):
+    for word, weekday in sorted(weekdays.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"\b{re.escape(word)}{_PART_OF_DAY}\b", words):
             ahead = (weekday - today.weekday()) % 7 or 7
             if "volgende week" in words and ahead < 7:
                 ahead += 7 if weekday >= today.weekday() else 0

@@ -10,6 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from assistant.catalog_extract import extract_catalog
+from assistant.language_data import catalog_languages, catalog_problems
 from assistant.settings import PROJECT_ROOT
 
 
@@ -55,3 +56,10 @@ def test_counted_texts_have_plural_forms(extracted) -> None:
         # the singular may say "één" in words; the plural must show the number
         assert isinstance(forms, tuple) and len(forms) == 2 and all(forms)
         assert "{count}" in forms[-1]
+
+
+@pytest.mark.parametrize("language", [lang for lang in catalog_languages() if lang != "nl"])
+def test_every_language_translates_every_text_with_the_same_placeholders(language) -> None:
+    """Completeness fails the build: every Dutch id translated, placeholders identical,
+    every CLDR plural form filled."""
+    assert catalog_problems(language) == []

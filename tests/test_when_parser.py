@@ -42,3 +42,19 @@ def test_part_of_day_and_nonsense() -> None:
     assert parse_when("donderdagmiddag", MONDAY).afternoon is True
     assert parse_when("morgenochtend", MONDAY).afternoon is False
     assert not parse_when("geen idee", MONDAY).understood
+
+
+@pytest.mark.parametrize(("typed", "day", "at"), [
+    ("الثلاثاء ١٠:٣٠", date(2026, 11, 24), time(10, 30)),      # Arabic, Arabic-Indic digits
+    ("سه‌شنبه ساعت ۱۰:۳۰", date(2026, 11, 24), time(10, 30)),  # Persian digits
+    ("ሰሉስ 10:30", date(2026, 11, 24), time(10, 30)),           # Tigrinya
+    ("вівторок о 10:30", date(2026, 11, 24), time(10, 30)),     # Ukrainian
+    ("pazartesi 9:00", date(2026, 11, 30), time(9, 0)),         # not "pazar" (Sunday)
+    ("Friday 14:00", date(2026, 11, 27), time(14, 0)),
+    ("3 грудня", date(2026, 12, 3), None),
+    ("٣-١٢", date(2026, 12, 3), None),
+])
+def test_weekdays_months_and_digits_of_every_language(typed: str, day: date,
+                                                     at: time | None) -> None:
+    parsed = parse_when(typed, MONDAY)
+    assert (parsed.day, parsed.at) == (day, at)

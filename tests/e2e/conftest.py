@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import PROJECT_ROOT, Settings, load_settings
+from assistant.storage import ProfileStore
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.services import RasaStack
@@ -52,6 +53,7 @@ def live_stack(live_settings: Settings,
 @pytest.fixture
 async def gateway(live_stack: RasaStack, live_settings: Settings) -> Gateway:
     translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
-    gateway = Gateway(live_settings.rasa_url, translator, api_token=live_stack.api_token)
+    gateway = Gateway(live_settings.rasa_url, translator, api_token=live_stack.api_token,
+                      profiles=ProfileStore(live_settings.database_url))
     yield gateway
     await gateway.close()

@@ -1,0 +1,89 @@
+"""Eligibility checks end to end: typed Dutch and button presses through the gateway, the real
+Rasa server and the real action server; the outcome is read as the person reads it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.gateway import Gateway
+from tests.e2e.test_dutch_conversation import (
+    all_text,
+    appointments_of,
+    button_payloads,
+    new_resident,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_statushouder_route_with_a_correction(gateway: Gateway, live_settings) -> None:
+    resident = new_resident()
+    replies = await gateway.handle_text(resident, "ik ben statushouder, welke route past bij mij?")
+    assert "route" in all_text(replies).lower()
+    assert '/inform{"choice":"statushouder"}' in button_payloads(replies)
+
+    replies = await gateway.handle_payload(resident, '/inform{"choice":"statushouder"}')
+    assert "Hoe oud bent u?" in all_text(replies)
+    replies = await gateway.handle_text(resident, "31")
+    # 31: only the 30+ route depends on nothing more; the integration duty is asked next
+    assert "inburgeren" in all_text(replies)
+
+    replies = await gateway.handle_text(resident, "nee, ik ben 24")
+    text = all_text(replies)
+    assert "Ik heb het aangepast: Leeftijd: 24" in text
+    assert "studiefinanciering" in text  # at 24 the vocational route depends on it
+
+    for answer in ("ja", "ja", "ja"):  # studiefinanciering, inburgeringsplicht, taal
+        replies = await gateway.handle_text(resident, answer)
+    text = all_text(replies)
+    assert "Uitkomst van de check" in text
+    assert "✅ Beroepsonderwijs (statushouders van 18 tot 27 jaar)" in text
+    assert "❌ Naar werk of stage (statushouders van 30 jaar en ouder)" in text
+    assert "Bron: 004 §4.1.4 Actie 18" in text
+    assert "De gemeente beslist" in text
+    booking = '/book_appointment{"team":"taal_inburgering"}'
+    assert booking in button_payloads(replies)
+
+    replies = await gateway.handle_payload(resident, booking)
+    times = [p for p in button_payloads(replies) if "appointment_time" in p]
+    await gateway.handle_payload(resident, times[0])
+    await gateway.handle_text(resident, "ja")
+    [booked] = appointments_of(live_settings.database_url, resident.sender_id)
+    assert booked.team_code == "taal_inburgering"
+
+
+async def test_employer_hiring_check_with_buttons(gateway: Gateway) -> None:
+    employer = new_resident()
+    replies = await gateway.handle_text(
+        employer, "ik wil iemand met een arbeidsbeperking aannemen, welke steun krijg ik?")
+    assert "arbeidsbeperking" in all_text(replies)
+    for choice in ("true", "false", "unknown"):  # disability, minimum wage, wage value
+        replies = await gateway.handle_payload(employer, f'/inform{{"choice":"{choice}"}}')
+    text = all_text(replies)
+    assert "✅ Jobcoach" in text  # a work disability is enough for a jobcoach
+    assert "✅ Loonkostensubsidie" in text  # cannot earn the minimum wage
+    assert "❔ Praktijkroute" in text  # "weet ik niet": the wage value is not known yet
+    assert "Bron: 004 §4.1.3 Actie 10" in text
+    assert '/book_appointment{"team":"werkgeversservicepunt"}' in button_payloads(replies)
+
+
+async def test_stop_in_the_middle_of_a_check(gateway: Gateway) -> None:
+    parent = new_resident()
+    await gateway.handle_text(parent, "ik ben alleenstaande moeder, moet ik werken met een baby?")
+    replies = await gateway.handle_text(parent, "stop")
+    assert "gestopt" in all_text(replies)
+    replies = await gateway.handle_text(parent, "hallo")
+    assert "digitale assistent" in all_text(replies)
+
+
+async def test_employer_intake_ends_with_the_checklist(gateway: Gateway) -> None:
+    employer = new_resident()
+    replies = await gateway.handle_payload(employer, "/offer_vacancy")
+    assert '/inform{"choice":"logistiek"}' in button_payloads(replies)
+    for payload in ('/inform{"choice":"logistiek"}', '/inform{"choice":"true"}',
+                    '/inform{"choice":"6"}', '/inform{"choice":"24"}',
+                    '/inform{"choice":"false"}'):
+        replies = await gateway.handle_payload(employer, payload)
+    text = all_text(replies)
+    assert "✅ Proefplaatsing" in text and "❌ Jobcoach" in text
+    assert "plan van aanpak" in text and "004 bijlage 1" in text

@@ -1,0 +1,116 @@
+"""A booking, a policy question and a change of language mid-conversation, typed in each
+language, through the web chat API, the gateway, the real Rasa server and action server.
+
+What people type is taken from each language's own training data (the first plain example
+of an intent), so the test follows the data rather than fixing sentences here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from assistant.language_data import training_examples
+from bot.gateway import Gateway
+from bot.i18n import Translator
+from bot.web import create_app
+from bot.web.server import SESSION_COOKIE, sender_id_for
+from tests.e2e.test_dutch_conversation import appointments_of
+
+pytestmark = pytest.mark.e2e
+LANGUAGES = ["nl", "ar", "uk", "ti", "en", "fa", "tr"]
+
+
+@pytest.fixture
+async def web(gateway: Gateway, live_settings) -> AsyncIterator[TestClient]:
+    translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
+    client = TestClient(TestServer(create_app(gateway, translator, live_settings),
+                                   host="127.0.0.1"))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+def typed(language: str, intent: str) -> str:
+    """The first example of ``intent`` in ``language`` without entities."""
+    return next(e for e in training_examples(language)[intent] if "[" not in e)
+
+
+async def post(web: TestClient, body: dict) -> dict:
+    response = await web.post("/api/messages", json=body)
+    assert response.status == 200
+    return await response.json()
+
+
+def texts(answer: dict) -> str:
+    return "\n".join(m["text"] for m in answer["messages"])
+
+
+def payloads(answer: dict) -> list[str]:
+    return [b["payload"] for m in answer["messages"] for b in m["buttons"]]
+
+
+class Screen:
+    """What the person sees, in the language they chose."""
+
+    def __init__(self, translator: Translator, language: str) -> None:
+        self.translator, self.language = translator, language
+
+    def text(self, key: str, **args: object) -> str:
+        return self.translator.directed(self.translator.text(key, self.language, args),
+                                        self.language)
+
+    def first_line(self, key: str) -> str:
+        return self.text(key).split("\n")[0].split("{")[0].strip()
+
+
+async def choose(web: TestClient, language: str) -> dict:
+    return await post(web, {"payload": f'/choose_language{{"language":"{language}"}}'})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_book_and_ask_entirely_in_one_language(web: TestClient, live_settings,
+                                                     language: str) -> None:
+    screen = Screen(Translator(live_settings.locales_dir, "nl", live_settings.timezone),
+                    language)
+    start = await web.post("/api/start", json={})
+    assert start.status == 200
+    answer = await choose(web, language)
+    assert texts(answer) == screen.text("language.changed")
+
+    answer = await post(web, {"text": typed(language, "book_appointment")})
+    assert screen.first_line("booking.ask_team") in texts(answer), texts(answer)
+    team = next(p for p in payloads(answer) if '"klantmanager"' in p)
+    answer = await post(web, {"payload": team})
+    time = next(p for p in payloads(answer) if "appointment_time" in p)
+    answer = await post(web, {"payload": time})
+    assert screen.first_line("booking.ask_confirm") in texts(answer), texts(answer)
+    answer = await post(web, {"text": typed(language, "affirm")})
+    token = next(c.value for c in web.session.cookie_jar if c.key == SESSION_COOKIE)
+    [booked] = appointments_of(live_settings.database_url, sender_id_for(token))
+    assert booked.reference in texts(answer)
+    assert screen.first_line("booking.confirmed") in texts(answer)
+
+    answer = await post(web, {"text": typed(language, "ask_language_course")})
+    assert screen.text("policy.taalhuis.description") in texts(answer), texts(answer)
+    assert "004 §5.8" in texts(answer)
+
+
+@pytest.mark.parametrize(("first", "then"), [("nl", "ar"), ("uk", "ti")])
+async def test_switching_language_in_the_middle_of_a_booking(
+        web: TestClient, live_settings, first: str, then: str) -> None:
+    translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
+    before, after = Screen(translator, first), Screen(translator, then)
+    await choose(web, first)
+    answer = await post(web, {"text": typed(first, "book_appointment")})
+    assert before.first_line("booking.ask_team") in texts(answer)
+
+    answer = await choose(web, then)  # mid-form: the form goes on, in the new language
+    assert after.text("language.changed") in texts(answer)
+    assert after.first_line("booking.ask_team") in texts(answer), texts(answer)
+    assert answer["page"]["language"] == then
+
+    team = next(p for p in payloads(answer) if '"schuldhulp"' in p)
+    answer = await post(web, {"payload": team})
+    assert any("appointment_time" in p for p in payloads(answer)), texts(answer)

@@ -1,0 +1,36 @@
+"""Every language has what understanding it needs: enough training examples for every intent,
+a held-out set that is never trained on, and no sentence claimed by two intents."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.language_data import (
+    catalog_languages,
+    heldout_problems,
+    plain_text,
+    training_languages,
+    training_problems,
+)
+
+LANGUAGES = ["ar", "en", "fa", "nl", "ti", "tr", "uk"]  # fa_AF (Dari) shares fa's data
+
+
+def test_every_language_has_training_data_and_a_catalog() -> None:
+    assert training_languages() == LANGUAGES
+    assert set(catalog_languages()) == {*LANGUAGES, "fa_AF"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_training_data_covers_every_intent(language: str) -> None:
+    assert training_problems(language) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_heldout_set_is_complete_and_never_trained_on(language: str) -> None:
+    assert heldout_problems(language) == []
+
+
+def test_annotations_are_removed_for_comparison() -> None:
+    assert plain_text('nee ik ben [29](age)') == "nee ik ben 29"
+    assert plain_text('[المرشد]{"entity": "team", "value": "klantmanager"}') == "المرشد"
