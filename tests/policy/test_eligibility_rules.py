@@ -247,3 +247,15 @@ def test_numbers_in_any_script(text, number):
 ])
 def test_reading_answers(facts, fact, kwargs, expected):
     assert parse_answer(facts[fact], **kwargs) == expected
+
+
+def test_a_municipality_with_other_rules_gives_another_outcome(policy, checks):
+    """Emmen's no-riskpolis rests on the doelgroepregister (Ziektewet art. 29b), Midden-
+    Drenthe's on an established work disability: the same person, different outcomes."""
+    emmen = load_policy(POLICY, "emmen", on=NOTA_DAY)
+    emmen_checks = load_checks(POLICY / "emmen")
+    answers = {"has_work_disability": True, "can_earn_minimum_wage": False,
+               "in_doelgroepregister": False, "wage_value_measured_below_100": False}
+    assert verdicts(checks, policy, "hiring_support", answers)["no_riskpolis"] is FITS
+    assert verdicts(emmen_checks, emmen, "hiring_support", answers)["no_riskpolis"] is NOT
+    assert set(emmen_checks) == {"hiring_support", "parent_exemption"}

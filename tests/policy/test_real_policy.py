@@ -148,3 +148,16 @@ def test_topics_answered_by_a_provision_find_it_with_a_known_team(municipality: 
         provision = current.provisions[topic.provision]
         assert provision.team in town.teams, topic.intent
         assert provision.sources and provision.description_key
+
+
+def test_every_provision_of_the_nota_is_answerable() -> None:
+    """A topic intent for each provision of 004 ch. 4-6, known to the domain and trained."""
+    from assistant.language_data import domain_intents, training_examples
+
+    topics = load_municipality(POLICY / "midden-drenthe").topics
+    answered = {topic.provision: intent for intent, topic in topics.items() if topic.provision}
+    examples = training_examples("nl")
+    for provision in sorted(NOTA_PROVISIONS):
+        intent = answered.get(provision)
+        assert intent is not None, f"no topic intent answers '{provision}'"
+        assert intent in domain_intents() and len(examples.get(intent, [])) >= 10, intent
