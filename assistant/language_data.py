@@ -102,6 +102,18 @@ def _duplicates(language: str, examples: dict[str, list[str]]) -> list[str]:
             for text, names in owners.items() if len(names) > 1]
 
 
+def cross_language_conflicts() -> list[str]:
+    """Sentences that two languages' data give different intents ("budgetcoach" is a Dutch
+    word in Turkish data too): one model learns all languages, so they would contradict."""
+    owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for language in training_languages():
+        for intent, texts in training_examples(language).items():
+            for text in texts:
+                owners[normalised(plain_text(text))].add((intent, language))
+    return [f"'{text}' is {', '.join(f'{i} in {lang}' for i, lang in sorted(found))}"
+            for text, found in owners.items() if len({i for i, _ in found}) > 1]
+
+
 def heldout_problems(language: str) -> list[str]:
     if not heldout_path(language).exists():
         return [f"{language}: no held-out set {heldout_path(language).relative_to(PROJECT_ROOT)}"]

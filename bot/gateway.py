@@ -58,6 +58,9 @@ class Conversation:
     # answer they get the language menu. ``language`` is then only a hint (Telegram's
     # language_code, the web page's ?lang=).
     first_contact: bool = False
+    # The person chose ``language`` themselves: no more hints, even when they type Dutch
+    # words ("afspraak", "bijstand") in a conversation in Ukrainian.
+    language_chosen: bool = False
 
     def metadata(self) -> dict:
         return {"channel": self.channel, "language": self.language, "role": self.role,
@@ -184,8 +187,8 @@ class Gateway:
         """Someone who writes in another script than their language's (Arabic letters in a
         Dutch conversation) is offered the languages of that script. Only a hint: no detector
         knows Tigrinya and short Dutch is easily misread, so we never switch by ourselves."""
-        if conversation.first_contact or not replies or replies[-1].language != (
-                conversation.language):
+        if (conversation.first_contact or conversation.language_chosen or not replies
+                or replies[-1].language != conversation.language):
             return []
         script = dominant_script(text)
         if script is None or script == self.script_of(conversation.language):

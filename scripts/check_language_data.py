@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.language_data import (  # noqa: E402
     catalog_problems,
+    cross_language_conflicts,
     heldout_problems,
     training_problems,
 )
@@ -26,7 +27,8 @@ def main(argv: list[str]) -> int:
         return 2
     language = argv[0]
     problems = [*training_problems(language), *heldout_problems(language),
-                *catalog_problems(language)]
+                *catalog_problems(language),
+                *(f"{language}: {c}" for c in cross_language_conflicts() if f" in {language}" in c)]
     for problem in problems:
         print(problem)
     print(f"{language}: {len(problems)} problem(s)")

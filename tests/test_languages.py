@@ -80,6 +80,14 @@ async def test_writing_in_another_script_offers_that_scripts_languages_first(
     assert len(menu.buttons) == len(LANGUAGES)
 
 
+async def test_no_hint_once_the_person_has_chosen(
+        language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    fake_rasa.default_answer = [bot_message("fallback.not_understood")]
+    chosen = Conversation("web:" + "b" * 32, "web", "uk", language_chosen=True)
+    replies = await language_gateway.handle_text(chosen, "afspraak bij de klantmanager")
+    assert len(replies) == 1
+
+
 async def test_no_language_menu_when_the_script_matches(
         language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
     fake_rasa.default_answer = [bot_message("fallback.not_understood")]
@@ -135,4 +143,5 @@ def test_dates_and_amounts_follow_the_locale(translator: Translator, language: s
     local = translator.format_arg(moment, language)
     assert "09:30" in dutch and local != dutch  # Europe/Amsterdam time, local month names
     money = translator.format_arg({"type": "money", "value": 30000}, language)
-    assert "300" in money and "€" in money
+    assert "300" in money and money != translator.format_arg(
+        {"type": "money", "value": 30000}, "nl")  # "€ 300,00" is Dutch, not theirs

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.language_data import (
     catalog_languages,
+    cross_language_conflicts,
     heldout_problems,
     plain_text,
     training_languages,
@@ -34,3 +35,7 @@ def test_heldout_set_is_complete_and_never_trained_on(language: str) -> None:
 def test_annotations_are_removed_for_comparison() -> None:
     assert plain_text('nee ik ben [29](age)') == "nee ik ben 29"
     assert plain_text('[المرشد]{"entity": "team", "value": "klantmanager"}') == "المرشد"
+
+
+def test_no_sentence_has_different_intents_in_different_languages() -> None:
+    assert cross_language_conflicts() == []

@@ -138,7 +138,8 @@ class _Chat:
         extra = {"telegram_language_code": hint} if hint else {}
         conversation = Conversation(sender, CHANNEL,
                                     profile.language or self.hinted_language(hint),
-                                    extra=extra, first_contact=first_contact)
+                                    extra=extra, first_contact=first_contact,
+                                    language_chosen=bool(profile.language))
         return replace(conversation, role=profile.role) if profile.role else conversation
 
     def hinted_language(self, language_code: str) -> str:

@@ -191,10 +191,11 @@ class WebChat:
 
     def conversation(self, request: web.Request, session_token: str,
                      starting: bool = False) -> Conversation:
-        language = self.language(request, session_token)
-        first_contact = starting and self.stored_language(session_token) is None
+        chosen = self.stored_language(session_token)
         return Conversation(sender_id=sender_id_for(session_token), channel="web",
-                            language=language, role="resident", first_contact=first_contact)
+                            language=chosen or self.language(request), role="resident",
+                            first_contact=starting and chosen is None,
+                            language_chosen=chosen is not None)
 
     async def page(self, request: web.Request) -> web.Response:
         """GET /: the chat page."""
