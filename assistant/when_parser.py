@@ -96,7 +96,31 @@ def _parse_part_of_day(words: str) -> bool | None:
         return True
     if "ochtend" in words or "morgens" in words:
         return False
+    mornings, afternoons = day_period_words()
+    if any(word in words for word in afternoons):
+        return True
+    if any(word in words for word in mornings):
+        return False
     return None
+
+
+@lru_cache(maxsize=1)
+def day_period_words() -> tuple[frozenset[str], frozenset[str]]:
+    """CLDR's words for morning and afternoon in every language we have a catalog for
+    ("بعد الظهر", "in the afternoon", "ранку"), for "donderdagmiddag" in other languages."""
+    mornings: set[str] = set()
+    afternoons: set[str] = set()
+    for language in catalog_languages():
+        periods = Locale.parse(language).day_periods
+        for context in periods.values():
+            for width in context.values():
+                for period, name in width.items():
+                    target = (mornings if period in ("am", "morning1", "morning2")
+                              else afternoons if period in ("pm", "afternoon1", "afternoon2")
+                              else None)
+                    if target is not None and len(name) >= 3:  # not "AM"/"PM"
+                        target.add(name.lower())
+    return frozenset(mornings), frozenset(afternoons)
 
 
 def _parse_day(words: str, today: date) -> date | None:

@@ -58,3 +58,11 @@ def test_weekdays_months_and_digits_of_every_language(typed: str, day: date,
                                                      at: time | None) -> None:
     parsed = parse_when(typed, MONDAY)
     assert (parsed.day, parsed.at) == (day, at)
+
+
+@pytest.mark.parametrize(("typed", "afternoon"), [
+    ("الخميس بعد الظهر", True), ("Thursday afternoon", True), ("четвер ранку", False),
+    ("perşembe öğleden sonra", True), ("پنجشنبه صبح", False)])
+def test_morning_or_afternoon_in_other_languages(typed: str, afternoon: bool) -> None:
+    parsed = parse_when(typed, MONDAY)
+    assert (parsed.day, parsed.afternoon) == (date(2026, 11, 26), afternoon)
