@@ -69,8 +69,12 @@ def calendar_words() -> tuple[dict[str, int], dict[str, int]]:
 
 def _add_name(names: dict[str, int], name: str, number: int) -> None:
     name = name.lower().rstrip(".")
-    if len(name) >= 3:  # two letters ("di", "ma") are only taken from the Dutch lists
-        names.setdefault(name, number)
+    if len(name) < 3:  # two letters ("di", "ma") are only taken from the Dutch lists
+        return
+    # Persian writes "سه‌شنبه" with a zero-width non-joiner; phones often type a space or
+    # nothing, and the bare "شنبه" inside it would otherwise be read as Saturday.
+    for variant in {name, name.replace("\u200c", " "), name.replace("\u200c", "")}:
+        names.setdefault(variant, number)
 
 
 def ascii_digits(text: str) -> str:

@@ -47,6 +47,8 @@ def test_part_of_day_and_nonsense() -> None:
 @pytest.mark.parametrize(("typed", "day", "at"), [
     ("الثلاثاء ١٠:٣٠", date(2026, 11, 24), time(10, 30)),      # Arabic, Arabic-Indic digits
     ("سه‌شنبه ساعت ۱۰:۳۰", date(2026, 11, 24), time(10, 30)),  # Persian digits
+    ("سه شنبه ۱۰:۰۰", date(2026, 11, 24), time(10, 0)),       # a space, not "شنبه"
+    ("پنجشنبه", date(2026, 11, 26), None),
     ("ሰሉስ 10:30", date(2026, 11, 24), time(10, 30)),           # Tigrinya
     ("вівторок о 10:30", date(2026, 11, 24), time(10, 30)),     # Ukrainian
     ("pazartesi 9:00", date(2026, 11, 30), time(9, 0)),         # not "pazar" (Sunday)
