@@ -14,13 +14,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 FINGERPRINT = ROOT / "models" / "assistant.fingerprint"
-INPUTS = [ROOT / "config.yml", ROOT / "domain", ROOT / "nlu_data"]
+INPUTS = [ROOT / "config.yml", ROOT / "domain", ROOT / "nlu_data", ROOT / "nlu_components"]
 
 
 def training_fingerprint() -> str:
     digest = hashlib.sha256()
     files = sorted(p for source in INPUTS
-                   for p in ([source] if source.is_file() else source.rglob("*.yml")))
+                   for p in ([source] if source.is_file() else
+                             [*source.rglob("*.yml"), *source.rglob("*.py")]))
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
@@ -32,7 +33,7 @@ def main() -> int:
     if MODEL.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text().strip() == fingerprint:
         print(f"Model up to date: {MODEL.relative_to(ROOT)}")
         return 0
-    print("Training data changed: training the Rasa model (about a minute)...", flush=True)
+    print("Training data changed: training the Rasa model (about two minutes)...", flush=True)
     command = [sys.executable, "-m", "rasa", "train", "--config", "config.yml",
                "--domain", "domain", "--data", "nlu_data", "--out", "models",
                "--fixed-model-name", "assistant", "--force"]

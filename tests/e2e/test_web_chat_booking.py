@@ -75,3 +75,45 @@ async def test_book_list_and_cancel_in_the_web_chat(browser: Browser, chat_url: 
     assert cancelled.cancelled_at is not None
     await page.screenshot(path=str(PROJECT_ROOT / "var" / "webchat-booking.png"))
     await context.close()
+
+
+async def test_choose_arabic_then_book_and_ask_in_arabic(browser: Browser, chat_url: str,
+                                                         live_settings) -> None:
+    """The whole journey in Arabic in a real browser: the page turns right to left, typed
+    Arabic is understood, the booking lands in the database."""
+    from assistant.language_data import training_examples
+
+    arabic = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
+
+    def shown(key: str) -> str:  # the first line of a catalog text, without placeholders
+        return arabic.text(key, "ar").split("\n")[0].split("{")[0].strip()
+
+    def typed(intent: str) -> str:
+        return next(e for e in training_examples("ar")[intent] if "[" not in e)
+
+    context = await browser.new_context(viewport=PHONE, locale="nl-NL")
+    page = await context.new_page()
+    await page.goto(chat_url)
+    await press(page, "العربية")  # the language menu that ends the welcome
+    await expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    await expect(page.locator("#send-button")).to_have_text(arabic.text("web.send", "ar"))
+    bot = page.locator(".message-bot")
+    await expect(bot.last).to_contain_text(shown("language.changed"))
+
+    await say(page, typed("book_appointment"))
+    await press(page, arabic.text("team.taal_inburgering.name", "ar"))
+    await expect(bot.last).to_contain_text(shown("booking.ask_time"))
+    await page.locator(".button-row").last.locator("button").first.click()
+    await expect(bot.last).to_contain_text(shown("booking.ask_confirm"))
+    await say(page, typed("affirm"))
+    await expect(bot.last).to_contain_text(shown("booking.confirmed"))
+    [booked] = [a for a in active_appointments(live_settings.database_url)
+                if a.cancelled_at is None]
+    await expect(bot.last).to_contain_text(booked.reference)
+
+    await say(page, typed("ask_language_course"))
+    await expect(bot.filter(has_text="004 §5.8").last).to_be_visible()
+    direction = await bot.last.evaluate("element => getComputedStyle(element).direction")
+    assert direction == "rtl"
+    await page.screenshot(path=str(PROJECT_ROOT / "var" / "webchat-arabic.png"))
+    await context.close()

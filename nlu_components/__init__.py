@@ -1,0 +1,1 @@
+"""Our own Rasa NLU components (referenced by their module path in config.yml)."""
