@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
 from assistant.settings import PROJECT_ROOT
@@ -14,6 +14,7 @@ from assistant.storage import Appointment, session_scope
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.web import create_app, serve
+from bot.web.server import SESSION_COOKIE, sender_id_for
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 640}
@@ -38,11 +39,12 @@ async def press(page: Page, title: str) -> None:
     await button.click()
 
 
-def active_appointments(database_url: str) -> list[Appointment]:
+async def appointments_of(context: BrowserContext, database_url: str) -> list[Appointment]:
+    """The appointments of the person behind this browser (its session cookie)."""
+    [token] = [c["value"] for c in await context.cookies() if c["name"] == SESSION_COOKIE]
     with session_scope(database_url) as session:
-        return list(session.execute(select(Appointment)
-                                    .where(Appointment.team_code == "taal_inburgering")
-                                    ).scalars())
+        return list(session.execute(select(Appointment).where(
+            Appointment.owner_id == sender_id_for(token))).scalars())
 
 
 async def test_book_list_and_cancel_in_the_web_chat(browser: Browser, chat_url: str,
@@ -58,11 +60,11 @@ async def test_book_list_and_cancel_in_the_web_chat(browser: Browser, chat_url: 
     await expect(bot.last).to_contain_text("eerste vrije tijden")
     await page.locator(".button-row").last.locator("button").first.click()
     await expect(bot.last).to_contain_text("Zal ik deze afspraak maken?")
-    assert active_appointments(live_settings.database_url) == []
+    assert await appointments_of(context, live_settings.database_url) == []
 
     await press(page, "Ja")
     await expect(bot.last).to_contain_text("Uw afspraak is gemaakt")
-    [booked] = active_appointments(live_settings.database_url)
+    [booked] = await appointments_of(context, live_settings.database_url)
     await expect(bot.last).to_contain_text(booked.reference)
 
     await say(page, "wanneer is mijn afspraak")
@@ -71,7 +73,7 @@ async def test_book_list_and_cancel_in_the_web_chat(browser: Browser, chat_url: 
     await expect(bot.last).to_contain_text("Wilt u deze afspraak afzeggen?")
     await press(page, "Ja")
     await expect(bot.last).to_contain_text("is afgezegd")
-    [cancelled] = active_appointments(live_settings.database_url)
+    [cancelled] = await appointments_of(context, live_settings.database_url)
     assert cancelled.cancelled_at is not None
     await page.screenshot(path=str(PROJECT_ROOT / "var" / "webchat-booking.png"))
     await context.close()
@@ -107,8 +109,8 @@ async def test_choose_arabic_then_book_and_ask_in_arabic(browser: Browser, chat_
     await expect(bot.last).to_contain_text(shown("booking.ask_confirm"))
     await say(page, typed("affirm"))
     await expect(bot.last).to_contain_text(shown("booking.confirmed"))
-    [booked] = [a for a in active_appointments(live_settings.database_url)
-                if a.cancelled_at is None]
+    [booked] = await appointments_of(context, live_settings.database_url)
+    assert booked.team_code == "taal_inburgering" and booked.cancelled_at is None
     await expect(bot.last).to_contain_text(booked.reference)
 
     await say(page, typed("ask_language_course"))

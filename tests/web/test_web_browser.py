@@ -49,7 +49,7 @@ def dialogs() -> list[str]:
 @pytest.fixture
 async def page(browser: Browser, chat_server: ChatServer, fake_rasa,
                dialogs: list[str]) -> AsyncIterator[Page]:
-    """The chat page on a 360x640 screen, after the welcome message arrived."""
+    """The chat page on a 360x640 screen, after the welcome and the language menu arrived."""
     fake_rasa.answer("/greet", "web.intro", buttons=[
         {"key": "error.unknown_button", "args": {}, "payload": TOPIC_PAYLOAD}])
 
@@ -57,11 +57,11 @@ async def page(browser: Browser, chat_server: ChatServer, fake_rasa,
         dialogs.append(dialog.message)
         await dialog.dismiss()
 
-    context = await browser.new_context(viewport=PHONE)
+    context = await browser.new_context(viewport=PHONE, locale="nl-NL")
     chat_page = await context.new_page()
     chat_page.on("dialog", note_dialog)
     await chat_page.goto(chat_server.url)
-    await expect(chat_page.locator(".message-bot")).to_have_count(1)
+    await expect(chat_page.locator(".message-bot")).to_have_count(2)
     yield chat_page
     await context.close()
 
@@ -122,7 +122,7 @@ async def test_button_sends_its_payload_and_disables_its_row(
     await button.click()
     await expect(page.locator(".message-user")).to_have_text(
         translator.text("error.unknown_button", "nl"))
-    await expect(page.locator(".message-bot")).to_have_count(2)
+    await expect(page.locator(".message-bot")).to_have_count(3)
     assert fake_rasa.messages == ["/greet", TOPIC_PAYLOAD]
     await expect(button).to_be_disabled()
 
@@ -160,3 +160,36 @@ async def test_input_stays_within_the_phone_screen(page: Page, fake_rasa) -> Non
         assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     page_width = await page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= PHONE["width"]  # no sideways scrolling
+
+
+async def test_choosing_arabic_turns_the_page_right_to_left(
+        page: Page, fake_rasa, translator: Translator) -> None:
+    choice = '/choose_language{"language":"ar"}'
+    fake_rasa.answers[choice] = [{"custom": {"key": "language.changed", "args": {},
+                                             "set_language": "ar"}}]
+    await expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    await page.locator(".button-row button", has_text="العربية").click()
+
+    await expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    await expect(page.locator("html")).to_have_attribute("lang", "ar")
+    await expect(page.locator("#send-button")).to_have_text(translator.text("web.send", "ar"))
+    await expect(page.locator("#message-input")).to_have_attribute(
+        "placeholder", translator.text("web.input_placeholder", "ar"))
+    reply = page.locator(".message-bot").last
+    await expect(reply).to_contain_text(translator.text("language.changed", "ar"))
+    assert await reply.evaluate("element => getComputedStyle(element).direction") == "rtl"
+    assert fake_rasa.received[-1]["metadata"]["language"] == "nl"  # chosen from Dutch
+
+
+async def test_an_english_browser_gets_english_until_the_person_chooses(
+        browser: Browser, chat_server: ChatServer, fake_rasa, translator: Translator) -> None:
+    fake_rasa.answer("/greet", "greet.welcome")
+    context = await browser.new_context(viewport=PHONE, locale="en-GB")
+    page = await context.new_page()
+    await page.goto(chat_server.url)
+    await expect(page.locator(".message-bot").first).to_have_text(
+        translator.text("greet.welcome", "en"))
+    await expect(page.locator(".message-bot").last).to_have_text(
+        translator.text("language.choose", "en"))
+    assert fake_rasa.received[0]["metadata"]["language"] == "en"
+    await context.close()
