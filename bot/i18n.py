@@ -74,7 +74,9 @@ class Translator:
     def isolated(self, text: str, language: str) -> str:
         """An inserted value inside right-to-left text, isolated so that a Dutch term, a
         number or a date cannot reorder the sentence around it."""
-        if not text or not self.is_right_to_left(language):
+        # An isolate cannot span lines: a multi-line value (the reasons of a check) is made
+        # of whole sentences in the reader's language anyway.
+        if not text or "\n" in text or not self.is_right_to_left(language):
             return text
         return FSI + text + PDI
 

@@ -145,3 +145,19 @@ def test_dates_and_amounts_follow_the_locale(translator: Translator, language: s
     money = translator.format_arg({"type": "money", "value": 30000}, language)
     assert "300" in money and money != translator.format_arg(
         {"type": "money", "value": 30000}, "nl")  # "€ 300,00" is Dutch, not theirs
+
+
+def test_multi_line_values_are_not_isolated_across_lines(language_gateway: Gateway) -> None:
+    """The reasons of a check are several lines: an isolate cannot span them, and every line
+    must open right to left on its own."""
+    reasons = {"type": "lines", "items": [
+        {"type": "msg", "key": "check.condition.met", "args": {
+            "label": "Stark", "answer": 30, "rule": "27", "source": "004 §5.1", "note": ""}},
+        {"type": "msg", "key": "check.condition.not_met", "args": {
+            "label": "Stark", "answer": 30, "rule": "27", "source": "004 §5.2", "note": ""}}]}
+    reply = language_gateway.render({"key": "check.outcome.fits", "args": {
+        "provision": "Stark", "reasons": reasons}}, "ar")
+    lines = reply.text.split("\n")
+    assert len(lines) == 3 and all(line.startswith(RLM) for line in lines)
+    for line in lines:  # every isolate opened on a line is closed on it
+        assert line.count(FSI) == line.count(PDI)
