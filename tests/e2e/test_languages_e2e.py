@@ -114,3 +114,28 @@ async def test_switching_language_in_the_middle_of_a_booking(
     team = next(p for p in payloads(answer) if '"schuldhulp"' in p)
     answer = await post(web, {"payload": team})
     assert any("appointment_time" in p for p in payloads(answer)), texts(answer)
+
+
+@pytest.mark.parametrize("check", ["check_hiring_support", "check_placement_type",
+                                   "check_newcomer_route", "check_training_funding",
+                                   "check_parent_exemption", "check_self_employment"])
+async def test_every_check_runs_to_its_outcome_in_the_web_chat(web: TestClient, live_settings,
+                                                               check: str) -> None:
+    """Each of the six checks, started from the check menu's button, answered with the first
+    button or a typed number, ends with reasons, sources and the offer to book."""
+    screen = Screen(Translator(live_settings.locales_dir, "nl", live_settings.timezone), "nl")
+    await choose(web, "nl")
+    menu = await post(web, {"payload": "/check_eligibility"})
+    assert f"/{check}" in payloads(menu)
+    answer = await post(web, {"payload": f"/{check}"})
+    outcome = screen.first_line("check.outcome.title")
+    for _ in range(8):
+        if outcome in texts(answer):
+            break
+        choices = [p for p in payloads(answer) if '"choice"' in p and "unknown" not in p]
+        answer = await post(web, {"payload": choices[0]} if choices else {"text": "25"})
+    else:
+        pytest.fail(f"no outcome after 8 answers: {texts(answer)}")
+    assert "Bron: 004" in texts(answer) or "Bron: Participatiewet" in texts(answer)
+    assert "De gemeente beslist" in texts(answer)
+    assert any(p.startswith("/book_appointment") for p in payloads(answer))
