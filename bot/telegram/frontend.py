@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -30,6 +30,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from assistant.messages import N_
 from assistant.settings import Settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.gateway import Conversation, Gateway, Reply
@@ -42,6 +43,9 @@ WELCOME_PAYLOAD = "/greet"
 HELP_PAYLOAD = "/help"
 CALLBACK_PREFIX = "b:"
 TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for five seconds per chat action
+TELEGRAM_LANGUAGE = re.compile(r"[a-z]{2}")
+COMMANDS = (("start", N_("telegram.command.start")), ("help", N_("menu.help")),
+            ("taal", N_("menu.language")))
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 
 
@@ -291,6 +295,7 @@ class TelegramFrontend:
             )
         await self.application.initialize()
         await self.application.start()
+        await self.describe_commands()
         if webhook_url:
             await self.application.bot.set_webhook(url=webhook_url, secret_token=secret,
                                                    allowed_updates=Update.ALL_TYPES)
@@ -299,6 +304,21 @@ class TelegramFrontend:
             # start_polling deletes any webhook first: Telegram allows only one of the two
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             logger.info("Telegram long polling started")
+
+    async def describe_commands(self) -> None:
+        """The "/" menu of Telegram in every language: /start, /help and /taal, described in
+        the person's app language (a courtesy: a failure here must not stop the bot)."""
+        translator = self._chat.gateway.translator
+        for language in [None, *translator.languages()]:
+            if language is not None and not TELEGRAM_LANGUAGE.fullmatch(language):
+                continue  # Telegram knows two-letter codes only: fa_AF users get fa
+            shown = language or self.settings.default_language
+            commands = [BotCommand(name, translator.text(key, shown))
+                        for name, key in COMMANDS]
+            try:
+                await self.application.bot.set_my_commands(commands, language_code=language)
+            except TelegramError as error:
+                logger.warning("could not set the Telegram commands for %s: %s", shown, error)
 
     async def stop(self) -> None:
         if self.application.updater.running:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 
 import pytest
@@ -321,3 +322,20 @@ async def test_telegram_language_code_is_a_hint_until_the_person_chooses(
     assert profiles.get(f"telegram:{CHAT_ID}").language == "ar"
     await process(application, message_update(3, "موعد"))
     assert fake_rasa.received[-1]["metadata"]["language"] == "ar"  # the choice wins
+
+
+async def test_the_command_menu_is_described_in_every_language(
+        settings: Settings, gateway: Gateway, buttons: ButtonStore, profiles: ProfileStore,
+        telegram_api: RecordingRequest, translator: Translator) -> None:
+    settings = replace(settings, telegram_webhook_url="https://assistent.example.nl/telegram/"
+                       "webhook", telegram_webhook_secret=WEBHOOK_SECRET)
+    frontend = TelegramFrontend(settings, gateway, buttons, profiles, request=telegram_api)
+    await frontend.start()
+    await frontend.stop()
+    menus = {call.get("language_code"): json.loads(call["commands"])
+             if isinstance(call["commands"], str) else call["commands"]
+             for call in telegram_api.sent("setMyCommands")}
+    assert set(menus) == {None, "nl", "en", "ar", "ti", "fa", "tr", "uk"}  # no "fa_AF"
+    assert [c["command"] for c in menus["ar"]] == ["start", "help", "taal"]
+    assert menus["ar"][2]["description"] == translator.text("menu.language", "ar")
+    assert menus[None][0]["description"] == translator.text("telegram.command.start", "nl")
