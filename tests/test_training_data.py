@@ -8,6 +8,7 @@ import pytest
 from assistant.language_data import (
     catalog_languages,
     cross_language_conflicts,
+    data_language,
     heldout_problems,
     plain_text,
     training_languages,
@@ -39,3 +40,8 @@ def test_annotations_are_removed_for_comparison() -> None:
 
 def test_no_sentence_has_different_intents_in_different_languages() -> None:
     assert cross_language_conflicts() == []
+
+
+def test_a_regional_variant_is_understood_with_its_base_languages_data() -> None:
+    assert data_language("fa_AF") == "fa" and data_language("uk") == "uk"
+    assert training_problems("fa_AF") == [] and heldout_problems("fa_AF") == []
