@@ -73,6 +73,7 @@ def read_examples(paths: list[Path]) -> dict[str, list[str]]:
     return dict(examples)
 
 
+@lru_cache(maxsize=16)  # read once per process; callers do not change the result
 def training_examples(language: str) -> dict[str, list[str]]:
     return read_examples(sorted((TRAINING_DIR / language).glob("**/*.yml")))
 
