@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import appointment_book, say
-from assistant.messages import NP_, button
+from assistant.messages import NP_, button, message
 from assistant.settings import get_settings
 from assistant.storage import ProfileStore
 
@@ -24,7 +24,11 @@ class DeleteMyData(Action):
             return [AllSlotsReset()]
         appointments = appointment_book().forget(tracker.sender_id)
         ProfileStore(get_settings().database_url).delete(tracker.sender_id)
-        say(dispatcher, NP_("privacy.deleted", "privacy.deleted"), count=appointments)
+        # Our database is clean now; the gateway also empties Rasa's copy of the conversation
+        # (what the person typed) when it sees forget_conversation.
+        dispatcher.utter_message(json_message={
+            **message(NP_("privacy.deleted", "privacy.deleted"), count=appointments),
+            "forget_conversation": True})
         return [AllSlotsReset()]
 
 

@@ -131,6 +131,9 @@ class Gateway:
         except (aiohttp.ClientError, TimeoutError) as error:
             logger.error("Rasa not reachable at %s: %r", self.rasa_url, error)
             return [self.refusal("error.assistant_unavailable", conversation)]
+        if any(isinstance(item.get("custom"), dict) and item["custom"].get("forget_conversation")
+               for item in items or []):
+            await self._forget(conversation)
         chosen = await self._language_chosen(conversation, items or [])
         language = chosen or conversation.language
         replies = [self.render_item(item, language) for item in items or []]
@@ -200,6 +203,23 @@ class Gateway:
     def script_of(self, language: str) -> str | None:
         """The script a language is written in, read off its own name in its catalog."""
         return dominant_script(self.translator.text("language.name", language))
+
+    async def _forget(self, conversation: Conversation) -> None:
+        """Erasure: replace Rasa's events of this conversation (everything the person typed)
+        by none. Our own data was deleted by the action that asked for this."""
+        if not self.api_token:
+            logger.error("cannot empty Rasa's copy of a conversation without an API token")
+            return
+        url = f"{self.rasa_url}/conversations/{quote(conversation.sender_id, safe='')}"
+        try:
+            session = await self._client()
+            async with session.put(f"{url}/tracker/events", json=[],
+                                   params={"token": self.api_token}) as response:
+                if response.status != 200:
+                    logger.error("Rasa refused to forget a conversation: HTTP %s",
+                                 response.status)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.error("could not empty Rasa's copy of a conversation: %r", error)
 
     async def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

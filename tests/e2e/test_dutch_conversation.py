@@ -141,3 +141,31 @@ async def test_action_server_down_gets_a_friendly_reply(gateway: Gateway, live_s
         live_stack.wait_until_ready(60)
     replies = await gateway.handle_text(resident, "hallo")
     assert "digitale assistent" in all_text(replies)
+
+
+async def test_erasure_empties_our_database_and_rasas_copy(gateway: Gateway, live_stack,
+                                                           live_settings) -> None:
+    import aiohttp
+
+    resident = new_resident()
+    replies = await gateway.handle_payload(resident, '/book_appointment{"team":"klantmanager"}')
+    first_time = [p for p in button_payloads(replies) if "appointment_time" in p][0]
+    await gateway.handle_payload(resident, first_time)
+    await gateway.handle_text(resident, "ja")
+    await gateway.handle_text(resident, "mijn buurman Jan de Vries weet er ook van")
+    assert len(appointments_of(live_settings.database_url, resident.sender_id)) == 1
+
+    replies = await gateway.handle_text(resident, "verwijder al mijn gegevens")
+    replies = await gateway.handle_payload(resident, "/affirm")
+    assert "verwijderd" in all_text(replies)
+    assert appointments_of(live_settings.database_url, resident.sender_id) == []
+
+    url = f"{live_settings.rasa_url}/conversations/{resident.sender_id}/tracker"
+    async with aiohttp.ClientSession() as session, session.get(
+            url, params={"token": live_stack.api_token}) as response:
+        tracker = await response.json()
+    typed = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
+    assert not any("Jan de Vries" in (text or "") for text in typed), typed
+
+    replies = await gateway.handle_text(resident, "hallo")  # and the person can go on
+    assert "digitale assistent" in all_text(replies)
