@@ -6,6 +6,7 @@ The person is recognised by a random session cookie; Rasa only ever sees a hash 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import json
@@ -168,12 +169,9 @@ class WebChat:
         self.translator = translator
         self.settings = settings
 
-    def language(self, request: web.Request, session_token: str | None = None) -> str:
-        """The language the person chose (stored), else ?lang=, else the browser's
-        Accept-Language, else the default: all but the first are hints."""
-        stored = self.stored_language(session_token)
-        if stored:
-            return stored
+    def hinted_language(self, request: web.Request) -> str:
+        """Until the person chooses: ?lang=, else the browser's Accept-Language, else the
+        default. Hints only; a stored choice always wins."""
         available = self.translator.languages()
         requested = request.query.get("lang", "")
         if requested in available:
@@ -182,27 +180,29 @@ class WebChat:
                      for part in request.headers.get("Accept-Language", "").split(",")]
         return negotiate_locale(preferred, available) or self.settings.default_language
 
-    def stored_language(self, session_token: str | None) -> str | None:
+    async def stored_language(self, session_token: str | None) -> str | None:
+        """The language this person chose, if they did (a database read off the event loop)."""
         profiles = self.gateway.profiles
         if not session_token or profiles is None:
             return None
-        profile = profiles.get(sender_id_for(session_token))
+        profile = await asyncio.to_thread(profiles.get, sender_id_for(session_token))
         return profile.language if profile and profile.language else None
 
-    def conversation(self, request: web.Request, session_token: str,
-                     starting: bool = False) -> Conversation:
-        chosen = self.stored_language(session_token)
+    async def conversation(self, request: web.Request, session_token: str,
+                           starting: bool = False) -> Conversation:
+        chosen = await self.stored_language(session_token)
         return Conversation(sender_id=sender_id_for(session_token), channel="web",
-                            language=chosen or self.language(request), role="resident",
+                            language=chosen or self.hinted_language(request), role="resident",
                             first_contact=starting and chosen is None,
                             language_chosen=chosen is not None)
 
     async def page(self, request: web.Request) -> web.Response:
         """GET /: the chat page."""
         session_token = session_token_of(request) or new_session_token()
-        response = web.Response(
-            text=render_page(self.translator, self.language(request, session_token)),
-            content_type="text/html")
+        language = (await self.stored_language(session_token)
+                    or self.hinted_language(request))
+        response = web.Response(text=render_page(self.translator, language),
+                                content_type="text/html")
         keep_session(request, response, session_token)
         return response
 
@@ -213,7 +213,7 @@ class WebChat:
     async def messages(self, request: web.Request) -> web.Response:
         """POST /api/messages: ``{"text": ...}`` typed or ``{"payload": ...}`` from a button."""
         session_token = session_token_of(request) or new_session_token()
-        conversation = self.conversation(request, session_token)
+        conversation = await self.conversation(request, session_token)
         try:
             replies = await self.answer(conversation, await read_json_object(request))
         except BadRequest as error:
@@ -229,7 +229,7 @@ class WebChat:
             return self.bad_request(request, error.status, session_token)
         if body.get("new_conversation") is True:
             session_token = new_session_token()
-        conversation = self.conversation(request, session_token, starting=True)
+        conversation = await self.conversation(request, session_token, starting=True)
         replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
         return self.replies_response(request, conversation, replies, session_token)
 
@@ -253,7 +253,7 @@ class WebChat:
         return self.json_response(request, data, session_token)
 
     def bad_request(self, request: web.Request, status: int, session_token: str) -> web.Response:
-        text = self.translator.text(N_("web.error.bad_request"), self.language(request))
+        text = self.translator.text(N_("web.error.bad_request"), self.hinted_language(request))
         data = {"messages": [{"text": text, "buttons": []}], "delivered": False}
         return self.json_response(request, data, session_token, status=status)
 
