@@ -56,20 +56,24 @@ class RasaStack:
         self.log_dir = log_dir or PROJECT_ROOT / "var" / "logs"
         self.processes: dict[str, subprocess.Popen] = {}
         # Rasa's HTTP API (loopback only) lets the gateway repair a broken conversation.
-        self.api_token = settings.rasa_api_token or secrets.token_urlsafe(24)
+        # Hex, not token_urlsafe: a token starting with "-" is read by rasa's argument parser
+        # as an option, and Rasa then refuses to start (it happened, about 1 run in 64).
+        self.api_token = settings.rasa_api_token or secrets.token_hex(24)
 
     def start(self, timeout_seconds: float = 180.0) -> None:
         self._check_ready_to_start()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.start_action_server()
-        endpoints = self._write_endpoints()
-        self._spawn("rasa", ["-m", "rasa", "run", "--model", str(self.settings.model_path),
-                             "--endpoints", str(endpoints),
-                             "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                             "--enable-api", "--auth-token", self.api_token,
-                             "--interface", self.settings.rasa_host,
-                             "--port", str(self.settings.rasa_port)])
+        self._spawn("rasa", self.rasa_arguments(self._write_endpoints()))
         self.wait_until_ready(timeout_seconds)
+
+    def rasa_arguments(self, endpoints: Path) -> list[str]:
+        """``python`` arguments of the Rasa server: REST channel and HTTP API on loopback."""
+        return ["-m", "rasa", "run", "--model", str(self.settings.model_path),
+                "--endpoints", str(endpoints),
+                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                "--enable-api", f"--auth-token={self.api_token}",  # "=": it may begin with "-"
+                "--interface", self.settings.rasa_host, "--port", str(self.settings.rasa_port)]
 
     def start_action_server(self) -> None:
         self._spawn("actions", ["-m", "rasa_sdk", "--actions", "actions",

@@ -34,3 +34,21 @@ def test_broken_policy_is_refused_with_file_and_line(tmp_path: Path) -> None:
         check_configuration(settings)
     assert "midden-drenthe/provisions.yml:" in str(refused.value)
     assert "zwembad" in str(refused.value)
+
+
+def test_rasas_api_token_is_one_argument_even_when_it_starts_with_a_dash(tmp_path: Path) -> None:
+    """A token like "-Xy..." after "--auth-token" is taken by argparse for an option, and
+    Rasa refuses to start; "--auth-token=..." cannot be misread."""
+    from argparse import ArgumentParser
+    from dataclasses import replace
+
+    from assistant.settings import load_settings
+    from bot.services import RasaStack
+
+    stack = RasaStack(replace(load_settings(), rasa_api_token="-leading-dash"), tmp_path)
+    arguments = stack.rasa_arguments(tmp_path / "endpoints.yml")
+    parser = ArgumentParser()
+    parser.add_argument("--auth-token")
+    known, _ = parser.parse_known_args(arguments[3:])
+    assert known.auth_token == "-leading-dash"
+    assert len(RasaStack(load_settings(), tmp_path).api_token) == 48  # hex: never a dash
