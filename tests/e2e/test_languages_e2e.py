@@ -139,3 +139,34 @@ async def test_every_check_runs_to_its_outcome_in_the_web_chat(web: TestClient, 
     assert "Bron: 004" in texts(answer) or "Bron: Participatiewet" in texts(answer)
     assert "De gemeente beslist" in texts(answer)
     assert any(p.startswith("/book_appointment") for p in payloads(answer))
+
+
+@pytest.mark.parametrize("language", ["ar", "uk", "ti", "fa"])
+async def test_a_check_in_another_language_with_digits_of_its_script_and_a_correction(
+        web: TestClient, live_settings, language: str) -> None:
+    """The statushouder route in the person's language: the age typed in the digits of their
+    script, then corrected the way their training data says it ("لا، عمري 29")."""
+    from assistant.eligibility import parse_number
+    from assistant.language_data import plain_text
+
+    screen = Screen(Translator(live_settings.locales_dir, "nl", live_settings.timezone),
+                    language)
+    await choose(web, language)
+    answer = await post(web, {"text": typed(language, "check_newcomer_route")})
+    answer = await post(web, {"payload": '/inform{"choice":"statushouder"}'})
+    assert screen.first_line("check.question.age") in texts(answer), texts(answer)
+
+    digits = {"ar": "٣٥", "fa": "۳۵"}.get(language, "35")
+    answer = await post(web, {"text": digits})
+    assert screen.first_line("check.question.integration_duty") in texts(answer), texts(answer)
+
+    # a sentence that states an age of 18 to 29, so studiefinanciering matters after it
+    correction, corrected_age = next(
+        (e, age) for e in training_examples(language)["inform"]
+        if "](age)" in e and not e.startswith("[")
+        and 18 <= (age := parse_number(e.split("[")[1])) < 30)
+    answer = await post(web, {"text": plain_text(correction)})
+    age_label = {"type": "msg", "key": "check.label.age", "args": {}}
+    assert screen.text("check.corrected", label=age_label, answer=corrected_age) in texts(
+        answer), texts(answer)
+    assert screen.first_line("check.question.has_studiefinanciering_right") in texts(answer)
