@@ -100,9 +100,9 @@ class ShowChecks(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        offered = sorted(checks().values(),
-                         key=lambda c: (c.audience == "employer") != (tracker.get_slot("role")
-                                                                      == "employer"))
+        employer = tracker.get_slot("role") == "employer"
+        offered = sorted(checks().values(),  # the checks for one's own audience first
+                         key=lambda check: (check.audience == "employer") != employer)
         if not offered:
             say(dispatcher, "check.none_here", [button("menu.request_human", "/request_human")])
             return []
@@ -123,10 +123,13 @@ class StartCheck(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         check = check_for_intent(checks(), intent)
         if check is None:  # this municipality has no such check: answer the topic if it can
-            events = answer_topic(dispatcher, intent) if intent in municipality().topics else [
+            events: list[EventType] = []
+            if intent in municipality().topics:
+                events = answer_topic(dispatcher, intent)
+            else:
                 say(dispatcher, "check.none_here",
-                    [button("menu.request_human", "/request_human")])]
-            return [*(e for e in events if e), *(SlotSet(n, None) for n in CHECK_SLOTS)]
+                    [button("menu.request_human", "/request_human")])
+            return [*events, *(SlotSet(name, None) for name in CHECK_SLOTS)]
         say(dispatcher, check.intro_key)
         events: list[EventType] = [SlotSet("check_id", check.id),
                                    SlotSet("check_answers", entity_answers(tracker, check)),

@@ -188,3 +188,22 @@ async def test_every_provision_of_the_nota_answers_with_duration_and_next_step(d
     assert duration["args"]["length"]["args"]["count"] == 3
     assert duration["args"]["maximum"]["args"]["count"] == 9
     assert details[-1]["key"] == "policy.next_step.taal_inburgering"
+
+
+async def test_a_municipality_without_the_check_answers_the_topic_or_offers_a_person(
+        domain, monkeypatch) -> None:
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("MUNICIPALITY", "emmen")  # Emmen has no intake and no route check
+    get_settings.cache_clear()
+    try:
+        vacancy = make_tracker("web:9", intent="offer_vacancy", text="vacature melden")
+        messages, events = await run_action(StartCheck(), vacancy, domain)
+        assert sent_keys(messages) == ["topic.offer_vacancy", "topic.source_and_next"]
+        assert slot_events(events)["check_id"] is None
+        route = make_tracker("web:9", intent="check_newcomer_route", text="welke route")
+        messages, _ = await run_action(StartCheck(), route, domain)
+        assert sent_keys(messages) == ["check.none_here"]
+    finally:
+        monkeypatch.delenv("MUNICIPALITY")
+        get_settings.cache_clear()
