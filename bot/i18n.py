@@ -68,6 +68,7 @@ class Translator:
             logger.exception("message %r could not be filled with %r", key, sorted(values))
             return template
 
+    @lru_cache(maxsize=64)  # noqa: B019 - asked for every inserted value; locales are fixed
     def is_right_to_left(self, language: str) -> bool:
         return self.locale(language).character_order == RIGHT_TO_LEFT
 

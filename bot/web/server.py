@@ -31,7 +31,6 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "webchat_session"
 MAX_BODY_BYTES = 20 * 1024
 WELCOME_PAYLOAD = "/greet"
-RIGHT_TO_LEFT = "right-to-left"
 _SESSION_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 CONTENT_SECURITY_POLICY = (
@@ -40,7 +39,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 PAGE = Template("""<!DOCTYPE html>
-<html lang="$html_lang" dir="$direction">
+<html lang="$html_lang" dir="$dir">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -105,21 +104,14 @@ def sender_id_for(session_token: str) -> str:
 def page_texts(translator: Translator, language: str) -> dict[str, str]:
     """The page's own texts and direction in ``language`` (sent again after a change)."""
     texts = {name: translator.text(key, language) for name, key in PAGE_TEXT_KEYS.items()}
-    rtl = translator.locale(language).character_order == RIGHT_TO_LEFT
+    rtl = translator.is_right_to_left(language)
     return {**texts, "language": language, "html_lang": language.replace("_", "-"),
             "dir": "rtl" if rtl else "ltr"}
 
 
 def render_page(translator: Translator, language: str) -> str:
     """The chat page with every visible text from the catalog, HTML-escaped."""
-    texts = {name: translator.text(key, language) for name, key in PAGE_TEXT_KEYS.items()}
-    rtl = translator.locale(language).character_order == RIGHT_TO_LEFT
-    values = {
-        **texts,
-        "language": language,
-        "html_lang": language.replace("_", "-"),
-        "direction": "rtl" if rtl else "ltr",
-    }
+    values = page_texts(translator, language)
     return PAGE.substitute({name: html.escape(value, quote=True) for name, value in values.items()})
 
 
