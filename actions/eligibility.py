@@ -24,6 +24,7 @@ from assistant.eligibility import (
     Answers,
     Assessment,
     Check,
+    ChecklistItem,
     ConditionResult,
     Question,
     Verdict,
@@ -59,6 +60,11 @@ def checks() -> dict[str, Check]:
 @lru_cache(maxsize=4)
 def _checks_of(municipality_dir: Path) -> dict[str, Check]:
     return load_checks(municipality_dir)
+
+
+@lru_cache(maxsize=4)
+def checklist_of(municipality_dir: Path) -> list[ChecklistItem]:
+    return load_checklist(municipality_dir)
 
 
 def facts() -> dict[str, Fact]:
@@ -196,7 +202,7 @@ class ValidateEligibilityForm(FormValidationAction):
                 say(dispatcher, "check.corrected",
                     label=msg(check.question(name).label_key), answer=number)
         else:
-            understood, answer = understand(tracker, question, value)
+            understood, answer = understand(tracker, check, question, value)
             if not understood:
                 say(dispatcher, "check.not_understood")
                 return {"check_answer": None}
@@ -204,22 +210,17 @@ class ValidateEligibilityForm(FormValidationAction):
         return {"check_answer": None, "check_answers": answers}
 
 
-def understand(tracker: Tracker, question: Question, typed: Any) -> tuple[bool, Any]:
+def understand(tracker: Tracker, check: Check, question: Question,
+               typed: Any) -> tuple[bool, Any]:
+    """(understood, value): an age or number the NLU found, a button, yes/no, typed digits."""
+    found = entity_answers(tracker, check).get(question.fact)
+    if found is not None:
+        return True, found
     entities = tracker.latest_message.get("entities") or []
     choice = next((str(e.get("value")) for e in entities if e.get("entity") == "choice"), None)
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    found = entity_answers_for(tracker, question.fact)
-    if found is not None:
-        return True, found
     return parse_answer(facts()[question.fact], choice=choice, intent=intent,
                         text=str(typed or tracker.latest_message.get("text") or ""))
-
-
-def entity_answers_for(tracker: Tracker, fact_name: str) -> int | None:
-    for entity in tracker.latest_message.get("entities") or []:
-        if ENTITY_FACTS.get(entity.get("entity", "")) == fact_name:
-            return parse_number(str(entity.get("value", "")))
-    return None
 
 
 # --- The outcome ----------------------------------------------------------------------------------
@@ -277,7 +278,7 @@ class EmployerChecklist(Action):
 
 def show_checklist(dispatcher: CollectingDispatcher) -> None:
     items = [msg("checklist.item", text=msg(item.key), source=item.source)
-             for item in load_checklist(get_settings().municipality_dir)]
+             for item in checklist_of(get_settings().municipality_dir)]
     if items:
         say(dispatcher, "checklist.title", items=lines(*items))
 
