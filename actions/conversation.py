@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import current_policy, main_menu_buttons, municipality, say, team_name
+from assistant.language_data import compiled_languages
 from assistant.messages import NP_, button, language_menu, lines, message, msg
 from assistant.policy import Duration, Entry
 from assistant.settings import get_settings
@@ -152,8 +153,7 @@ class ChooseLanguage(Action):
 
 def available_languages() -> list[str]:
     """Every language with a compiled catalog; adding one is adding its catalog."""
-    locales = get_settings().locales_dir
-    return sorted(p.parent.parent.name for p in locales.glob("*/LC_MESSAGES/messages.mo"))
+    return compiled_languages(get_settings().locales_dir)
 
 
 class ShowContact(Action):

@@ -46,6 +46,11 @@ def data_language(language: str) -> str:
     return language if (TRAINING_DIR / language).is_dir() else language.split("_")[0]
 
 
+def compiled_languages(locales_dir: Path) -> list[str]:
+    """The languages people can use: those with a compiled catalog (make compiles them)."""
+    return sorted(p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/messages.mo"))
+
+
 def catalog_languages() -> list[str]:
     return sorted(p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/messages.po"))
 

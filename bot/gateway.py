@@ -76,6 +76,7 @@ class Gateway:
         self.api_token = api_token  # Rasa's HTTP API, used only to repair a broken conversation
         self.translator = translator
         self.profiles = profiles  # where a person's language choice is kept
+        self._scripts: dict[str, str | None] = {}  # language -> script, see script_of
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
 
@@ -201,8 +202,12 @@ class Gateway:
         return [self.language_menu(conversation.language, first=matching)] if matching else []
 
     def script_of(self, language: str) -> str | None:
-        """The script a language is written in, read off its own name in its catalog."""
-        return dominant_script(self.translator.text("language.name", language))
+        """The script a language is written in, read off its own name in its catalog (asked
+        for every typed message, so worked out once per language)."""
+        if language not in self._scripts:
+            name = self.translator.text("language.name", language)
+            self._scripts[language] = dominant_script(name)
+        return self._scripts[language]
 
     async def _forget(self, conversation: Conversation) -> None:
         """Erasure: replace Rasa's events of this conversation (everything the person typed)

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, negotiate_locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
+from assistant.language_data import compiled_languages
 from assistant.messages import N_
 
 logger = logging.getLogger(__name__)
@@ -35,11 +36,15 @@ class Translator:
         self.default_language = default_language
         self.zone = ZoneInfo(timezone)
         # Catalogs are compiled before start-up; asked on every web request, so read once.
-        self._languages = sorted(
-            p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/messages.mo"))
+        self._languages = compiled_languages(locales_dir)
 
     def languages(self) -> list[str]:
         return list(self._languages)
+
+    def best_language(self, preferred: list[str]) -> str | None:
+        """The first of ``preferred`` we have ("en_GB" gives en, "fa_IR" fa), else None."""
+        wanted = [code.strip().replace("-", "_") for code in preferred if code.strip()]
+        return negotiate_locale(wanted, self._languages) if wanted else None
 
     @lru_cache(maxsize=64)  # noqa: B019 - one translator per process; catalogs are immutable
     def _catalog(self, language: str) -> NullTranslations:

@@ -161,3 +161,12 @@ def test_multi_line_values_are_not_isolated_across_lines(language_gateway: Gatew
     assert len(lines) == 3 and all(line.startswith(RLM) for line in lines)
     for line in lines:  # every isolate opened on a line is closed on it
         assert line.count(FSI) == line.count(PDI)
+
+
+@pytest.mark.parametrize(("preferred", "best"), [
+    (["en-GB"], "en"), (["fa_IR"], "fa"), (["fa-AF"], "fa_AF"), (["pt-BR", "uk"], "uk"),
+    (["pt-BR"], None), ([""], None)])
+def test_hints_are_matched_to_the_languages_we_have(translator: Translator, preferred: list[str],
+                                                    best: str | None) -> None:
+    """One rule for Telegram's language_code and the browser's Accept-Language."""
+    assert translator.best_language(preferred) == best

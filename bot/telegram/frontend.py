@@ -148,12 +148,8 @@ class _Chat:
 
     def hinted_language(self, language_code: str) -> str:
         """Telegram's "uk" or "pt-br" matched to a catalog we have, else the default."""
-        available = self.gateway.translator.languages()
-        code = language_code.replace("-", "_")
-        for candidate in (code, code.split("_")[0]):
-            if candidate in available:
-                return candidate
-        return self.settings.default_language
+        return (self.gateway.translator.best_language([language_code])
+                or self.settings.default_language)
 
     async def send(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         """Each reply as plain-text messages; its buttons under the last part."""

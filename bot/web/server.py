@@ -17,7 +17,6 @@ from pathlib import Path
 from string import Template
 
 from aiohttp import web
-from babel import negotiate_locale
 
 from assistant.messages import N_
 from assistant.settings import Settings
@@ -164,13 +163,12 @@ class WebChat:
     def hinted_language(self, request: web.Request) -> str:
         """Until the person chooses: ?lang=, else the browser's Accept-Language, else the
         default. Hints only; a stored choice always wins."""
-        available = self.translator.languages()
         requested = request.query.get("lang", "")
-        if requested in available:
+        if requested in self.translator.languages():
             return requested
-        preferred = [part.split(";")[0].strip().replace("-", "_")
+        preferred = [part.split(";")[0]
                      for part in request.headers.get("Accept-Language", "").split(",")]
-        return negotiate_locale(preferred, available) or self.settings.default_language
+        return self.translator.best_language(preferred) or self.settings.default_language
 
     async def stored_language(self, session_token: str | None) -> str | None:
         """The language this person chose, if they did (a database read off the event loop)."""
