@@ -82,3 +82,10 @@ def language_menu(languages: list[str]) -> Message:
         button("language.option", f'/choose_language{{"language":"{code}"}}',
                name={**msg("language.name"), "language": code})
         for code in languages])
+
+
+def with_appointments_button(key: str) -> Message:
+    """A notice that sends the person to their own list of appointments (which is right):
+    after a turn with an unknown outcome, or while the database cannot be reached."""
+    return message(key, [button("menu.list_appointments", "/list_appointments")],
+                   appointments=msg("menu.list_appointments"))

@@ -11,12 +11,13 @@ import asyncio
 import logging
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 import aiohttp
 
-from assistant.messages import language_menu
+from assistant.messages import N_, language_menu, with_appointments_button
 from assistant.storage import ProfileStore
 from bot.i18n import Translator
 
@@ -28,6 +29,17 @@ EMOJI_INTENTS = {"👍": "/affirm", "✅": "/affirm", "👌": "/affirm", "👎":
                  "🙏": "/thank", "👋": "/greet"}
 _EMOJI_MODIFIERS = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
 _LETTER_OR_DIGIT = re.compile(r"\w", re.UNICODE)
+# The idempotency key of one turn, sent to Rasa as message metadata: the booking, move and
+# cancel actions act once per turn id, so a turn sent again (a retry) returns the first outcome.
+TURN_ID_KEY = "turn_id"
+# asyncio.TimeoutError is not the built-in TimeoutError before Python 3.11.
+TIMEOUTS = (TimeoutError, asyncio.TimeoutError)
+# The request reached Rasa but no answer came back: it may have been handled.
+OUTCOME_UNKNOWN = (*TIMEOUTS, aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError)
+
+
+def new_turn_id() -> str:
+    return uuid.uuid4().hex
 
 
 @dataclass(frozen=True)
@@ -85,8 +97,9 @@ class Gateway:
             await self._session.close()
             self._session = None
 
-    async def handle_text(self, conversation: Conversation, text: str | None) -> list[Reply]:
-        """Something the person typed."""
+    async def handle_text(self, conversation: Conversation, text: str | None,
+                          turn_id: str | None = None) -> list[Reply]:
+        """Something the person typed; ``turn_id`` when the front end sends it again."""
         cleaned = clean_user_text(text)
         if not cleaned:
             return [self.refusal("error.empty_message", conversation)]
@@ -96,17 +109,18 @@ class Gateway:
         if not _LETTER_OR_DIGIT.search(cleaned):
             meaning = EMOJI_INTENTS.get(_EMOJI_MODIFIERS.sub("", cleaned))
             if meaning:
-                return await self._ask_rasa(conversation, meaning)
+                return await self._ask_rasa(conversation, meaning, turn_id)
             return [self.refusal("error.no_words", conversation)]
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
-        replies = await self._ask_rasa(conversation, cleaned.lstrip("/"))
+        replies = await self._ask_rasa(conversation, cleaned.lstrip("/"), turn_id)
         return replies + self._language_hint(conversation, replies, cleaned)
 
-    async def handle_payload(self, conversation: Conversation, payload: str) -> list[Reply]:
+    async def handle_payload(self, conversation: Conversation, payload: str,
+                             turn_id: str | None = None) -> list[Reply]:
         """A button press: the payload is sent as it is (``/intent{...}``)."""
         if not payload.startswith("/") or len(payload) > MAX_MESSAGE_CHARS:
             return [self.refusal("error.unknown_button", conversation)]
-        return await self._ask_rasa(conversation, payload)
+        return await self._ask_rasa(conversation, payload, turn_id)
 
     def unsupported_content(self, conversation: Conversation) -> list[Reply]:
         """Stickers, photos, voice notes: we only read text."""
@@ -119,9 +133,16 @@ class Gateway:
         """A notice that the message itself was not handled, so it can be offered back."""
         return replace(self.notice(key, conversation, **args), delivered=False)
 
-    async def _ask_rasa(self, conversation: Conversation, text: str) -> list[Reply]:
+    def outcome_unknown(self, conversation: Conversation) -> Reply:
+        """No answer in time: the turn may have booked, moved or cancelled something, so the
+        person is sent to their list (which is right) rather than told nothing happened."""
+        return self.render(with_appointments_button(N_("error.outcome_unknown")),
+                           conversation.language)
+
+    async def _ask_rasa(self, conversation: Conversation, text: str,
+                        turn_id: str | None = None) -> list[Reply]:
         body = {"sender": conversation.sender_id, "message": text,
-                "metadata": conversation.metadata()}
+                "metadata": {**conversation.metadata(), TURN_ID_KEY: turn_id or new_turn_id()}}
         try:
             session = await self._client()
             async with session.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body) as resp:
@@ -129,7 +150,11 @@ class Gateway:
                     logger.error("Rasa answered HTTP %s: %s", resp.status, await resp.text())
                     return [self.refusal("error.assistant_unavailable", conversation)]
                 items = await resp.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except OUTCOME_UNKNOWN as error:
+            logger.error("no answer from Rasa for turn %s: %r", body["metadata"][TURN_ID_KEY],
+                         error)
+            return [self.outcome_unknown(conversation)]
+        except aiohttp.ClientError as error:
             logger.error("Rasa not reachable at %s: %r", self.rasa_url, error)
             return [self.refusal("error.assistant_unavailable", conversation)]
         if any(isinstance(item.get("custom"), dict) and item["custom"].get("forget_conversation")
@@ -164,7 +189,7 @@ class Gateway:
                                     params={"token": self.api_token}) as response:
                 if response.status != 200:
                     logger.error("restart refused: HTTP %s", response.status)
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, *TIMEOUTS) as error:
             logger.error("could not restart the conversation: %r", error)
 
     async def _language_chosen(self, conversation: Conversation, items: list) -> str | None:
@@ -223,7 +248,7 @@ class Gateway:
                 if response.status != 200:
                     logger.error("Rasa refused to forget a conversation: HTTP %s",
                                  response.status)
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, *TIMEOUTS) as error:
             logger.error("could not empty Rasa's copy of a conversation: %r", error)
 
     async def _client(self) -> aiohttp.ClientSession:

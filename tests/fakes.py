@@ -8,6 +8,7 @@ so the shared ``locales/*/LC_MESSAGES/messages.mo`` files are never touched.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ class FakeRasa:
         self.received: list[dict[str, Any]] = []
         self.answers: dict[str, list[dict]] = {}  # message received -> messages to answer
         self.default_answer: list[dict] = [bot_message("error.no_answer")]
+        self.delay_seconds = 0.0  # a slow Rasa: it handles the message, but late
         self.url = ""
         self._runner: web.AppRunner | None = None
 
@@ -60,6 +62,7 @@ class FakeRasa:
     async def webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
+        await asyncio.sleep(self.delay_seconds)
         items = self.answers.get(body["message"], self.default_answer)
         return web.json_response([{"recipient_id": body["sender"], **item} for item in items])
 

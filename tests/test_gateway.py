@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from bot.gateway import MAX_MESSAGE_CHARS, Conversation, Gateway, clean_user_text
+from bot.gateway import (
+    MAX_MESSAGE_CHARS,
+    TURN_ID_KEY,
+    Conversation,
+    Gateway,
+    clean_user_text,
+)
 from bot.i18n import Translator
 from tests.fakes import FakeRasa
 
@@ -75,3 +83,39 @@ async def test_payload_without_a_slash_is_refused(gateway: Gateway, fake_rasa: F
     assert fake_rasa.received == []
     assert reply.delivered is False
     assert reply.text == dutch(translator, "error.unknown_button")
+
+
+async def test_every_turn_carries_its_own_turn_id_and_a_given_one_is_kept(
+        gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    await gateway.handle_text(CONVERSATION, "ik wil een afspraak")
+    await gateway.handle_text(CONVERSATION, "ik wil een afspraak")
+    await gateway.handle_payload(CONVERSATION, "/affirm", turn_id="a-retried-turn")
+
+    turn_ids = [body["metadata"][TURN_ID_KEY] for body in fake_rasa.received]
+    assert len(turn_ids[0]) == 32 and turn_ids[0] != turn_ids[1]
+    assert turn_ids[2] == "a-retried-turn"
+    assert fake_rasa.received[0]["metadata"]["channel"] == "web"
+
+
+@pytest.mark.parametrize("language", ["nl", "uk"])
+async def test_a_turn_without_an_answer_in_time_sends_the_person_to_their_appointments(
+        fake_rasa: FakeRasa, translator: Translator, language: str) -> None:
+    """Rasa got the message but answered too late (asyncio's timeout, not the built-in one
+    on Python 3.10): it may have booked, so the person is told to look, not that it failed."""
+    fake_rasa.delay_seconds = 2.0
+    slow_gateway = Gateway(fake_rasa.url, translator, timeout_seconds=0.5)
+    try:
+        [reply] = await slow_gateway.handle_text(
+            replace(CONVERSATION, language=language, language_chosen=True), "ja")
+    finally:
+        await slow_gateway.close()
+
+    appointments = translator.text("menu.list_appointments", language)
+    assert fake_rasa.messages == ["ja"]
+    assert reply.text == translator.directed(
+        translator.text("error.outcome_unknown", language,
+                        {"appointments": {"type": "msg", "key": "menu.list_appointments"}}),
+        language)
+    assert appointments in reply.text
+    assert [button.payload for button in reply.buttons] == ["/list_appointments"]
+    assert reply.buttons[0].title == appointments

@@ -43,6 +43,7 @@ async def test_start_sends_the_welcome_through_rasa(
     request = fake_rasa.received[0]
     assert request["sender"] == f"telegram:{CHAT_ID}"
     assert request["message"] == "/greet"
+    assert len(request["metadata"].pop("turn_id")) == 32
     assert request["metadata"] == {"channel": "telegram", "language": "nl", "role": "resident",
                                    "telegram_language_code": "nl"}
     # first contact: the answer, then the language menu, each language in its own script
