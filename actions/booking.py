@@ -6,6 +6,7 @@ time that was taken a moment earlier sends them straight back to choosing a time
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import appointment_args, appointment_book, municipality, say
+from actions.common import (
+    DatabaseGuard,
+    appointment_args,
+    appointment_book,
+    municipality,
+    say,
+    turn_id,
+)
 from actions.common import team_name as team_label
-from actions.time_choice import TimeChoice, offer_times, understand_time
-from assistant.appointments import BookingError, SlotInPast, SlotTaken
+from actions.time_choice import AppointmentTimeValidation, explain_booking_error, offer_times
+from assistant.appointments import BookingError
 from assistant.messages import button, when
 
 FORM_SLOTS_TO_CLEAR = ("team", "appointment_time", "time_preference", "offered_times",
@@ -38,7 +46,7 @@ class AskTeam(Action):
         return []
 
 
-class AskAppointmentTime(Action):
+class AskAppointmentTime(DatabaseGuard, Action):
     """The next free times of the chosen team as buttons."""
 
     def name(self) -> str:
@@ -46,8 +54,8 @@ class AskAppointmentTime(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        return offer_times(dispatcher, tracker.get_slot("team"),
-                           tracker.get_slot("time_preference"))
+        return await asyncio.to_thread(offer_times, dispatcher, tracker.get_slot("team"),
+                                       tracker.get_slot("time_preference"))
 
 
 class AskBookingConfirmation(Action):
@@ -66,7 +74,7 @@ class AskBookingConfirmation(Action):
         return []
 
 
-class ValidateBookingForm(FormValidationAction):
+class ValidateBookingForm(DatabaseGuard, AppointmentTimeValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_booking_form"
 
@@ -77,32 +85,21 @@ class ValidateBookingForm(FormValidationAction):
         say(dispatcher, "booking.unknown_team")
         return {"team": None}
 
-    async def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
-                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        choice = understand_time(value, tracker.get_slot("team"),
-                                 tracker.get_slot("offered_times"))
-        return choice_to_slots(choice, dispatcher)
-
     async def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is not True:
             return {"confirmed": False}
         start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
         try:
-            booked = appointment_book().book(tracker.sender_id, tracker.get_slot("team"), start)
-        except SlotTaken:
-            say(dispatcher, "booking.slot_just_taken")
-            return {"appointment_time": None, "confirmed": None, "offered_times": None}
-        except SlotInPast:
-            say(dispatcher, "booking.time_passed")
-            return {"appointment_time": None, "confirmed": None, "offered_times": None}
-        except BookingError:
-            say(dispatcher, "booking.time_not_offered")
-            return {"appointment_time": None, "confirmed": None, "offered_times": None}
+            booked = await asyncio.to_thread(
+                appointment_book().book, tracker.sender_id, tracker.get_slot("team"), start,
+                turn_id=turn_id(tracker))
+        except BookingError as error:
+            return explain_booking_error(error, dispatcher)
         return {"confirmed": True, "booked_reference": booked.reference}
 
 
-class BookingDone(Action):
+class BookingDone(DatabaseGuard, Action):
     """The end of the booking form: the confirmation with reference, or nothing booked."""
 
     def name(self) -> str:
@@ -111,8 +108,8 @@ class BookingDone(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         reference = tracker.get_slot("booked_reference")
-        booked = next((a for a in appointment_book().upcoming(tracker.sender_id)
-                       if a.reference == reference), None)
+        mine = await asyncio.to_thread(appointment_book().upcoming, tracker.sender_id)
+        booked = next((a for a in mine if a.reference == reference), None)
         if tracker.get_slot("confirmed") and booked is not None:
             say(dispatcher, "booking.confirmed",
                 [button("menu.list_appointments", "/list_appointments")],
@@ -126,12 +123,3 @@ class BookingDone(Action):
 
 def yes_no_buttons() -> list[dict]:
     return [button("button.yes", "/affirm"), button("button.no", "/deny")]
-
-
-def choice_to_slots(choice: TimeChoice, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-    """Turn what was understood of a typed or pressed time into slot values and feedback."""
-    if choice.moment is not None:
-        return {"appointment_time": choice.moment.isoformat(), "time_preference": None}
-    if choice.problem:
-        say(dispatcher, choice.problem)
-    return {"appointment_time": None, "time_preference": choice.preference}

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
-from assistant.messages import button, message, msg
+from assistant.messages import N_, button, message, msg, with_appointments_button
 from assistant.municipality import Municipality, load_municipality
 from assistant.policy import Policy, load_policy
 from assistant.settings import get_settings
+from assistant.storage import DATABASE_UNAVAILABLE
+
+logger = logging.getLogger(__name__)
+TURN_ID_KEY = "turn_id"  # set by bot/gateway.py in every message's metadata
+MAX_TURN_ID_CHARS = 64
 
 
 def municipality() -> Municipality:
@@ -61,3 +73,51 @@ def main_menu_buttons() -> list[dict]:
         button("menu.list_appointments", "/list_appointments"),
         button("menu.request_human", "/request_human"),
     ]
+
+
+def turn_id(tracker: Tracker) -> str | None:
+    """The idempotency key the gateway gave this turn: a booking, move or cancellation made
+    under it is made once, however often the turn is sent."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    value = metadata.get(TURN_ID_KEY) if isinstance(metadata, dict) else None
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_TURN_ID_CHARS else None
+
+
+Run = Callable[[Any, CollectingDispatcher, Tracker, DomainDict], Awaitable[list[EventType]]]
+
+
+def _guarded(run: Run) -> Run:
+    @functools.wraps(run)
+    async def guarded(self: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> list[EventType]:
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except DATABASE_UNAVAILABLE:
+            logger.exception("database unavailable in %s", type(self).__name__)
+            dispatcher.utter_message(
+                json_message=with_appointments_button(N_("error.database_unavailable")))
+            return self.events_when_database_unavailable(tracker)
+    return guarded
+
+
+class DatabaseGuard:
+    """Mixed into every action that uses the database (before its Action base class): when
+    the database is down or kept busy too long, the person hears so in their language and is
+    sent to 'Mijn afspraken', instead of the action failing and the turn going silent."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "run" in cls.__dict__:  # an action's own run: guard it too
+            cls.run = _guarded(cls.__dict__["run"])
+
+    async def _base_run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> list[EventType]:
+        return await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+
+    run = _guarded(_base_run)  # a form validation's run, inherited from rasa_sdk
+
+    def events_when_database_unavailable(self, tracker: Tracker) -> list[EventType]:
+        """A form's validation forgets what it was checking, so the form asks it again."""
+        if isinstance(self, FormValidationAction):
+            return [SlotSet(name, None) for name in tracker.slots_to_validate()]
+        return []

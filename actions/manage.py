@@ -6,6 +6,7 @@ simply "not found", so nobody can see or change another person's appointment.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 from typing import Any
@@ -15,14 +16,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import choice_to_slots, yes_no_buttons
-from actions.common import appointment_args, appointment_book, say
-from actions.time_choice import understand_time
+from actions.booking import yes_no_buttons
+from actions.common import DatabaseGuard, appointment_args, appointment_book, say, turn_id
+from actions.time_choice import AppointmentTimeValidation, explain_booking_error
 from assistant.appointments import (
     AppointmentNotFound,
     BookedAppointment,
     BookingError,
-    SlotTaken,
     normalise_reference,
 )
 from assistant.messages import NP_, button, when
@@ -33,7 +33,7 @@ MANAGE_SLOTS_TO_CLEAR = ("appointment_reference", "appointment_time", "time_pref
                          "offered_times", "confirmed", "team")
 
 
-class ListAppointments(Action):
+class ListAppointments(DatabaseGuard, Action):
     """Upcoming appointments of this person, each with buttons to move or cancel it."""
 
     def name(self) -> str:
@@ -41,7 +41,7 @@ class ListAppointments(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        appointments = appointment_book().upcoming(tracker.sender_id)
+        appointments = await upcoming(tracker)
         if not appointments:
             say(dispatcher, "appointments.none",
                 [button("menu.book_appointment", "/book_appointment")])
@@ -56,7 +56,7 @@ class ListAppointments(Action):
         return []
 
 
-class CheckAppointments(Action):
+class CheckAppointments(DatabaseGuard, Action):
     """Before cancelling or moving: are there appointments, and is it clear which one?"""
 
     def name(self) -> str:
@@ -64,7 +64,7 @@ class CheckAppointments(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        appointments = appointment_book().upcoming(tracker.sender_id)
+        appointments = await upcoming(tracker)
         events: list[EventType] = [SlotSet("has_appointments", bool(appointments))]
         if not appointments:
             say(dispatcher, "appointments.none",
@@ -74,7 +74,7 @@ class CheckAppointments(Action):
         return events
 
 
-class AskAppointmentReference(Action):
+class AskAppointmentReference(DatabaseGuard, Action):
     def name(self) -> str:
         return "action_ask_appointment_reference"
 
@@ -83,30 +83,30 @@ class AskAppointmentReference(Action):
         buttons = [button("appointments.choose_button",
                           f'/inform{{"appointment_reference":"{a.reference}"}}',
                           when=when(a.start), reference=a.reference)
-                   for a in appointment_book().upcoming(tracker.sender_id)]
+                   for a in await upcoming(tracker)]
         say(dispatcher, "appointments.ask_which", buttons)
         return []
 
 
-class AskCancelConfirmation(Action):
+class AskCancelConfirmation(DatabaseGuard, Action):
     def name(self) -> str:
         return "action_ask_cancel_form_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        appointment = own_appointment(tracker)
+        appointment = await own_appointment(tracker)
         if appointment is not None:
             say(dispatcher, "cancel.ask_confirm", yes_no_buttons(), **appointment_args(appointment))
         return []
 
 
-class AskRescheduleConfirmation(Action):
+class AskRescheduleConfirmation(DatabaseGuard, Action):
     def name(self) -> str:
         return "action_ask_reschedule_form_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        appointment = own_appointment(tracker)
+        appointment = await own_appointment(tracker)
         new_start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
         if appointment is not None:
             say(dispatcher, "reschedule.ask_confirm", yes_no_buttons(),
@@ -120,15 +120,14 @@ class ReferenceValidation:
     async def validate_appointment_reference(
             self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> dict[str, Any]:
-        mine = appointment_book().upcoming(tracker.sender_id)
-        chosen = pick_reference(value, mine)
+        chosen = pick_reference(value, await upcoming(tracker))
         if chosen is None:
             say(dispatcher, "appointments.not_found")
             return {"appointment_reference": None}
         return {"appointment_reference": chosen.reference, "team": chosen.team_code}
 
 
-class ValidateCancelForm(ReferenceValidation, FormValidationAction):
+class ValidateCancelForm(DatabaseGuard, ReferenceValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_cancel_form"
 
@@ -137,15 +136,10 @@ class ValidateCancelForm(ReferenceValidation, FormValidationAction):
         return {"confirmed": value is True}
 
 
-class ValidateRescheduleForm(ReferenceValidation, FormValidationAction):
+class ValidateRescheduleForm(DatabaseGuard, ReferenceValidation, AppointmentTimeValidation,
+                             FormValidationAction):
     def name(self) -> str:
         return "validate_reschedule_form"
-
-    async def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
-                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        choice = understand_time(value, tracker.get_slot("team"),
-                                 tracker.get_slot("offered_times"))
-        return choice_to_slots(choice, dispatcher)
 
     async def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -153,21 +147,15 @@ class ValidateRescheduleForm(ReferenceValidation, FormValidationAction):
             return {"confirmed": False}
         new_start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
         try:
-            appointment_book().reschedule(tracker.sender_id,
-                                          tracker.get_slot("appointment_reference"), new_start)
-        except SlotTaken:
-            say(dispatcher, "booking.slot_just_taken")
-            return {"appointment_time": None, "confirmed": None, "offered_times": None}
-        except AppointmentNotFound:
-            say(dispatcher, "appointments.not_found")
-            return {"appointment_reference": None, "confirmed": None}
-        except BookingError:
-            say(dispatcher, "booking.time_not_offered")
-            return {"appointment_time": None, "confirmed": None, "offered_times": None}
+            await asyncio.to_thread(appointment_book().reschedule, tracker.sender_id,
+                                    tracker.get_slot("appointment_reference"), new_start,
+                                    turn_id=turn_id(tracker))
+        except BookingError as error:
+            return explain_booking_error(error, dispatcher)
         return {"confirmed": True}
 
 
-class CancelDone(Action):
+class CancelDone(DatabaseGuard, Action):
     def name(self) -> str:
         return "action_cancel_done"
 
@@ -178,7 +166,8 @@ class CancelDone(Action):
             say(dispatcher, "cancel.kept", reference=reference)
             return clear_slots()
         try:
-            cancelled = appointment_book().cancel(tracker.sender_id, reference)
+            cancelled = await asyncio.to_thread(appointment_book().cancel, tracker.sender_id,
+                                                reference, turn_id=turn_id(tracker))
         except AppointmentNotFound:
             say(dispatcher, "appointments.not_found")
             return clear_slots()
@@ -187,13 +176,13 @@ class CancelDone(Action):
         return clear_slots()
 
 
-class RescheduleDone(Action):
+class RescheduleDone(DatabaseGuard, Action):
     def name(self) -> str:
         return "action_reschedule_done"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        appointment = own_appointment(tracker)
+        appointment = await own_appointment(tracker)
         if tracker.get_slot("confirmed") and appointment is not None:
             say(dispatcher, "reschedule.done", **appointment_args(appointment))
         else:
@@ -201,9 +190,14 @@ class RescheduleDone(Action):
         return clear_slots()
 
 
-def own_appointment(tracker: Tracker) -> BookedAppointment | None:
+async def upcoming(tracker: Tracker) -> list[BookedAppointment]:
+    """This person's upcoming appointments, read in a worker thread (never on the loop)."""
+    return await asyncio.to_thread(appointment_book().upcoming, tracker.sender_id)
+
+
+async def own_appointment(tracker: Tracker) -> BookedAppointment | None:
     reference = tracker.get_slot("appointment_reference")
-    return next((a for a in appointment_book().upcoming(tracker.sender_id)
+    return next((a for a in await upcoming(tracker)
                  if reference and a.reference == normalise_reference(reference)), None)
 
 

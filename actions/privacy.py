@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import appointment_book, say
+from actions.common import DatabaseGuard, appointment_book, say
 from assistant.messages import NP_, button, message
 from assistant.settings import get_settings
 from assistant.storage import ProfileStore
 
 
-class DeleteMyData(Action):
+class DeleteMyData(DatabaseGuard, Action):
     def name(self) -> str:
         return "action_delete_my_data"
 
@@ -22,14 +24,20 @@ class DeleteMyData(Action):
         if not tracker.get_slot("confirmed"):
             say(dispatcher, "privacy.kept")
             return [AllSlotsReset()]
-        appointments = appointment_book().forget(tracker.sender_id)
-        ProfileStore(get_settings().database_url).delete(tracker.sender_id)
+        appointments = await asyncio.to_thread(forget, tracker.sender_id)
         # Our database is clean now; the gateway also empties Rasa's copy of the conversation
         # (what the person typed) when it sees forget_conversation.
         dispatcher.utter_message(json_message={
             **message(NP_("privacy.deleted", "privacy.deleted"), count=appointments),
             "forget_conversation": True})
         return [AllSlotsReset()]
+
+
+def forget(sender_id: str) -> int:
+    """Erase this person's appointments and profile; returns how many appointments."""
+    appointments = appointment_book().forget(sender_id)
+    ProfileStore(get_settings().database_url).delete(sender_id)
+    return appointments
 
 
 class AskDeleteConfirmation(Action):

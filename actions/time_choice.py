@@ -1,15 +1,20 @@
-"""Offering free times as buttons and understanding the time someone picks or types."""
+"""Offering free times as buttons, understanding the time someone picks or types, and what
+they hear when the chosen time cannot be booked: one implementation for booking and moving."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common import appointment_book, local_zone, say, team_name
+from assistant.appointments import AppointmentNotFound, BookingError, SlotInPast, SlotTaken
 from assistant.messages import N_, button, short_when
 from assistant.settings import get_settings
 from assistant.when_parser import parse_when
@@ -72,6 +77,43 @@ def understand_time(value: Any, team_code: str | None, offered: list[str] | None
     return TimeChoice(problem=N_("booking.time_not_understood"))
 
 
+class AppointmentTimeValidation:
+    """``validate_appointment_time`` of the booking and the reschedule form (one for both)."""
+
+    async def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
+                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        choice = await asyncio.to_thread(understand_time, value, tracker.get_slot("team"),
+                                         tracker.get_slot("offered_times"))
+        return choice_to_slots(choice, dispatcher)
+
+
+def choice_to_slots(choice: TimeChoice, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """Turn what was understood of a typed or pressed time into slot values and feedback."""
+    if choice.moment is not None:
+        return {"appointment_time": choice.moment.isoformat(), "time_preference": None}
+    if choice.problem:
+        say(dispatcher, choice.problem)
+    return {"appointment_time": None, "time_preference": choice.preference}
+
+
+CHOOSE_AGAIN = {"appointment_time": None, "confirmed": None, "offered_times": None}
+
+
+def explain_booking_error(error: BookingError, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """Why a booking or a move did not go ahead, and the slots that send the person back to
+    the step to redo: the same message for the same reason in both forms."""
+    if isinstance(error, AppointmentNotFound):
+        say(dispatcher, "appointments.not_found")
+        return {"appointment_reference": None, "confirmed": None}
+    if isinstance(error, SlotTaken):
+        say(dispatcher, "booking.slot_just_taken")
+    elif isinstance(error, SlotInPast):
+        say(dispatcher, "booking.time_passed")
+    else:
+        say(dispatcher, "booking.time_not_offered")
+    return dict(CHOOSE_AGAIN)
+
+
 def _check_free(team_code: str, moment: datetime) -> TimeChoice:
     if moment < datetime.now(moment.tzinfo):
         return TimeChoice(problem=N_("booking.date_in_past"))
@@ -114,4 +156,5 @@ def _iso_moment(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=local_zone())
 
 
-__all__ = ["TimeChoice", "offer_times", "understand_time"]
+__all__ = ["AppointmentTimeValidation", "TimeChoice", "choice_to_slots",
+           "explain_booking_error", "offer_times", "understand_time"]

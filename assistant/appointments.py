@@ -3,6 +3,11 @@
 The guarantee is in the database: a unique index on (team, start, seat) over active
 appointments. A booking tries the team's seats in turn, each in its own transaction, so
 two people taking the last seat at the same moment get one success and one ``SlotTaken``.
+
+Exactly once, whatever is retried: a second unique index keeps one person from holding the
+same slot twice (booking it again returns the appointment they hold), and a booking, move
+or cancellation made for a turn id (the gateway's idempotency key) is recorded in the same
+transaction, so the same turn sent again returns that outcome instead of acting again.
 """
 
 from __future__ import annotations
@@ -12,14 +17,20 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from assistant.messages import msg, when
 from assistant.municipality import Municipality, Team, load_municipality
 from assistant.schedule import is_slot_start, slot_starts
 from assistant.settings import Settings
-from assistant.storage import Appointment, session_scope, to_db_time, utc_now
+from assistant.storage import (
+    Appointment,
+    TurnOutcome,
+    session_scope,
+    to_db_time,
+    utc_now,
+)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
 
@@ -113,7 +124,11 @@ class AppointmentBook:
         return free
 
     def book(self, owner_id: str, team_code: str, start: datetime, *,
-             now: datetime | None = None) -> BookedAppointment:
+             now: datetime | None = None, turn_id: str | None = None) -> BookedAppointment:
+        """Book a seat; the same turn again, or this person's own slot again, returns the
+        appointment booked before instead of a second one."""
+        if (earlier := self.earlier_outcome(owner_id, turn_id)) is not None:
+            return earlier
         team = self._check_bookable(team_code, start, now)
         for seat in range(1, team.seats + 1):
             try:
@@ -121,12 +136,30 @@ class AppointmentBook:
                     row = self._new_row(owner_id, team, start, seat)
                     session.add(row)
                     session.flush()
+                    self._record(session, turn_id, owner_id, "book", row.reference)
                     return BookedAppointment.from_row(row)
             except IntegrityError:
-                # That seat was taken meanwhile. (A clash of random references, 1 in ~10^9
-                # per pair, would also land here and is treated the same.)
-                continue
+                # The same turn or the same person's slot meanwhile, or else that seat was
+                # taken. (A clash of random references, 1 in ~10^9 per pair, would also land
+                # here and is treated as a taken seat.)
+                held = (self.earlier_outcome(owner_id, turn_id)
+                        or self._held(owner_id, team_code, start))
+                if held is not None:
+                    return held
         raise SlotTaken(f"{team_code} at {start.isoformat()} is full")
+
+    def earlier_outcome(self, owner_id: str, turn_id: str | None) -> BookedAppointment | None:
+        """The appointment this person's turn ``turn_id`` booked, moved or cancelled, if any."""
+        if not turn_id:
+            return None
+        with session_scope(self.database_url) as session:
+            row = session.execute(
+                select(Appointment).join(TurnOutcome,
+                                         TurnOutcome.reference == Appointment.reference)
+                .where(TurnOutcome.turn_id == turn_id, TurnOutcome.owner_id == owner_id,
+                       Appointment.owner_id == owner_id)
+            ).scalar_one_or_none()
+            return BookedAppointment.from_row(row) if row is not None else None
 
     def upcoming(self, owner_id: str, *, now: datetime | None = None) -> list[BookedAppointment]:
         now = now or datetime.now(timezone.utc)
@@ -139,15 +172,27 @@ class AppointmentBook:
             ).scalars().all()
             return [BookedAppointment.from_row(row) for row in rows]
 
-    def cancel(self, owner_id: str, reference: str) -> BookedAppointment:
-        with session_scope(self.database_url) as session:
-            row = self._own_active(session, owner_id, reference)
-            row.cancelled_at = utc_now()
-            return BookedAppointment.from_row(row)
+    def cancel(self, owner_id: str, reference: str, *,
+               turn_id: str | None = None) -> BookedAppointment:
+        if (earlier := self.earlier_outcome(owner_id, turn_id)) is not None:
+            return earlier
+        try:
+            with session_scope(self.database_url) as session:
+                row = self._own_active(session, owner_id, reference)
+                row.cancelled_at = utc_now()
+                self._record(session, turn_id, owner_id, "cancel", row.reference)
+                return BookedAppointment.from_row(row)
+        except IntegrityError:  # the same turn cancelled it at the same moment
+            if (earlier := self.earlier_outcome(owner_id, turn_id)) is not None:
+                return earlier
+            raise
 
     def reschedule(self, owner_id: str, reference: str, new_start: datetime, *,
-                   now: datetime | None = None) -> BookedAppointment:
+                   now: datetime | None = None,
+                   turn_id: str | None = None) -> BookedAppointment:
         """Move an appointment to another free time; the old time stays if the new one fails."""
+        if (earlier := self.earlier_outcome(owner_id, turn_id)) is not None:
+            return earlier
         with session_scope(self.database_url) as session:
             current = self._own_active(session, owner_id, reference)
             team_code = current.team_code
@@ -161,9 +206,11 @@ class AppointmentBook:
                     row.seat = seat
                     row.reminded_at = None
                     session.flush()
+                    self._record(session, turn_id, owner_id, "move", row.reference)
                     return BookedAppointment.from_row(row)
             except IntegrityError:
-                continue
+                if (earlier := self.earlier_outcome(owner_id, turn_id)) is not None:
+                    return earlier
         raise SlotTaken(f"{team_code} at {new_start.isoformat()} is full")
 
     def due_for_reminder(self, owner_prefix: str, *, within: timedelta,
@@ -201,6 +248,7 @@ class AppointmentBook:
             ).scalars().all()
             for row in rows:
                 session.delete(row)
+            session.execute(delete(TurnOutcome).where(TurnOutcome.owner_id == owner_id))
             return len(rows)
 
     def _check_bookable(self, team_code: str, start: datetime, now: datetime | None) -> Team:
@@ -212,6 +260,26 @@ class AppointmentBook:
                 self.municipality, team, start):
             raise SlotNotOffered(start.isoformat())
         return team
+
+    @staticmethod
+    def _record(session, turn_id: str | None, owner_id: str, operation: str,
+                reference: str) -> None:
+        """Remember what this turn did, in the transaction that does it."""
+        if turn_id:
+            session.add(TurnOutcome(turn_id=turn_id, owner_id=owner_id, operation=operation,
+                                    reference=reference))
+            session.flush()
+
+    def _held(self, owner_id: str, team_code: str, start: datetime) -> BookedAppointment | None:
+        """This person's active appointment with the team at ``start``, if they hold one."""
+        with session_scope(self.database_url) as session:
+            row = session.execute(
+                select(Appointment).where(Appointment.owner_id == owner_id,
+                                          Appointment.team_code == team_code,
+                                          Appointment.starts_at == to_db_time(start),
+                                          Appointment.cancelled_at.is_(None))
+            ).scalar_one_or_none()
+            return BookedAppointment.from_row(row) if row is not None else None
 
     def _new_row(self, owner_id: str, team: Team, start: datetime, seat: int) -> Appointment:
         return Appointment(

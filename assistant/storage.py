@@ -11,7 +11,7 @@ import threading
 from base64 import b32encode
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import (
@@ -22,15 +22,30 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     select,
     text,
+    update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 Base = declarative_base()
+
+# The database is down, unreachable, or kept busy past our limit (a lock held too long):
+# whoever meets one of these tells the person so, and the next request simply tries again.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+# How long a statement may wait for a lock another transaction holds before it gives up.
+LOCK_WAIT_SECONDS = 60
 
 
 def utc_now() -> datetime:
@@ -85,6 +100,14 @@ class Appointment(Base):
             sqlite_where=text("cancelled_at IS NULL"),
             postgresql_where=text("cancelled_at IS NULL"),
         ),
+        # One person cannot hold the same slot twice, whatever is retried or sent again.
+        Index(
+            "uq_active_appointment_owner_slot",
+            "owner_id", "team_code", "starts_at",
+            unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
     )
 
     @property
@@ -96,14 +119,28 @@ class Appointment(Base):
         return from_db_time(self.ends_at)
 
 
+class TurnOutcome(Base):
+    """What a booking, move or cancellation did, under the id of the turn that asked for it
+    (its idempotency key): the same turn sent again gets this outcome instead of acting twice."""
+
+    __tablename__ = "turn_outcomes"
+
+    turn_id = Column(String(64), primary_key=True)
+    owner_id = Column(String(128), nullable=False, index=True)
+    operation = Column(String(16), nullable=False)  # book, move, cancel
+    reference = Column(String(16), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
+
+
 class ButtonPayload(Base):
-    """Telegram allows 64 bytes of callback data; we send a short token and keep the payload."""
+    """Telegram allows 64 bytes of callback data; we send a short token and keep the payload.
+    ``created_at`` is renewed whenever the same button is sent again; old ones are pruned."""
 
     __tablename__ = "button_payloads"
 
     token = Column(String(24), primary_key=True)
     payload = Column(Text, nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utc_now)
+    created_at = Column(DateTime, nullable=False, default=utc_now, index=True)
 
 
 _engines: dict[str, Engine] = {}
@@ -137,16 +174,21 @@ def _create_engine(database_url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(database_url, future=True,
-                               connect_args={"timeout": 30, "check_same_thread": False})
+                               connect_args={"timeout": LOCK_WAIT_SECONDS,
+                                             "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(database_url, future=True, pool_pre_ping=True)
+    # Bounded waits: a dead server is noticed within seconds, a held lock within a minute.
+    # pool_pre_ping replaces connections that died while the database was down.
+    return create_engine(database_url, future=True, pool_pre_ping=True, pool_timeout=10,
+                         connect_args={"connect_timeout": 5,
+                                       "options": f"-c lock_timeout={LOCK_WAIT_SECONDS}s"})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -167,10 +209,17 @@ def session_scope(database_url: str) -> Iterator[Session]:
 
 
 class ButtonStore:
-    """Maps long button payloads to short, stable tokens (the same payload, the same token)."""
+    """Maps long button payloads to short, stable tokens (the same payload, the same token).
 
-    def __init__(self, database_url: str) -> None:
+    A button lives ``lifetime`` after it was last sent (pressed later, it says it no longer
+    works); expired ones are deleted at most once per ``prune_every``."""
+
+    def __init__(self, database_url: str, lifetime: timedelta = timedelta(days=30),
+                 prune_every: timedelta = timedelta(hours=1)) -> None:
         self.database_url = database_url
+        self.lifetime = lifetime
+        self.prune_every = prune_every
+        self._pruned_at: datetime | None = None
 
     @staticmethod
     def token_for_payload(payload: str) -> str:
@@ -183,10 +232,15 @@ class ButtonStore:
     def save_all(self, payloads: list[str]) -> list[str]:
         """Tokens for all buttons of one message, stored in one transaction."""
         tokens = [self.token_for_payload(payload) for payload in payloads]
+        self._prune_if_due()
         try:
             with session_scope(self.database_url) as session:
                 known = set(session.execute(select(ButtonPayload.token)
                                             .where(ButtonPayload.token.in_(tokens))).scalars())
+                if known:  # sent again: it lives on from now
+                    session.execute(update(ButtonPayload)
+                                    .where(ButtonPayload.token.in_(known))
+                                    .values(created_at=utc_now()))
                 for token, payload in dict(zip(tokens, payloads, strict=True)).items():
                     if token not in known:
                         session.add(ButtonPayload(token=token, payload=payload))
@@ -206,11 +260,27 @@ class ButtonStore:
             pass
 
     def payload(self, token: str) -> str | None:
+        """The payload of a live button; None when unknown or expired."""
         with session_scope(self.database_url) as session:
-            row = session.execute(
-                select(ButtonPayload.payload).where(ButtonPayload.token == token)
+            return session.execute(
+                select(ButtonPayload.payload).where(
+                    ButtonPayload.token == token,
+                    ButtonPayload.created_at >= utc_now() - self.lifetime)
             ).scalar_one_or_none()
-        return row
+
+    def prune(self, now: datetime | None = None) -> int:
+        """Delete the buttons not sent for ``lifetime``; returns how many."""
+        cutoff = (now.astimezone(timezone.utc).replace(tzinfo=None) if now else utc_now())
+        with session_scope(self.database_url) as session:
+            result = session.execute(delete(ButtonPayload)
+                                     .where(ButtonPayload.created_at < cutoff - self.lifetime))
+            return result.rowcount
+
+    def _prune_if_due(self) -> None:
+        now = utc_now()
+        if self._pruned_at is None or now - self._pruned_at >= self.prune_every:
+            self._pruned_at = now
+            self.prune()
 
 
 class ProfileStore:

@@ -60,7 +60,8 @@ def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[st
     from assistant.storage import get_engine
 
     with get_engine(base).begin() as connection:
-        connection.execute(text("TRUNCATE appointments, user_profiles, button_payloads"))
+        connection.execute(text("TRUNCATE appointments, user_profiles, button_payloads, "
+                                "turn_outcomes"))
 
 
 @pytest.fixture(scope="session")
