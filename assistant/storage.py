@@ -160,6 +160,15 @@ def get_engine(database_url: str) -> Engine:
         return _engines[database_url]
 
 
+def forget_engine(database_url: str) -> None:
+    """Close and drop this process's engine for the URL (tests; a database that moved)."""
+    with _engines_lock:
+        engine = _engines.pop(database_url, None)
+        _session_factories.pop(database_url, None)
+    if engine is not None:
+        engine.dispose()
+
+
 def _create_tables(engine: Engine) -> None:
     try:
         Base.metadata.create_all(engine)

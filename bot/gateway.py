@@ -18,7 +18,7 @@ from urllib.parse import quote
 import aiohttp
 
 from assistant.messages import N_, language_menu, with_appointments_button
-from assistant.storage import ProfileStore
+from assistant.storage import DATABASE_UNAVAILABLE, ProfileStore
 from bot.i18n import Translator
 
 logger = logging.getLogger(__name__)
@@ -200,8 +200,11 @@ class Gateway:
                        and item["custom"].get("set_language") in self.translator.languages()),
                       None)
         if chosen and self.profiles is not None:
-            await asyncio.to_thread(self.profiles.save, conversation.sender_id,
-                                    conversation.channel, language=chosen)
+            try:
+                await asyncio.to_thread(self.profiles.save, conversation.sender_id,
+                                        conversation.channel, language=chosen)
+            except DATABASE_UNAVAILABLE:  # this answer is in the new language all the same
+                logger.exception("could not store the language choice")
         return chosen
 
     def language_menu(self, language: str, first: list[str] | None = None) -> Reply:

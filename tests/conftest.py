@@ -15,6 +15,7 @@ from assistant.settings import PROJECT_ROOT, get_settings
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from tests.fakes import FakeRasa, compile_locales, translator_for
+from tests.tcp_proxy import TcpProxy
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
                                     "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -127,3 +128,20 @@ async def browser() -> AsyncIterator[Browser]:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         await chromium.close()
+
+
+@pytest.fixture
+def postgres_behind_proxy(postgres_url: str) -> Iterator[tuple[str, TcpProxy]]:
+    """The test PostgreSQL database reached through a proxy the test can cut and restore."""
+    from urllib.parse import urlsplit
+
+    server = urlsplit(postgres_url)
+    proxy = TcpProxy(server.hostname or "127.0.0.1", server.port or 5432)
+    proxy.start()
+    url = postgres_url.replace(f"{server.hostname}:{server.port or 5432}",
+                               f"127.0.0.1:{proxy.port}", 1)
+    yield url, proxy
+    proxy.stop()
+    from assistant.storage import forget_engine
+
+    forget_engine(url)

@@ -30,9 +30,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from assistant.messages import N_
+from assistant.messages import N_, with_appointments_button
 from assistant.settings import Settings
-from assistant.storage import ButtonStore, ProfileStore
+from assistant.storage import DATABASE_UNAVAILABLE, ButtonStore, ProfileStore
 from bot.gateway import Conversation, Gateway, Reply
 from bot.services import StartupError
 
@@ -120,13 +120,20 @@ class _Chat:
         logger.error("Telegram update failed: %r", update, exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
+        database_down = isinstance(context.error, DATABASE_UNAVAILABLE)
         try:
             conversation = await self.conversation(update)
-        except Exception:  # the database may be what failed; answer in the default language
+        except Exception:  # the database may be what failed: Telegram's language is a hint
             logger.exception("no profile for the error notice")
+            user = update.effective_user
+            hint = user.language_code if user is not None and user.language_code else ""
             conversation = Conversation(sender_id(update.effective_chat.id), CHANNEL,
-                                        self.settings.default_language)
-        notice = self.gateway.notice("error.no_answer", conversation)
+                                        self.hinted_language(hint))
+        if database_down:  # it recovers by itself: the next message simply tries again
+            notice = self.gateway.render(
+                with_appointments_button(N_("error.database_unavailable")), conversation.language)
+        else:
+            notice = self.gateway.notice("error.no_answer", conversation)
         await context.bot.send_message(update.effective_chat.id, notice.text)
 
     async def conversation(self, update: Update, starting: bool = False) -> Conversation:
@@ -165,8 +172,12 @@ class _Chat:
         if not reply.buttons:
             return None
         rows = []
-        tokens = await asyncio.to_thread(self.buttons.save_all,
-                                         [button.payload for button in reply.buttons])
+        try:
+            tokens = await asyncio.to_thread(self.buttons.save_all,
+                                             [button.payload for button in reply.buttons])
+        except DATABASE_UNAVAILABLE:  # the text still gets through, without its buttons
+            logger.exception("could not store the buttons")
+            return None
         for button, token in zip(reply.buttons, tokens, strict=True):
             callback_data = CALLBACK_PREFIX + token
             assert len(callback_data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA

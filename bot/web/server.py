@@ -13,13 +13,15 @@ import json
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from string import Template
 
 from aiohttp import web
 
-from assistant.messages import N_
+from assistant.messages import N_, with_appointments_button
 from assistant.settings import Settings
+from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Conversation, Gateway, Reply
 from bot.i18n import Translator
 
@@ -31,6 +33,7 @@ SESSION_COOKIE = "webchat_session"
 MAX_BODY_BYTES = 20 * 1024
 WELCOME_PAYLOAD = "/greet"
 _SESSION_TOKEN = re.compile(r"[0-9a-f]{32}")
+RETRY_AFTER_SECONDS = 30  # while the database is down; it recovers by itself
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -41,7 +44,7 @@ PAGE = Template("""<!DOCTYPE html>
 <html lang="$html_lang" dir="$dir">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1">$reload
 <title>$title</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/chat.css">
@@ -87,6 +90,10 @@ PAGE_TEXT_KEYS = {
 }
 
 
+class DatabaseDown(Exception):
+    """The person's stored choices cannot be read: the database is down or too slow."""
+
+
 class BadRequest(Exception):
     """The request body is too large, not JSON, or not a message we understand."""
 
@@ -108,10 +115,15 @@ def page_texts(translator: Translator, language: str) -> dict[str, str]:
             "dir": "rtl" if rtl else "ltr"}
 
 
-def render_page(translator: Translator, language: str) -> str:
-    """The chat page with every visible text from the catalog, HTML-escaped."""
+def render_page(translator: Translator, language: str, notice: str | None = None) -> str:
+    """The chat page with every visible text from the catalog, HTML-escaped; ``notice``
+    replaces the introduction and the page reloads itself (while the database is down)."""
     values = page_texts(translator, language)
-    return PAGE.substitute({name: html.escape(value, quote=True) for name, value in values.items()})
+    if notice is not None:
+        values["intro"] = notice
+    escaped = {name: html.escape(value, quote=True) for name, value in values.items()}
+    reload = f'\n<meta http-equiv="refresh" content="{RETRY_AFTER_SECONDS}">' if notice else ""
+    return PAGE.substitute(escaped, reload=reload)
 
 
 def reply_to_json(reply: Reply) -> dict:
@@ -175,7 +187,10 @@ class WebChat:
         profiles = self.gateway.profiles
         if not session_token or profiles is None:
             return None
-        profile = await asyncio.to_thread(profiles.get, sender_id_for(session_token))
+        try:
+            profile = await asyncio.to_thread(profiles.get, sender_id_for(session_token))
+        except DATABASE_UNAVAILABLE as error:
+            raise DatabaseDown() from error
         return profile.language if profile and profile.language else None
 
     async def conversation(self, request: web.Request, session_token: str,
@@ -187,13 +202,35 @@ class WebChat:
                             language_chosen=chosen is not None)
 
     async def page(self, request: web.Request) -> web.Response:
-        """GET /: the chat page."""
+        """GET /: the chat page. With the database down: the same page in the hinted language,
+        saying so, with 503; it reloads itself, and is the normal page once the database is back."""
         session_token = session_token_of(request) or new_session_token()
-        language = (await self.stored_language(session_token)
-                    or self.hinted_language(request))
+        try:
+            language = (await self.stored_language(session_token)
+                        or self.hinted_language(request))
+        except DatabaseDown:
+            language = self.hinted_language(request)
+            page = render_page(self.translator, language,
+                               self.database_down_notice(language).text)
+            return web.Response(text=page, content_type="text/html", status=503,
+                                headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         response = web.Response(text=render_page(self.translator, language),
                                 content_type="text/html")
         keep_session(request, response, session_token)
+        return response
+
+    def database_down_notice(self, language: str) -> Reply:
+        return self.gateway.render(with_appointments_button(N_("error.database_unavailable")),
+                                   language)
+
+    def database_down(self, request: web.Request, session_token: str) -> web.Response:
+        """API calls while the database is down: 503 and the friendly text in the hinted
+        language (the page shows it; the person's text is given back to send again)."""
+        notice = self.database_down_notice(self.hinted_language(request))
+        data = {"messages": [reply_to_json(replace(notice, buttons=()))], "delivered": False}
+        response = self.json_response(request, data, session_token,
+                                      status=web.HTTPServiceUnavailable.status_code)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     async def health(self, _request: web.Request) -> web.Response:
@@ -203,11 +240,13 @@ class WebChat:
     async def messages(self, request: web.Request) -> web.Response:
         """POST /api/messages: ``{"text": ...}`` typed or ``{"payload": ...}`` from a button."""
         session_token = session_token_of(request) or new_session_token()
-        conversation = await self.conversation(request, session_token)
         try:
+            conversation = await self.conversation(request, session_token)
             replies = await self.answer(conversation, await read_json_object(request))
         except BadRequest as error:
             return self.bad_request(request, error.status, session_token)
+        except DatabaseDown:
+            return self.database_down(request, session_token)
         return self.replies_response(request, conversation, replies, session_token)
 
     async def start(self, request: web.Request) -> web.Response:
@@ -219,7 +258,10 @@ class WebChat:
             return self.bad_request(request, error.status, session_token)
         if body.get("new_conversation") is True:
             session_token = new_session_token()
-        conversation = await self.conversation(request, session_token, starting=True)
+        try:
+            conversation = await self.conversation(request, session_token, starting=True)
+        except DatabaseDown:
+            return self.database_down(request, session_token)
         replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
         return self.replies_response(request, conversation, replies, session_token)
 

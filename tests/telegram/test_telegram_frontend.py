@@ -9,8 +9,9 @@ from dataclasses import replace
 import pytest
 from telegram import Update
 from telegram.ext import Application
-from telegram_fakes import CHAT_ID, RecordingRequest, callback_update, message_update
+from telegram_fakes import BOT_TOKEN, CHAT_ID, RecordingRequest, callback_update, message_update
 
+from assistant.messages import with_appointments_button
 from assistant.settings import Settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.gateway import MAX_MESSAGE_CHARS, Gateway
@@ -340,3 +341,31 @@ async def test_the_command_menu_is_described_in_every_language(
     assert [c["command"] for c in menus["ar"]] == ["start", "help", "taal"]
     assert menus["ar"][2]["description"] == translator.text("menu.language", "ar")
     assert menus[None][0]["description"] == translator.text("telegram.command.start", "nl")
+
+
+async def test_database_down_gets_a_reply_in_the_persons_language_then_recovers(
+        postgres_behind_proxy, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator, locales_dir) -> None:
+    url, proxy = postgres_behind_proxy
+    settings = Settings(locales_dir=locales_dir, default_language="nl", database_url=url,
+                        telegram_token=BOT_TOKEN)
+    profiles = ProfileStore(url)
+    gateway = Gateway(fake_rasa.url, translator, timeout_seconds=5, profiles=profiles)
+    application = build_application(settings, gateway, ButtonStore(url), profiles,
+                                    request=telegram_api)
+    await application.initialize()
+    try:
+        proxy.stop()
+        update = message_update(1, "Ik wil een afspraak")
+        update["message"]["from"]["language_code"] = "tr"
+        await process(application, update)
+        assert fake_rasa.received == []
+        notice = with_appointments_button("error.database_unavailable")
+        assert telegram_api.texts() == [translator.text(notice["key"], "tr", notice["args"])]
+
+        proxy.start()
+        await process(application, message_update(2, "Ik wil een afspraak"))
+        assert fake_rasa.messages == ["Ik wil een afspraak"]
+    finally:
+        await application.shutdown()
+        await gateway.close()
