@@ -293,6 +293,8 @@ def validate_policy(policy_dir: Path, municipality: str,
         policy = load_policy(policy_dir, municipality)
         found += validate_checks(policy_dir / municipality, policy, sources.vocabulary.facts,
                                  sources.teams, catalog)
+    from assistant.referrals import validate_referrals  # noqa: PLC0415 - it imports us
+    found += validate_referrals(policy_dir, municipality, catalog)
     return sorted(set(found))
 
 
