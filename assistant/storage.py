@@ -34,7 +34,6 @@ from sqlalchemy.exc import (
     IntegrityError,
     InterfaceError,
     OperationalError,
-    ProgrammingError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
@@ -149,11 +148,19 @@ _engines_lock = threading.Lock()
 
 
 def get_engine(database_url: str) -> Engine:
-    """One engine per database URL per process; creates the tables if needed."""
+    """One engine per database URL per process; the schema brought up to date on first use
+    (the launcher migrates before serving; this covers every other process and the tests).
+    When the database cannot be reached nothing is kept, so the next call tries again."""
+    from assistant.migrations import migrate
+
     with _engines_lock:
         if database_url not in _engines:
-            engine = _create_engine(database_url)
-            _create_tables(engine)
+            engine = create_engine_for(database_url)
+            try:
+                migrate(engine)
+            except BaseException:
+                engine.dispose()
+                raise
             _engines[database_url] = engine
             _session_factories[database_url] = sessionmaker(
                 bind=engine, future=True, expire_on_commit=False)
@@ -169,15 +176,8 @@ def forget_engine(database_url: str) -> None:
         engine.dispose()
 
 
-def _create_tables(engine: Engine) -> None:
-    try:
-        Base.metadata.create_all(engine)
-    except (OperationalError, ProgrammingError):
-        # Another process (the action server or the gateway) created them at the same moment.
-        Base.metadata.create_all(engine)
-
-
-def _create_engine(database_url: str) -> Engine:
+def create_engine_for(database_url: str) -> Engine:
+    """A new engine with our settings: bounded waits, SQLite in WAL mode."""
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":

@@ -12,10 +12,11 @@ import signal
 import sys
 
 from assistant.appointments import AppointmentBook
+from assistant.migrations import migrate_database
 from assistant.municipality import ConfigError, load_municipality
 from assistant.policy import catalog_keys, validate_policy
 from assistant.settings import Settings, get_settings
-from assistant.storage import ButtonStore, ProfileStore, get_engine
+from assistant.storage import ButtonStore, ProfileStore
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.reminders import Reminders
@@ -94,7 +95,7 @@ def main() -> int:
     stack = RasaStack(settings)
     try:
         check_configuration(settings)
-        get_engine(settings.database_url)
+        migrate_database(settings.database_url)
         print("Starting the action server and the Rasa server (this takes about half a minute)...",
               flush=True)
         stack.start()

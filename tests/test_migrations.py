@@ -1,0 +1,111 @@
+"""Alembic migrations of our tables, on an empty SQLite and an empty PostgreSQL database:
+up to head and back, the models match the migrations (autogenerate finds nothing to do), and
+databases that create_all made before migrations existed are adopted, their data kept."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+
+from assistant.migrations import downgrade, migrate
+from assistant.storage import Base, create_engine_for
+from tests.conftest import POSTGRES_ADMIN_URL
+
+OUR_TABLES = {"appointments", "button_payloads", "turn_outcomes", "user_profiles"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    """A database with nothing in it: a new SQLite file, or a throwaway PostgreSQL database."""
+    if request.param == "sqlite":
+        engine = create_engine_for(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=3)
+    except psycopg2.OperationalError as error:
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_ADMIN_URL}: {error}")
+    admin.autocommit = True
+    name = f"migrations_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    engine = create_engine_for(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}")
+    yield engine
+    engine.dispose()
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def differences(engine: Engine) -> list:
+    """What autogenerate would change to make the database match the models."""
+    with engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+
+def tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def test_up_to_head_and_back_and_the_models_match(empty_engine: Engine) -> None:
+    migrate(empty_engine)
+    assert tables(empty_engine) == OUR_TABLES | {"alembic_version"}
+    assert differences(empty_engine) == []
+
+    downgrade(empty_engine, "0001")
+    assert "turn_outcomes" not in tables(empty_engine) and revision(empty_engine) == "0001"
+    assert {diff[0] for diff in differences(empty_engine)} >= {"add_table", "add_index"}
+    downgrade(empty_engine, "base")
+    assert tables(empty_engine) == {"alembic_version"} and revision(empty_engine) is None
+
+    migrate(empty_engine)
+    migrate(empty_engine)  # again: nothing to do
+    assert revision(empty_engine) == "0002" and differences(empty_engine) == []
+
+
+def test_a_database_made_by_create_all_before_migrations_is_adopted(empty_engine: Engine) -> None:
+    """The old schema with the data the double-booking bug left: kept, the copy cancelled."""
+    migrate(empty_engine)
+    downgrade(empty_engine, "0001")
+    with empty_engine.begin() as connection:  # as create_all left it: no version table
+        connection.execute(text("DROP TABLE alembic_version"))
+        for number, reference in enumerate(["AAA-AAA", "BBB-BBB"], start=1):
+            connection.execute(text(
+                "INSERT INTO appointments (reference, owner_id, team_code, starts_at, ends_at,"
+                " seat, location, created_at) VALUES (:reference, 'web:x', 'klantmanager',"
+                " :start, :end, :seat, 'Beilen', :start)"),
+                {"reference": reference, "seat": number, "start": datetime(2026, 12, 1, 8),
+                 "end": datetime(2026, 12, 1, 8, 30)})
+        connection.execute(text(
+            "INSERT INTO user_profiles (sender_id, channel, language, created_at, updated_at)"
+            " VALUES ('web:x', 'web', 'ti', :now, :now)"), {"now": datetime(2026, 12, 1)})
+
+    migrate(empty_engine)
+
+    assert revision(empty_engine) == "0002" and differences(empty_engine) == []
+    with empty_engine.connect() as connection:
+        kept = connection.execute(text(
+            "SELECT reference FROM appointments WHERE cancelled_at IS NULL")).scalars().all()
+        language = connection.execute(text("SELECT language FROM user_profiles")).scalar()
+    assert kept == ["AAA-AAA"] and language == "ti"
+
+
+def test_a_database_made_by_create_all_with_todays_models_is_adopted(
+        empty_engine: Engine) -> None:
+    Base.metadata.create_all(empty_engine)
+    migrate(empty_engine)
+    assert revision(empty_engine) == "0002" and differences(empty_engine) == []
