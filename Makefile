@@ -51,9 +51,10 @@ lint: $(STAMP)
 benchmark: $(STAMP) $(COMPILED) train
 	$(PY) scripts/benchmark.py
 
-# Per-language understanding on the held-out sets (trains its own NLU model; prints figures).
+# Per-language understanding on the held-out and real-style test sets (trains its own NLU
+# model; prints figures). `make evaluate ARGS=--dev`: the development sets and their confusions.
 evaluate: $(STAMP)
-	$(PY) scripts/evaluate_languages.py
+	$(PY) scripts/evaluate_languages.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) models var $(COMPILED)

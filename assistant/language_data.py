@@ -17,7 +17,13 @@ from assistant.settings import PROJECT_ROOT
 
 DOMAIN_DIR = PROJECT_ROOT / "domain"
 TRAINING_DIR = PROJECT_ROOT / "nlu_data" / "nlu"
-HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu_heldout"
+EVAL_DIR = PROJECT_ROOT / "tests" / "nlu_eval"
+# Per language: held-out sets in the training data's style (dev to tune and read, test to
+# report) and real-style sets written like forums, e-mails and FAQ pages (same split).
+EVAL_SETS = ("dev", "test", "real_dev", "real_test")
+HELDOUT_SETS = ("dev", "test")
+# Other organisations' intents (issue 8's referrals): the real-style sets ask for them.
+REFERRAL_PREFIX = "referral_"
 LOCALES_DIR = PROJECT_ROOT / "locales"
 SOURCE_LANGUAGE = "nl"
 MIN_TRAINING_EXAMPLES = 10
@@ -83,13 +89,22 @@ def training_examples(language: str) -> dict[str, list[str]]:
     return read_examples(sorted((TRAINING_DIR / language).glob("**/*.yml")))
 
 
-def heldout_path(language: str) -> Path:
-    return HELDOUT_DIR / f"{language}.yml"
+def eval_path(language: str, kind: str) -> Path:
+    return EVAL_DIR / language / f"{kind}.yml"
+
+
+def eval_examples(language: str, kind: str) -> dict[str, list[str]]:
+    path = eval_path(language, kind)
+    return read_examples([path]) if path.exists() else {}
 
 
 def heldout_examples(language: str) -> dict[str, list[str]]:
-    path = heldout_path(language)
-    return read_examples([path]) if path.exists() else {}
+    """The held-out dev and test sets together (the minimum per intent holds for both)."""
+    merged: dict[str, list[str]] = defaultdict(list)
+    for kind in HELDOUT_SETS:
+        for intent, texts in eval_examples(language, kind).items():
+            merged[intent] += texts
+    return dict(merged)
 
 
 def training_problems(language: str) -> list[str]:
@@ -129,23 +144,49 @@ def cross_language_conflicts() -> list[str]:
 
 def heldout_problems(language: str) -> list[str]:
     language = data_language(language)
-    if not heldout_path(language).exists():
-        return [f"{language}: no held-out set {heldout_path(language).relative_to(PROJECT_ROOT)}"]
+    missing = [eval_path(language, kind) for kind in EVAL_SETS
+               if not eval_path(language, kind).exists()]
+    if missing:
+        return [f"{language}: no evaluation set {path.relative_to(PROJECT_ROOT)}"
+                for path in missing]
+    problems = _leaks(language)
     heldout = heldout_examples(language)
-    # One model learns every language: a held-out sentence in any language's data leaks.
-    trained = {normalised(plain_text(t)) for other in training_languages()
-               for texts in training_examples(other).values() for t in texts}
-    problems = [f"{language}: held-out example '{t}' is also in the training data"
-                for texts in heldout.values() for t in texts
-                if normalised(plain_text(t)) in trained]
-    problems += [f"{language}: held-out set has intent '{name}' that is not in domain/"
-                 for name in heldout if name not in domain_intents()]
-    for name in domain_intents():
+    intents = domain_intents()
+    problems += [f"{language}: {kind} set has intent '{name}' that is not in domain/"
+                 for kind in EVAL_SETS for name in eval_examples(language, kind)
+                 if name not in intents and not name.startswith(REFERRAL_PREFIX)]
+    for name in intents:
         minimum = (MIN_HELDOUT_OUT_OF_SCOPE if name == "out_of_scope"
                    else MIN_HELDOUT_EXAMPLES)
         if len(heldout.get(name, [])) < minimum:
             problems.append(f"{language}: held-out intent '{name}' has "
                             f"{len(heldout.get(name, []))} examples, needs {minimum}")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def trained_sentences() -> frozenset[str]:
+    return frozenset(normalised(plain_text(t)) for other in training_languages()
+                     for texts in training_examples(other).values() for t in texts)
+
+
+def _leaks(language: str) -> list[str]:
+    """An evaluation sentence in any language's training data leaks (one model learns every
+    language), and a development sentence in a test set would let tuning see the test."""
+    trained = trained_sentences()
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for kind in EVAL_SETS:
+        for texts in eval_examples(language, kind).values():
+            for text in texts:
+                key = normalised(plain_text(text))
+                if key in trained:
+                    problems.append(f"{language}: {kind} example '{text}' is also in the "
+                                    f"training data")
+                if key in seen and seen[key] != kind:
+                    problems.append(f"{language}: '{text}' is in the {seen[key]} and the "
+                                    f"{kind} set")
+                seen.setdefault(key, kind)
     return problems
 
 

@@ -1,4 +1,4 @@
-"""Check one language's training data, held-out set and catalog; print what is missing.
+"""Check one language's training data, evaluation sets and catalog; print what is missing.
 
     .venv/bin/python scripts/check_language_data.py ar
 
