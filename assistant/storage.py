@@ -279,10 +279,10 @@ class ButtonStore:
 
     def prune(self, now: datetime | None = None) -> int:
         """Delete the buttons not sent for ``lifetime``; returns how many."""
-        cutoff = (now.astimezone(timezone.utc).replace(tzinfo=None) if now else utc_now())
+        oldest_kept = (to_db_time(now) if now else utc_now()) - self.lifetime
         with session_scope(self.database_url) as session:
             result = session.execute(delete(ButtonPayload)
-                                     .where(ButtonPayload.created_at < cutoff - self.lifetime))
+                                     .where(ButtonPayload.created_at < oldest_kept))
             return result.rowcount
 
     def _prune_if_due(self) -> None:
