@@ -9,8 +9,18 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import current_policy, main_menu_buttons, municipality, say, team_name
 from assistant.language_data import compiled_languages
-from assistant.messages import NP_, button, language_menu, lines, message, msg
-from assistant.policy import Duration, Entry
+from assistant.messages import (
+    N_,
+    NP_,
+    button,
+    euros,
+    language_menu,
+    lines,
+    message,
+    msg,
+    percent,
+)
+from assistant.policy import Amount, Duration, Entry
 from assistant.settings import get_settings
 
 METADATA_SLOTS = ("language", "channel", "role")
@@ -50,8 +60,16 @@ def answer_topic(dispatcher: CollectingDispatcher, intent: str) -> list[EventTyp
     if topic is None:
         say(dispatcher, "fallback.not_understood", main_menu_buttons())
         return []
-    if topic.provision:
-        provision = current_policy().provisions[topic.provision]
+    if topic.provisions:
+        # The first of the topic's provisions in force today: a newer law's entry
+        # (maatschappelijke participatie from 2027) takes over by its valid_from.
+        policy = current_policy()
+        provision = next((policy.provisions[name] for name in topic.provisions
+                          if name in policy.provisions), None)
+        if provision is None:
+            say(dispatcher, "policy.next_step.ask_current_rules", [
+                button("menu.request_human", "/request_human")])
+            return []
         say(dispatcher, provision.description_key)
         details = provision_details(provision)
         if details:
@@ -78,6 +96,7 @@ def provision_details(provision: Entry) -> list[dict]:
         details.append(msg("topic.for_whom", groups=lines(*groups, separator=", ")))
     if provision.duration:
         details.append(duration_text(provision.duration))
+    details += [amount_text(amount) for amount in provision.amounts]
     if provision.next_step_key:
         details.append(msg(provision.next_step_key))
     return details
@@ -91,6 +110,9 @@ DURATION_UNITS = {"days": NP_("duration.days", "duration.days"),
 def duration_text(duration: Duration) -> dict:
     unit = DURATION_UNITS[duration.unit]
     length = msg(unit, count=duration.length)
+    if duration.exceptional_extension and duration.max_length:
+        return msg("topic.duration_exceptionally_to", length=length,
+                   maximum=msg(unit, count=duration.max_length))
     if duration.extensions and duration.max_length:
         return msg(NP_("topic.duration_extendable_to", "topic.duration_extendable_to"),
                    length=length, count=duration.extensions,
@@ -99,6 +121,23 @@ def duration_text(duration: Duration) -> dict:
         return msg(NP_("topic.duration_extendable", "topic.duration_extendable"),
                    length=length, count=duration.extensions)
     return msg("topic.duration", length=length)
+
+
+# The line each kind of amount is shown with; amounts by age share one line.
+AMOUNT_KEYS = {"kosten": N_("topic.amount.kosten"),
+               "percentage_loonkosten": N_("topic.amount.percentage_loonkosten"),
+               "maximum_percentage_wml": N_("topic.amount.maximum_percentage_wml")}
+AMOUNT_BY_AGE = N_("topic.amount.from_age")
+
+
+def amount_text(amount: Amount) -> dict:
+    """An amount of the policy data as a line: the figure is an argument, formatted for the
+    reader's locale, never part of the catalog text."""
+    value = percent(amount.value) if amount.unit == "percent" else euros(amount.value)
+    note = msg("check.condition.to_verify") if amount.confidence != "confirmed" else ""
+    if amount.from_age is not None:
+        return msg(AMOUNT_BY_AGE, age=amount.from_age, amount=value, note=note)
+    return msg(AMOUNT_KEYS[amount.name], amount=value, note=note)
 
 
 class ShowTargetGroups(Action):
@@ -119,13 +158,14 @@ class ShowTargetGroups(Action):
                 for name, entry in policy.target_groups.items()])
             return []
         say(dispatcher, group.description_key)
-        intents = {topic.provision: intent for intent, topic in municipality().topics.items()
-                   if topic.provision}
+        intents = {name: intent for intent, topic in municipality().topics.items()
+                   for name in topic.provisions}
         offered = [name for action in group.actions for name in action.provisions]
         offered += [name for name, entry in policy.provisions.items()
                     if group.id in entry.target_groups]
         buttons = [button(policy.provisions[name].title_key, f"/{intents[name]}")
-                   for name in dict.fromkeys(offered) if name in intents][:8]
+                   for name in dict.fromkeys(offered)
+                   if name in intents and name in policy.provisions][:8]
         say(dispatcher, "options.provisions", [
             *buttons, button("menu.check_eligibility", "/check_eligibility")],
             source=", ".join(group.sources[:2]))

@@ -311,7 +311,7 @@ def answer_text(question: Question | None, value: Any) -> Any:
 
 
 def rule_text(question: Question | None, condition: Condition) -> dict:
-    values = condition.value if isinstance(condition.value, list) else [condition.value]
+    values = condition.value if isinstance(condition.value, (list, tuple)) else [condition.value]
     shown = [answer_text(question, v) for v in values]
     return msg(RULE_KEYS[condition.operator], value=shown[0] if len(shown) == 1
                else lines(*shown, separator=", "))

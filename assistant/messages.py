@@ -58,6 +58,16 @@ def money(amount_in_cents: int, currency: str = "EUR") -> dict:
     return {"type": "money", "value": amount_in_cents, "currency": currency}
 
 
+def euros(amount: float) -> dict:
+    """An amount of the policy data in euros; whole euros are shown without cents."""
+    return money(round(amount * 100))
+
+
+def percent(value: float) -> dict:
+    """A percentage of the policy data (23.5 is 23,5 % in Dutch, %23,5 in Turkish)."""
+    return {"type": "percent", "value": value}
+
+
 def short_when(moment: datetime) -> dict:
     """A moment for a button label: weekday, day, month and time, nothing more."""
     if moment.tzinfo is None:

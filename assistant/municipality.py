@@ -44,9 +44,15 @@ class Topic:
     catalog text ``topic.<intent>`` plus its team and source."""
 
     intent: str
-    provision: str | None = None
+    # Provision ids, the first one in force wins: a newer law's entry takes over by its
+    # valid_from (``provision: [maatschappelijke_participatie, sociale_activering]``).
+    provisions: tuple[str, ...] = ()
     team: str | None = None
     source: str | None = None
+
+    @property
+    def provision(self) -> str | None:
+        return self.provisions[0] if self.provisions else None
 
     @property
     def text_key(self) -> str:
@@ -103,7 +109,9 @@ def _parse(raw: dict, where: str) -> Municipality:
 
 def _parse_topic(intent: str, spec: object, teams: dict, where: str) -> Topic:
     if isinstance(spec, dict) and spec.get("provision"):
-        return Topic(intent, provision=str(spec["provision"]))
+        named = spec["provision"]
+        names = tuple(str(n) for n in named) if isinstance(named, list) else (str(named),)
+        return Topic(intent, provisions=names)
     team = _require(spec, "team", where)
     if team not in teams:
         raise ConfigError(f"{where} names unknown team {team!r}")

@@ -59,9 +59,11 @@ OPTIONAL = {"provisions": (*HISTORY, "legal_source", "conditions", "target_group
             "partners": (*HISTORY, "team")}
 # Parts of an entry: (required fields, optional fields).
 PARTS = {"condition": (("fact", "operator", "value", "source"), ("confidence",)),
-         "amount": (("name", "value", "unit", "source"), ("per", "approximate", "confidence")),
+         "amount": (("name", "value", "unit", "source"),
+                    ("per", "approximate", "from_age", "confidence")),
          "duration": (("unit", "length", "source"),
-                      ("extensions", "extension_length", "max_length", "confidence")),
+                      ("extensions", "extension_length", "max_length", "exceptional_extension",
+                       "confidence")),
          "action": (("number", "provisions", "source"), ())}
 
 
@@ -151,6 +153,7 @@ class Duration:
     extensions: int | None = None
     extension_length: int | None = None
     max_length: int | None = None
+    exceptional_extension: bool = False  # extended only in exceptional situations
     confidence: str = "confirmed"
 
 
@@ -162,6 +165,7 @@ class Amount:
     source: str
     per: str | None = None
     approximate: bool = False
+    from_age: int | None = None  # the amount applies from this age on (amounts by age)
     confidence: str = "confirmed"
 
 

@@ -306,6 +306,9 @@ def _check_amount(fields: Fields, where: Where, context: Context) -> list[Proble
     approximate = fields.get("approximate")
     if approximate and not isinstance(approximate.value, bool):
         problems.append(where.problem(approximate.line, "approximate must be true or false"))
+    age = fields.get("from_age")
+    if age and (isinstance(age.value, bool) or not isinstance(age.value, int) or age.value < 0):
+        problems.append(where.problem(age.line, "amount from_age must be a whole number"))
     return problems
 
 
@@ -320,6 +323,10 @@ def _check_duration(fields: Fields, where: Where, context: Context) -> list[Prob
             problems.append(where.problem(found.line, f"duration {name} must be a whole number"))
         else:
             numbers[name] = found.value
+    exceptional = fields.get("exceptional_extension")
+    if exceptional and not isinstance(exceptional.value, bool):
+        problems.append(where.problem(exceptional.line,
+                                      "exceptional_extension must be true or false"))
     if len(numbers) == 4 and numbers["max_length"] != (
             numbers["length"] + numbers["extensions"] * numbers["extension_length"]):
         problems.append(where.problem(fields["max_length"].line, "duration max_length does not "

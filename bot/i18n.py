@@ -7,6 +7,7 @@ Message ids are stable keys (``booking.confirmed``); the Dutch text lives in
 from __future__ import annotations
 
 import logging
+from copy import copy
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, negotiate_locale
 from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from assistant.language_data import compiled_languages
@@ -101,6 +102,15 @@ class Translator:
         except (ValueError, TypeError):
             return Locale.parse(self.default_language)
 
+    @staticmethod
+    def money(cents: int, currency: str, locale: Locale) -> str:
+        """An amount for the locale; whole amounts without cents ("€ 300", not "€ 300,00")."""
+        if cents % 100:
+            return format_currency(cents / 100, currency, locale=locale)
+        pattern = copy(locale.currency_formats["standard"])
+        pattern.frac_prec = (0, 0)
+        return pattern.apply(cents // 100, locale, currency=currency, currency_digits=False)
+
     def format_arg(self, value: Any, language: str) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             return format_decimal(value, locale=self.locale(language))
@@ -125,7 +135,8 @@ class Translator:
         if kind == "date":
             return format_date(date.fromisoformat(value["value"]), format="full", locale=locale)
         if kind == "money":
-            return format_currency(value["value"] / 100, value.get("currency", "EUR"),
-                                   locale=locale)
+            return self.money(value["value"], value.get("currency", "EUR"), locale)
+        if kind == "percent":
+            return format_percent(value["value"] / 100, locale=locale, decimal_quantization=False)
         logger.error("unknown argument type %r", kind)
         return str(value.get("value", ""))

@@ -60,3 +60,53 @@ async def test_fallback_suggests_the_likeliest_real_topics(domain) -> None:
     messages, _ = await run_action(AskAffirmation(), tracker, domain)
     payloads = [b["payload"] for b in messages[0]["custom"]["buttons"]]
     assert payloads == ["/ask_debt_help", "/apply_benefit", "/search_work", "/deny"]
+
+
+# --- Figures come from the data, rendered for the reader's locale ------------------------
+
+def rendered(message: dict, language: str) -> str:
+    """The message as the gateway shows it, with the real compiled catalogs."""
+    from assistant.settings import PROJECT_ROOT
+    from tests.fakes import translator_for
+
+    custom = message["custom"]
+    return translator_for(PROJECT_ROOT / "locales").text(custom["key"], language, custom["args"])
+
+
+async def test_study_allowance_amounts_by_age_come_from_the_data(domain) -> None:
+    tracker = make_tracker("web:1", intent="ask_study_allowance", text="studietoeslag")
+    messages, _ = await run_action(AnswerTopic(), tracker, domain)
+    assert sent_keys(messages)[:2] == ["policy.individuele_studietoeslag.description",
+                                       "topic.details"]
+    dutch, turkish = rendered(messages[1], "nl"), rendered(messages[1], "tr")
+    assert "Vanaf 18 jaar: minstens €\xa0150 per maand" in dutch
+    assert "Vanaf 21 jaar: minstens €\xa0300 per maand" in dutch
+    assert "moet de gemeente nog bevestigen" in dutch  # the amounts are marked to_verify
+    assert "€150" in turkish and "300" not in rendered(messages[0], "nl")
+
+
+async def test_the_werkstage_extension_is_only_for_special_cases(domain) -> None:
+    tracker = make_tracker("web:1", intent="ask_work_experience", text="werkstage")
+    messages, _ = await run_action(AnswerTopic(), tracker, domain)
+    details = rendered(messages[1], "nl")
+    assert "Duur: 3 maanden, alleen in bijzondere gevallen langer, samen hooguit 6 maanden" in (
+        details)
+
+
+async def test_social_activation_turns_into_maatschappelijke_participatie_in_2027(
+        domain, monkeypatch) -> None:
+    from datetime import date
+
+    import actions.conversation
+    from assistant.policy import load_policy
+    from assistant.settings import get_settings
+
+    tracker = make_tracker("web:1", intent="ask_social_activation", text="vrijwilligerswerk")
+    settings = get_settings()
+    replaced = "policy.national.maatschappelijke_participatie.description"
+    for day, key in ((date(2026, 12, 31), "policy.sociale_activering.description"),
+                     (date(2027, 1, 1), replaced)):
+        policy = load_policy(settings.policy_dir, settings.municipality, on=day)
+        monkeypatch.setattr(actions.conversation, "current_policy", lambda p=policy: p)
+        messages, _ = await run_action(AnswerTopic(), tracker, domain)
+        assert sent_keys(messages)[0] == key

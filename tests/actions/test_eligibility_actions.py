@@ -100,11 +100,18 @@ async def test_an_answer_that_is_not_understood_is_asked_again(domain) -> None:
 
 
 async def test_the_form_ends_when_nothing_can_change_the_outcome(domain) -> None:
+    # without a vacancy the promised contract still decides the proefplaatsing (004 §5.2
+    # "meestal" at a vacancy), so the form asks it; "geen contract" then settles both
     tracker = answering({}, text="nee", intent="deny", check="placement_type")
     _, events = await run_action(ValidateEligibilityForm(), tracker, domain)
     slots = slot_events(events)
-    assert slots["check_answers"] == {"has_vacancy": False}
-    assert slots["requested_slot"] is None  # no contract question without a vacancy
+    assert slots["check_answers"] == {"has_vacancy": False} and "requested_slot" not in slots
+    tracker = answering({"has_vacancy": False}, text='/inform{"choice":"0"}',
+                        entities=[{"entity": "choice", "value": "0"}], check="placement_type")
+    _, events = await run_action(ValidateEligibilityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert slots["check_answers"] == {"has_vacancy": False, "contract_months_offered": 0}
+    assert slots["requested_slot"] is None
 
 
 async def test_outcome_gives_reasons_with_sources_and_books_with_the_right_team(domain) -> None:
@@ -117,8 +124,8 @@ async def test_outcome_gives_reasons_with_sources_and_books_with_the_right_team(
     fits = messages[1]["custom"]["args"]
     assert fits["provision"]["key"] == "policy.proefplaatsing.title"
     reasons = fits["reasons"]["items"]
-    assert [r["key"] for r in reasons] == ["check.condition.met", "check.condition.met"]
-    assert [r["args"]["source"] for r in reasons] == ["004 §5.2", "004 §5.2"]
+    assert [r["key"] for r in reasons] == ["check.condition.met"]
+    assert [r["args"]["source"] for r in reasons] == ["004 §5.2"]
     not_fitting = messages[2]["custom"]["args"]["reasons"]["items"]
     assert not_fitting[0]["key"] == "check.condition.not_met"
     assert not_fitting[0]["args"]["source"] == "004 §5.3"
@@ -207,3 +214,19 @@ async def test_a_municipality_without_the_check_answers_the_topic_or_offers_a_pe
     finally:
         monkeypatch.delenv("MUNICIPALITY")
         get_settings.cache_clear()
+
+
+def test_an_in_condition_shows_its_values_as_words_not_a_tuple() -> None:
+    """The no-riskpolis condition is `in [doelgroepregister, ziektewet_groep]`; the outcome
+    names both choices in the reader's language."""
+    from actions.eligibility import checks, current_policy, rule_text
+    from assistant.settings import PROJECT_ROOT
+    from tests.fakes import translator_for
+
+    condition = current_policy().provisions["no_riskpolis"].conditions[0]
+    question = checks()["hiring_support"].question("no_riskpolis_group")
+    rule = rule_text(question, condition)
+    screen = translator_for(PROJECT_ROOT / "locales")
+    dutch = screen.format_arg(rule, "nl")
+    assert dutch == "een van: In het doelgroepregister, Andere groep van de Ziektewet"
+    assert "(" not in screen.format_arg(rule, "uk") and "'" not in dutch

@@ -57,10 +57,12 @@ async def test_employer_hiring_check_with_buttons(gateway: Gateway) -> None:
     replies = await gateway.handle_text(
         employer, "ik wil iemand met een arbeidsbeperking aannemen, welke steun krijg ik?")
     assert "arbeidsbeperking" in all_text(replies)
-    for choice in ("true", "false", "unknown"):  # disability, minimum wage, wage value
+    # disability, minimum wage, wage value, then the register or Ziektewet group
+    for choice in ("true", "false", "unknown", "doelgroepregister"):
         replies = await gateway.handle_payload(employer, f'/inform{{"choice":"{choice}"}}')
     text = all_text(replies)
     assert "✅ Jobcoach" in text  # a work disability is enough for a jobcoach
+    assert "✅ No-riskpolis" in text  # the doelgroepregister, not the disability itself
     assert "✅ Loonkostensubsidie" in text  # cannot earn the minimum wage
     assert "❔ Praktijkroute" in text  # "weet ik niet": the wage value is not known yet
     assert "Bron: 004 §4.1.3 Actie 10" in text
@@ -82,8 +84,9 @@ async def test_employer_intake_ends_with_the_checklist(gateway: Gateway) -> None
     assert '/inform{"choice":"logistiek"}' in button_payloads(replies)
     for payload in ('/inform{"choice":"logistiek"}', '/inform{"choice":"true"}',
                     '/inform{"choice":"6"}', '/inform{"choice":"24"}',
-                    '/inform{"choice":"false"}'):
+                    '/inform{"choice":"false"}', '/inform{"choice":"geen"}'):
         replies = await gateway.handle_payload(employer, payload)
     text = all_text(replies)
     assert "✅ Proefplaatsing" in text and "❌ Jobcoach" in text
+    assert "❌ No-riskpolis" in text
     assert "plan van aanpak" in text and "004 bijlage 1" in text

@@ -84,7 +84,9 @@ def test_family_migrant_gets_no_statushouder_route(checks, policy):
 
 
 @pytest.mark.parametrize(("vacancy", "months", "proefplaatsing", "werkstage"), [
-    (False, None, NOT, FITS),     # 004 §5.3: a werkstage is for an employer without vacancy
+    (False, None, OPEN, FITS),    # 004 §5.3: a werkstage is for an employer without vacancy
+    (False, 6, FITS, FITS),       # 004 §5.2: "meestal" at a vacancy; the contract decides
+    (False, 0, NOT, FITS),
     (True, 0, NOT, NOT),
     (True, 3, NOT, NOT),
     (True, 5, NOT, NOT),
@@ -99,11 +101,14 @@ def test_werkstage_or_proefplaatsing(checks, policy, vacancy, months, proefplaat
     assert (found["proefplaatsing"], found["werkstage"]) == (proefplaatsing, werkstage)
 
 
-def test_no_contract_question_without_a_vacancy(checks, policy):
-    """Asking only what is needed: without a vacancy the contract cannot matter."""
-    assert next_question(checks["placement_type"], policy, {"has_vacancy": False}) is None
-    question = next_question(checks["placement_type"], policy, {"has_vacancy": True})
-    assert question.fact == "contract_months_offered"
+def test_the_contract_is_asked_with_or_without_a_vacancy(checks, policy):
+    """A proefplaatsing is "meestal" at a vacancy (004 §5.2): the promised contract decides,
+    so it is asked either way, and nothing more once it is known."""
+    for vacancy in (True, False):
+        question = next_question(checks["placement_type"], policy, {"has_vacancy": vacancy})
+        assert question.fact == "contract_months_offered"
+        assert next_question(checks["placement_type"], policy,
+                             {"has_vacancy": vacancy, "contract_months_offered": 6}) is None
 
 
 @pytest.mark.parametrize(("child_age", "exemption"), [(0, FITS), (4, FITS), (5, NOT), (6, NOT)])
@@ -130,18 +135,29 @@ def test_childcare_contribution_on_bijstand(checks, policy, bijstand, childcare,
 
 
 @pytest.mark.parametrize(("answers", "scholing"), [
-    ({"has_studiefinanciering_right": False, "training_needed_for_reintegration": True,
-      "leads_to_promising_occupation": True}, FITS),
-    ({"has_studiefinanciering_right": True, "training_needed_for_reintegration": True,
-      "leads_to_promising_occupation": True}, NOT),   # 004 §5.5: only without studiefinanciering
+    ({"has_studiefinanciering_right": False, "training_needed_for_reintegration": True}, FITS),
+    ({"has_studiefinanciering_right": True, "training_needed_for_reintegration": True},
+     NOT),   # 004 §5.5: only without studiefinanciering
     ({"has_studiefinanciering_right": False, "training_needed_for_reintegration": False}, NOT),
-    ({"has_studiefinanciering_right": False, "training_needed_for_reintegration": True,
-      "leads_to_promising_occupation": False}, NOT),  # UWV's promising occupations
-    ({"has_studiefinanciering_right": False, "training_needed_for_reintegration": True,
-      "leads_to_promising_occupation": None}, OPEN),  # "weet ik niet"
+    ({"has_studiefinanciering_right": False, "training_needed_for_reintegration": None},
+     OPEN),  # "weet ik niet"
 ])
 def test_scholing(checks, policy, answers, scholing):
     assert verdicts(checks, policy, "training_funding", answers)["scholing"] is scholing
+
+
+def test_promising_occupations_are_a_yardstick_not_a_question(checks, policy):
+    """004 §5.5 and §3.3 look at UWV's list; the Acties offer scholing whenever it helps
+    re-integration, so an eligible resident is never turned away over the list."""
+    check = checks["training_funding"]
+    asked, answers = [], {}
+    script = {"age": 35, "has_studiefinanciering_right": False,
+              "has_startkwalificatie": True, "training_needed_for_reintegration": True}
+    while (question := next_question(check, policy, answers)) is not None:
+        asked.append(question.fact)
+        answers[question.fact] = script[question.fact]
+    assert "leads_to_promising_occupation" not in asked
+    assert verdicts(checks, policy, "training_funding", answers)["scholing"] is FITS
 
 
 @pytest.mark.parametrize(("age", "studiefinanciering", "school_instead_of_bijstand",
@@ -161,21 +177,54 @@ def test_young_people_and_studiefinanciering(checks, policy, age, studiefinancie
                       "has_startkwalificatie": False})
     assert found["geen_bijstand_bij_studiefinanciering"] is school_instead_of_bijstand
     assert found["startkwalificatie_jongeren"] is startkwalificatie_help
+    # the Wet van school naar duurzaam werk is in force only from 2026-01-01
+    assert "ondersteuning_jongeren_zonder_startkwalificatie" not in found
 
 
-@pytest.mark.parametrize(("disability", "minimum_wage", "measured", "expected"), [
-    (True, False, True, {"jobcoach": FITS, "no_riskpolis": FITS, "werkplekaanpassing": FITS,
-                         "loonkostensubsidie": FITS, "praktijkroute": FITS}),
-    (True, True, False, {"jobcoach": FITS, "no_riskpolis": FITS, "werkplekaanpassing": FITS,
-                         "loonkostensubsidie": NOT, "praktijkroute": NOT}),
-    (False, True, False, {"jobcoach": NOT, "no_riskpolis": NOT, "werkplekaanpassing": NOT,
-                          "loonkostensubsidie": NOT, "praktijkroute": NOT}),
+@pytest.mark.parametrize(("age", "startkwalificatie", "expected"), [
+    (20, False, FITS), (26, False, FITS), (27, False, NOT), (20, True, NOT)])
+def test_school_to_work_law_from_2026(checks, age, startkwalificatie, expected):
+    """Participatiewet art. 7a/8a (Wet van school naar duurzaam werk): support for people
+    under 27 without a startkwalificatie, weighed by the training check from 2026."""
+    in_2026 = load_policy(POLICY, "midden-drenthe", on=date(2026, 6, 1))
+    found = verdicts(checks, in_2026, "training_funding",
+                     {"age": age, "has_startkwalificatie": startkwalificatie,
+                      "has_studiefinanciering_right": False})
+    assert found["ondersteuning_jongeren_zonder_startkwalificatie"] is expected
+
+
+@pytest.mark.parametrize(("disability", "minimum_wage", "measured", "group", "expected"), [
+    (True, False, True, "doelgroepregister",
+     {"jobcoach": FITS, "no_riskpolis": FITS, "werkplekaanpassing": FITS,
+      "loonkostensubsidie": FITS, "praktijkroute": FITS}),
+    (True, True, False, "ziektewet_groep",
+     {"jobcoach": FITS, "no_riskpolis": FITS, "werkplekaanpassing": FITS,
+      "loonkostensubsidie": NOT, "praktijkroute": NOT}),
+    # a work disability alone is no ground for the no-riskpolis (Ziektewet art. 29b/29d)
+    (True, True, False, "geen",
+     {"jobcoach": FITS, "no_riskpolis": NOT, "werkplekaanpassing": FITS,
+      "loonkostensubsidie": NOT, "praktijkroute": NOT}),
+    (False, True, False, "geen",
+     {"jobcoach": NOT, "no_riskpolis": NOT, "werkplekaanpassing": NOT,
+      "loonkostensubsidie": NOT, "praktijkroute": NOT}),
 ])
 def test_employer_hiring_someone_with_a_work_disability(checks, policy, disability,
-                                                        minimum_wage, measured, expected):
+                                                        minimum_wage, measured, group,
+                                                        expected):
     answers = {"has_work_disability": disability, "can_earn_minimum_wage": minimum_wage,
-               "wage_value_measured_below_100": measured}
+               "wage_value_measured_below_100": measured, "no_riskpolis_group": group}
     assert verdicts(checks, policy, "hiring_support", answers) == expected
+
+
+def test_no_riskpolis_stays_open_until_the_group_is_known(checks, policy):
+    """Someone who can earn the minimum wage no longer gets "past" for the polis on the
+    strength of a work disability: the check asks for the register or Ziektewet group."""
+    answers = {"has_work_disability": True, "can_earn_minimum_wage": True,
+               "wage_value_measured_below_100": False}
+    assert verdicts(checks, policy, "hiring_support", answers)["no_riskpolis"] is OPEN
+    assert next_question(checks["hiring_support"], policy, answers).fact == "no_riskpolis_group"
+    condition = policy.provisions["no_riskpolis"].conditions[0]
+    assert condition.confidence == "to_verify" and "29d" in condition.source
 
 
 @pytest.mark.parametrize(("answers", "bbz", "marginaal"), [
@@ -183,8 +232,11 @@ def test_employer_hiring_someone_with_a_work_disability(checks, policy, disabili
       "small_scale_self_employed": False}, FITS, NOT),
     ({"receives_bijstand": True, "wants_to_start_business": False,
       "small_scale_self_employed": True}, NOT, FITS),   # bijstand implies a benefit
-    ({"receives_bijstand": False, "receives_any_benefit": False,
+    ({"receives_bijstand": False, "receives_municipal_benefit": False,
       "small_scale_self_employed": True}, NOT, NOT),
+    # 004 §6.1: the college's own benefit recipients, e.g. IOAZ, not only bijstand
+    ({"receives_bijstand": False, "receives_municipal_benefit": True,
+      "wants_to_start_business": False, "small_scale_self_employed": True}, NOT, FITS),
 ])
 def test_bbz_and_small_scale_self_employment(checks, policy, answers, bbz, marginaal):
     found = verdicts(checks, policy, "self_employment", answers)
@@ -201,12 +253,13 @@ def test_employer_intake_always_asks_sector_and_hours(checks, policy):
     check = checks["employer_intake"]
     asked, answers = [], {}
     script = {"employer_sector": "logistiek", "has_vacancy": True,
-              "contract_months_offered": 6, "hours_per_week": 24, "has_work_disability": False}
+              "contract_months_offered": 6, "hours_per_week": 24, "has_work_disability": False,
+              "no_riskpolis_group": "geen"}
     while (question := next_question(check, policy, answers)) is not None:
         asked.append(question.fact)
         answers[question.fact] = script[question.fact]
     assert asked == ["employer_sector", "has_vacancy", "contract_months_offered",
-                     "hours_per_week", "has_work_disability"]
+                     "hours_per_week", "has_work_disability", "no_riskpolis_group"]
     found = verdicts(checks, policy, "employer_intake", answers)
     assert found["proefplaatsing"] is FITS and found["jobcoach"] is NOT
     assert team_for(check, assess_all(check, policy, answers)) == "werkgeversservicepunt"
@@ -250,12 +303,15 @@ def test_reading_answers(facts, fact, kwargs, expected):
 
 
 def test_a_municipality_with_other_rules_gives_another_outcome(policy, checks):
-    """Emmen's no-riskpolis rests on the doelgroepregister (Ziektewet art. 29b), Midden-
-    Drenthe's on an established work disability: the same person, different outcomes."""
+    """Midden-Drenthe's nota adds a jobcoach and the praktijkroute (004 Actie 10-11); Emmen
+    has only the national rules. The no-riskpolis follows the law in both."""
     emmen = load_policy(POLICY, "emmen", on=NOTA_DAY)
     emmen_checks = load_checks(POLICY / "emmen")
     answers = {"has_work_disability": True, "can_earn_minimum_wage": False,
-               "in_doelgroepregister": False, "wage_value_measured_below_100": False}
-    assert verdicts(checks, policy, "hiring_support", answers)["no_riskpolis"] is FITS
-    assert verdicts(emmen_checks, emmen, "hiring_support", answers)["no_riskpolis"] is NOT
+               "no_riskpolis_group": "ziektewet_groep", "wage_value_measured_below_100": True}
+    here = verdicts(checks, policy, "hiring_support", answers)
+    there = verdicts(emmen_checks, emmen, "hiring_support", answers)
+    assert here["jobcoach"] is FITS and here["praktijkroute"] is FITS
+    assert set(there) == {"loonkostensubsidie", "no_riskpolis"}
+    assert here["no_riskpolis"] is there["no_riskpolis"] is FITS
     assert set(emmen_checks) == {"hiring_support", "parent_exemption"}

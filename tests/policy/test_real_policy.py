@@ -117,10 +117,13 @@ def test_durations_are_those_of_the_nota(provision: str, expected: tuple) -> Non
 
 def test_amounts_and_contract_length_are_those_of_the_nota() -> None:
     provisions = load_policy(POLICY, "midden-drenthe", NOTA_DAY).provisions
-    toeslag = provisions["individuele_studietoeslag"].amounts[0]
-    assert (toeslag.value, toeslag.unit, toeslag.per, toeslag.approximate) == (
-        300, "euro", "month", True)
-    assert toeslag.source == "004 voetnoot 13"
+    # since 2022 the law sets minimum amounts by age instead of 004's "about EUR 300" for all
+    toeslag = provisions["individuele_studietoeslag"].amounts
+    assert [(a.from_age, a.value, a.unit, a.per) for a in toeslag] == [
+        (18, 150, "euro", "month"), (19, 180, "euro", "month"), (20, 240, "euro", "month"),
+        (21, 300, "euro", "month")]
+    assert all(a.confidence == "to_verify" and "minimumbedragen studietoeslag" in a.source
+               for a in toeslag)
     contract = [c for c in provisions["proefplaatsing"].conditions
                 if c.fact == "contract_months_offered"]
     assert [(c.operator, c.value) for c in contract] == [("ge", 6)]
@@ -144,8 +147,9 @@ def test_emmen_uses_the_same_municipality_schema() -> None:
 def test_topics_answered_by_a_provision_find_it_with_a_known_team(municipality: str) -> None:
     town = load_municipality(POLICY / municipality)
     current = load_policy(POLICY, municipality)
-    for topic in (t for t in town.topics.values() if t.provision):
-        provision = current.provisions[topic.provision]
+    for topic in (t for t in town.topics.values() if t.provisions):
+        provision = next(current.provisions[n] for n in topic.provisions
+                         if n in current.provisions)
         assert provision.team in town.teams, topic.intent
         assert provision.sources and provision.description_key
 
@@ -155,7 +159,7 @@ def test_every_provision_of_the_nota_is_answerable() -> None:
     from assistant.language_data import domain_intents, training_examples
 
     topics = load_municipality(POLICY / "midden-drenthe").topics
-    answered = {topic.provision: intent for intent, topic in topics.items() if topic.provision}
+    answered = {name: intent for intent, topic in topics.items() for name in topic.provisions}
     examples = training_examples("nl")
     for provision in sorted(NOTA_PROVISIONS):
         intent = answered.get(provision)

@@ -79,9 +79,12 @@ CASES = [
     (MD, "max_length: 9", "max_length: 12", "max_length: 12",
      "provision 'taalstage': duration max_length does not equal length + extensions x "
      "extension_length", "midden-drenthe"),
-    (MD, "{name: per_maand, value: 300,", '{name: per_maand, value: "ongeveer 300",',
-     "ongeveer 300", "provision 'individuele_studietoeslag': amount value 'ongeveer 300' must "
+    (MD, "{name: minimum_18, value: 150,", '{name: minimum_18, value: "ongeveer 150",',
+     "ongeveer 150", "provision 'individuele_studietoeslag': amount value 'ongeveer 150' must "
      "be a number", "midden-drenthe"),
+    (MD, "from_age: 19,", "from_age: negentien,", "from_age: negentien",
+     "provision 'individuele_studietoeslag': amount from_age must be a whole number",
+     "midden-drenthe"),
     (MD, "status: current", "status: geldig", "status: geldig",
      "provision 'stark': status 'geldig' is not one of current, superseded", "midden-drenthe"),
 ]
@@ -169,7 +172,7 @@ CHECK_CASES = [
      "'wants_to_start_a_business'"),
     ("    team: klantmanager\n    provisions: [bbz", "    team: zwembad\n    provisions: [bbz",
      "- id: self_employment", "check 'self_employment': team 'zwembad' is not a team"),
-    ("          - {value: geen, label_key: check.choice.none_of_these}\n", "",
+    ("          - {value: overige_migrant, label_key: check.choice.overige_migrant}\n", "",
      "- id: newcomer_route", "check 'newcomer_route': the choices for 'migrant_group' must be "
      "exactly statushouder, gezinsmigrant, overige_migrant, geen"),
     ("          - {value: 0, label_key: check.choice.no_contract}",

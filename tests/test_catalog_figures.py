@@ -1,0 +1,108 @@
+"""Amounts, percentages and durations live in the policy data only.
+
+A catalog text that states one of them (as digits in any script, or as a number word next
+to the entry it belongs to) would stay the same when the data changes, so a person would
+read a figure that no longer holds. The texts take them as arguments instead."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from babel.messages.pofile import read_po
+
+from assistant.language_data import catalog_languages
+from assistant.policy import Entry, entries_of, municipalities, read_sources
+from assistant.settings import PROJECT_ROOT
+
+POLICY = PROJECT_ROOT / "policy"
+DIGITS = {"latin": "0123456789", "arabic": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹"}
+# Number words for the durations of the data, per language (only unambiguous ones:
+# Persian "نه" also means "no" and is left out).
+WORDS = {
+    2: {"nl": ["twee"], "en": ["two", "twice"], "ti": ["ክልተ"], "fa": ["دو"], "fa_AF": ["دو"],
+        "tr": ["iki"], "uk": ["два", "дві", "двічі"], "ar": ["مرتين", "يومان"]},
+    3: {"nl": ["drie"], "en": ["three"], "ti": ["ሰለስተ"], "fa": ["سه"], "fa_AF": ["سه"],
+        "tr": ["üç", "üçer"], "uk": ["три"], "ar": ["ثلاثة"]},
+    4: {"nl": ["vier"], "en": ["four"], "ti": ["ኣርባዕተ"], "fa": ["چهار"], "fa_AF": ["چهار"],
+        "tr": ["dört"], "uk": ["чотири"], "ar": ["أربعة"]},
+    6: {"nl": ["zes"], "en": ["six"], "ti": ["ሽዱሽተ"], "fa": ["شش"], "fa_AF": ["شش"],
+        "tr": ["altı"], "uk": ["шість"], "ar": ["ستة"]},
+    9: {"nl": ["negen"], "en": ["nine"], "ti": ["ትሽዓተ"], "tr": ["dokuz"], "uk": ["дев'ять"],
+        "ar": ["تسعة"]},
+}
+
+
+@cache
+def entries() -> tuple[Entry, ...]:
+    found = {}
+    for name in municipalities(POLICY):
+        for entry in entries_of(read_sources(POLICY, name)):
+            found[(entry.file, entry.section, entry.line)] = entry
+    return tuple(found.values())
+
+
+@cache
+def texts(language: str) -> dict[str, str]:
+    path = PROJECT_ROOT / "locales" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        return {(m.id if isinstance(m.id, str) else m.id[0]):
+                (" ".join(m.string) if isinstance(m.string, tuple) else m.string)
+                for m in read_po(handle) if m.id}
+
+
+def written(value: float) -> list[str]:
+    """``value`` as it could appear in a text: 23.5 -> 23,5 / 23.5 / ٢٣٫٥ / ۲۳٫۵ ..."""
+    whole, _, fraction = f"{value:g}".partition(".")
+    forms = []
+    for digits in DIGITS.values():
+        def script(number: str, digits: str = digits) -> str:
+            return number.translate(str.maketrans("0123456789", digits))
+        if fraction:
+            forms += [script(whole) + mark + script(fraction) for mark in (",", ".", "٫")]
+        else:
+            forms.append(script(whole))
+    return forms
+
+
+def amounts() -> set[float]:
+    return {a.value for e in entries() for a in e.amounts if a.value >= 10}
+
+
+def states(text: str, figure: str) -> bool:
+    return re.search(rf"(?<![\w.,٫]){re.escape(figure)}(?![\w]|[.,٫]\d)", text) is not None
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_no_catalog_text_states_an_amount_of_the_data(language: str) -> None:
+    found = [(key, figure) for key, text in texts(language).items()
+             for value in amounts() for figure in written(value) if states(text, figure)]
+    assert not found, f"amounts written into {language} texts: {found}"
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_no_entry_text_states_its_own_duration(language: str) -> None:
+    found = []
+    for entry in entries():
+        if entry.duration is None:
+            continue
+        d = entry.duration
+        figures = {n for n in (d.length, d.extensions, d.extension_length, d.max_length) if n}
+        for key in (entry.title_key, entry.description_key):
+            text = texts(language).get(key, "")
+            for figure in figures:
+                words = [*written(figure), *WORDS.get(figure, {}).get(language, [])]
+                found += [(key, word) for word in words if re.search(
+                    rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)]
+    assert not found, f"durations written into {language} texts: {found}"
+
+
+def test_the_check_catches_a_figure_written_into_a_text() -> None:
+    """The tests above would fail on the texts as they were (004's "ongeveer 300 euro",
+    "23,5 procent", "drie maanden")."""
+    assert states("Dat is ongeveer 300 euro per maand.", "300")
+    assert states("Die vergoeding is 23,5 procent.", "23,5")
+    assert any(states("این مبلغ ۲۳٫۵ درصد است", f) for f in written(23.5))
+    assert not states("Bel 14 0593 of kom langs", "300")
+    assert 300 in amounts() and 23.5 in amounts()
