@@ -52,9 +52,11 @@ benchmark: $(STAMP) $(COMPILED) train
 	$(PY) scripts/benchmark.py
 
 # Per-language understanding on the held-out and real-style test sets (trains its own NLU
-# model; prints figures). `make evaluate ARGS=--dev`: the development sets and their confusions.
+# model; prints figures), then how plain the Dutch texts are (Flesch-Douma, sentence length).
+# `make evaluate ARGS=--dev`: the development sets and their confusions.
 evaluate: $(STAMP)
 	$(PY) scripts/evaluate_languages.py $(ARGS)
+	$(PY) scripts/readability.py
 
 clean:
 	rm -rf $(VENV) models var $(COMPILED)

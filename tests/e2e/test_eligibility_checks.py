@@ -38,7 +38,7 @@ async def test_statushouder_route_with_a_correction(gateway: Gateway, live_setti
     text = all_text(replies)
     assert "Uitkomst van de check" in text
     assert "✅ Beroepsonderwijs (statushouders van 18 tot 27 jaar)" in text
-    assert "❌ Naar werk of stage (statushouders van 30 jaar en ouder)" in text
+    assert "❌ Naar werk of stage (statushouders ouder dan 30)" in text
     assert "Bron: 004 §4.1.4 Actie 18" in text
     assert "De gemeente beslist" in text
     booking = '/book_appointment{"team":"taal_inburgering"}'

@@ -193,3 +193,29 @@ async def test_an_english_browser_gets_english_until_the_person_chooses(
         translator.text("language.choose", "en"))
     assert fake_rasa.received[0]["metadata"]["language"] == "en"
     await context.close()
+
+
+async def test_tigrinya_arabic_and_ukrainian_are_drawn_with_fonts_for_their_script(
+        page: Page, fake_rasa) -> None:
+    """chat.css names a font for every script of the catalogs; Chromium reports which font it
+    really drew each message with (not a box for a missing Ge'ez glyph)."""
+    samples = {"ti": "ሰላም! ብኸመይ ክሕግዘኩም እኽእል?", "ar": "مرحبًا! كيف يمكنني مساعدتكم؟",
+               "uk": "Вітаю! Чим я можу вам допомогти?"}
+    for number, text in enumerate(samples.values()):
+        await type_and_enter(page, text)
+        await expect(page.locator(".message-user").nth(number)).to_have_text(text)
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("DOM.enable")
+    await cdp.send("CSS.enable")
+    root = (await cdp.send("DOM.getDocument"))["root"]["nodeId"]
+    users = (await cdp.send("DOM.querySelectorAll",
+                            {"nodeId": root, "selector": ".message-user"}))["nodeIds"]
+    drawn = []
+    for node in users:
+        fonts = await cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})
+        drawn.append({font["familyName"] for font in fonts["fonts"]})
+    assert len(drawn) == 3
+    tigrinya, arabic, ukrainian = drawn
+    assert "Noto Sans Ethiopic" in tigrinya, tigrinya
+    assert any("Arabic" in family for family in arabic), arabic
+    assert ukrainian and all("Ethiopic" not in family for family in ukrainian), ukrainian
