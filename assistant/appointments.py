@@ -32,6 +32,9 @@ from assistant.storage import (
     utc_now,
 )
 
+# A retried turn comes within minutes; after this its outcome is forgotten (hourly at most).
+TURN_MEMORY = timedelta(days=7)
+FORGET_TURNS_EVERY = timedelta(hours=1)
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
 
 
@@ -94,6 +97,7 @@ class AppointmentBook:
         self.database_url = database_url
         self.days_ahead = days_ahead
         self.min_notice = min_notice
+        self._turns_forgotten_at: datetime | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppointmentBook:
@@ -152,6 +156,7 @@ class AppointmentBook:
         """The appointment this person's turn ``turn_id`` booked, moved or cancelled, if any."""
         if not turn_id:
             return None
+        self._forget_old_turns_if_due()
         with session_scope(self.database_url) as session:
             row = session.execute(
                 select(Appointment).join(TurnOutcome,
@@ -260,6 +265,19 @@ class AppointmentBook:
                 self.municipality, team, start):
             raise SlotNotOffered(start.isoformat())
         return team
+
+    def forget_old_turns(self, now: datetime | None = None) -> int:
+        """Delete turn outcomes older than TURN_MEMORY; returns how many."""
+        oldest_kept = to_db_time(now or datetime.now(timezone.utc)) - TURN_MEMORY
+        with session_scope(self.database_url) as session:
+            return session.execute(
+                delete(TurnOutcome).where(TurnOutcome.created_at < oldest_kept)).rowcount
+
+    def _forget_old_turns_if_due(self) -> None:
+        now = datetime.now(timezone.utc)
+        if self._turns_forgotten_at is None or now - self._turns_forgotten_at >= FORGET_TURNS_EVERY:
+            self._turns_forgotten_at = now
+            self.forget_old_turns(now)
 
     @staticmethod
     def _record(session, turn_id: str | None, owner_id: str, operation: str,

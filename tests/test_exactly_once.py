@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from assistant.appointments import AppointmentBook
-from assistant.storage import Appointment, ButtonPayload, ButtonStore, session_scope, to_db_time
+from assistant.storage import (
+    Appointment,
+    ButtonPayload,
+    ButtonStore,
+    TurnOutcome,
+    session_scope,
+    to_db_time,
+)
 from tests.test_booking_concurrency import NINE, NOW
 
 ME = "web:resident"
@@ -109,3 +116,16 @@ def test_saving_buttons_prunes_at_most_once_per_interval(database_url) -> None:
     assert store.payload("expired") is None
     with session_scope(database_url) as session:
         assert session.get(ButtonPayload, "expired") is None
+
+
+def test_turn_outcomes_are_forgotten_after_a_week(midden_drenthe, database_url) -> None:
+    book = AppointmentBook(midden_drenthe, database_url)
+    old = book.book(ME, TEAM, NINE, now=NOW, turn_id="old-turn")
+    book.book("web:neighbour", TEAM, NINE, now=NOW, turn_id="recent-turn")
+    with session_scope(database_url) as session:
+        session.get(TurnOutcome, "old-turn").created_at = datetime(2026, 11, 1)
+
+    assert book.forget_old_turns(now=datetime(2026, 11, 30, tzinfo=timezone.utc)) == 1
+    assert book.earlier_outcome(ME, "old-turn") is None
+    assert book.earlier_outcome("web:neighbour", "recent-turn") is not None
+    assert [a.reference for a in active(database_url)] == [old.reference]  # kept
