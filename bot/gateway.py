@@ -139,6 +139,12 @@ class Gateway:
         return self.render(with_appointments_button(N_("error.outcome_unknown")),
                            conversation.language)
 
+    def no_answer(self, conversation: Conversation) -> Reply:
+        """An action failed: it may have done its work first (the action server died after
+        booking), so the person is sent to their list rather than told nothing changed."""
+        return replace(self.render(with_appointments_button(N_("error.no_answer")),
+                                   conversation.language), delivered=False)
+
     async def _ask_rasa(self, conversation: Conversation, text: str,
                         turn_id: str | None = None) -> list[Reply]:
         body = {"sender": conversation.sender_id, "message": text,
@@ -173,7 +179,7 @@ class Gateway:
             logger.error("Rasa returned no messages for %r; restarting the conversation",
                          text[:80])
             await self._restart(conversation)
-            return [self.refusal("error.no_answer", conversation)]
+            return [self.no_answer(conversation)]
         return replies
 
     async def _restart(self, conversation: Conversation) -> None:

@@ -119,3 +119,15 @@ async def test_a_turn_without_an_answer_in_time_sends_the_person_to_their_appoin
     assert appointments in reply.text
     assert [button.payload for button in reply.buttons] == ["/list_appointments"]
     assert reply.buttons[0].title == appointments
+
+
+async def test_a_failed_action_never_says_nothing_changed(gateway: Gateway, fake_rasa: FakeRasa,
+                                                          translator: Translator) -> None:
+    """Rasa answers nothing when an action failed, perhaps after it booked: the person is
+    sent to their list, never told that their appointments did not change."""
+    fake_rasa.answers["ja"] = []
+    [reply] = await gateway.handle_text(CONVERSATION, "ja")
+
+    assert reply.delivered is False
+    assert "Mijn afspraken" in reply.text and "niets veranderd" not in reply.text
+    assert [button.payload for button in reply.buttons] == ["/list_appointments"]
