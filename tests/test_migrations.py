@@ -14,9 +14,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from assistant.migrations import downgrade, migrate
+from assistant.migrations import downgrade, migrate, migrate_database
+from assistant.municipality import ConfigError
 from assistant.storage import Base, create_engine_for
 from tests.conftest import POSTGRES_ADMIN_URL
+from tests.fakes import closed_port_url
 
 OUR_TABLES = {"appointments", "button_payloads", "turn_outcomes", "user_profiles"}
 
@@ -109,3 +111,12 @@ def test_a_database_made_by_create_all_with_todays_models_is_adopted(
     Base.metadata.create_all(empty_engine)
     migrate(empty_engine)
     assert revision(empty_engine) == "0002" and differences(empty_engine) == []
+
+
+def test_the_launcher_migrates_before_serving_or_says_why_it_cannot(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    migrate_database(url)
+    assert revision(create_engine_for(url)) == "0002"
+
+    with pytest.raises(ConfigError, match="cannot be reached"):
+        migrate_database(f"postgresql://postgres@{closed_port_url().split('//')[1]}/test")

@@ -13,7 +13,6 @@ from actions.manage import CancelDone, ListAppointments, ValidateRescheduleForm
 from assistant.settings import get_settings
 from tests.actions.conftest import make_tracker, run_action, sent_keys, slot_events
 from tests.actions.test_booking_actions import offered_times
-from tests.fakes import closed_port_url
 
 ME = "web:me"
 
@@ -91,21 +90,23 @@ async def test_a_time_that_passed_gets_the_same_answer_when_booking_and_moving(
 
 
 @pytest.fixture
-def database_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The actions' database is a PostgreSQL server that does not answer."""
-    port = closed_port_url().rsplit(":", 1)[1]
-    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{port}/test")
+def actions_database(monkeypatch: pytest.MonkeyPatch, postgres_behind_proxy):
+    """The actions' database: PostgreSQL behind a proxy the test can cut and restore."""
+    url, proxy = postgres_behind_proxy
+    monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
     appointment_book.cache_clear()
-    yield
+    yield proxy
     get_settings.cache_clear()
     appointment_book.cache_clear()
 
 
-async def test_database_down_the_booking_says_so_and_asks_again(database_down, domain) -> None:
-    moment = "2030-03-04T09:00:00+01:00"
+async def test_database_down_the_booking_says_so_asks_again_and_books_once_it_is_back(
+        actions_database, domain) -> None:
+    actions_database.stop()
+    times = ["2030-03-04T09:00:00+01:00"]
     keys, slots = await confirm(ValidateBookingForm(), domain,
-                                {"team": "schuldhulp", "appointment_time": moment}, "turn")
+                                {"team": "schuldhulp", "appointment_time": times[0]}, "turn")
     assert keys == ["error.database_unavailable"]
     assert slots == {"confirmed": None}  # the form asks for the yes again, nothing was booked
 
@@ -117,3 +118,11 @@ async def test_database_down_the_booking_says_so_and_asks_again(database_down, d
         messages, events = await run_action(action, tracker, domain)
         assert sent_keys(messages) == ["error.database_unavailable"], action.name()
         assert messages[0]["custom"]["buttons"][0]["payload"] == "/list_appointments"
+
+    actions_database.start()  # back: the same action server carries on, no restart
+    times = await offered_times(domain)
+    keys, slots = await confirm(ValidateBookingForm(), domain,
+                                {"team": "schuldhulp", "appointment_time": times[0]}, "turn")
+    assert keys == [] and slots["confirmed"] is True
+    [booked] = appointment_book().upcoming(ME)
+    assert booked.reference == slots["booked_reference"]
