@@ -25,6 +25,7 @@ from actions.common import (
 )
 from actions.common import team_name as team_label
 from actions.time_choice import AppointmentTimeValidation, explain_booking_error, offer_times
+from actions.typed import TypedConfirmation, TypedTeam
 from assistant.appointments import BookingError
 from assistant.messages import button, when
 
@@ -74,7 +75,8 @@ class AskBookingConfirmation(Action):
         return []
 
 
-class ValidateBookingForm(DatabaseGuard, AppointmentTimeValidation, FormValidationAction):
+class ValidateBookingForm(DatabaseGuard, TypedTeam, TypedConfirmation, AppointmentTimeValidation,
+                          FormValidationAction):
     def name(self) -> str:
         return "validate_booking_form"
 

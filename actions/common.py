@@ -121,3 +121,9 @@ class DatabaseGuard:
         if isinstance(self, FormValidationAction):
             return [SlotSet(name, None) for name in tracker.slots_to_validate()]
         return []
+
+
+def language_of(tracker: Tracker) -> str:
+    """The person's language: the front end sends it with every message."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return metadata.get("language") or tracker.get_slot("language") or "nl"

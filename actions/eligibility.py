@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import current_policy, municipality, say, team_name
+from actions.common import current_policy, language_of, municipality, say, team_name
 from actions.conversation import answer_topic
 from assistant.eligibility import (
     Answers,
@@ -40,6 +40,7 @@ from assistant.eligibility import (
 from assistant.messages import N_, button, lines, msg
 from assistant.policy import Condition, Fact, read_vocabulary
 from assistant.settings import get_settings
+from assistant.typed_answers.questions import understand_check_answer
 
 # Entities the NLU finds in any language, and the fact each one answers.
 ENTITY_FACTS = {"age": "age", "child_age": "youngest_child_age",
@@ -191,7 +192,9 @@ class ValidateEligibilityForm(FormValidationAction):
         check = current_check(tracker)
         answers = answers_of(tracker)
         question = check and next_question(check, current_policy(), answers)
-        if check is None or question is None:
+        if check is None or question is None or value is None:
+            # None: the form was just opened by the message that started the check (that
+            # message is no answer; what it told, an age, is in check_answers already)
             return {"check_answer": None}
         corrections = {name: number for name, number in entity_answers(tracker, check).items()
                        if name != question.fact and name in answers
@@ -212,15 +215,23 @@ class ValidateEligibilityForm(FormValidationAction):
 
 def understand(tracker: Tracker, check: Check, question: Question,
                typed: Any) -> tuple[bool, Any]:
-    """(understood, value): an age or number the NLU found, a button, yes/no, typed digits."""
+    """(understood, value): an age or number the NLU found, a button, a typed answer (a
+    button's title in any language, "weet ik niet", "de tweede", "vierentwintig"), else
+    yes/no as the NLU heard it."""
     found = entity_answers(tracker, check).get(question.fact)
     if found is not None:
         return True, found
     entities = tracker.latest_message.get("entities") or []
     choice = next((str(e.get("value")) for e in entities if e.get("entity") == "choice"), None)
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    return parse_answer(facts()[question.fact], choice=choice, intent=intent,
-                        text=str(typed or tracker.latest_message.get("text") or ""))
+    text = str(typed or tracker.latest_message.get("text") or "")
+    fact = facts()[question.fact]
+    if choice is None and not text.startswith("/"):
+        understood, value = understand_check_answer(text, question, fact, language_of(tracker))
+        if understood:
+            return True, value
+    return parse_answer(fact, choice=choice, intent=intent, text=text)
+
 
 
 # --- The outcome ----------------------------------------------------------------------------------

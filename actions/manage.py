@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.booking import yes_no_buttons
 from actions.common import DatabaseGuard, appointment_args, appointment_book, say, turn_id
 from actions.time_choice import AppointmentTimeValidation, explain_booking_error
+from actions.typed import TypedConfirmation
 from assistant.appointments import (
     AppointmentNotFound,
     BookedAppointment,
@@ -127,7 +128,8 @@ class ReferenceValidation:
         return {"appointment_reference": chosen.reference, "team": chosen.team_code}
 
 
-class ValidateCancelForm(DatabaseGuard, ReferenceValidation, FormValidationAction):
+class ValidateCancelForm(DatabaseGuard, ReferenceValidation, TypedConfirmation,
+                         FormValidationAction):
     def name(self) -> str:
         return "validate_cancel_form"
 
@@ -136,8 +138,8 @@ class ValidateCancelForm(DatabaseGuard, ReferenceValidation, FormValidationActio
         return {"confirmed": value is True}
 
 
-class ValidateRescheduleForm(DatabaseGuard, ReferenceValidation, AppointmentTimeValidation,
-                             FormValidationAction):
+class ValidateRescheduleForm(DatabaseGuard, ReferenceValidation, TypedConfirmation,
+                             AppointmentTimeValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_reschedule_form"
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import DatabaseGuard, appointment_book, say
+from actions.typed import TypedConfirmation
 from assistant.messages import NP_, button, message
 from assistant.settings import get_settings
 from assistant.storage import ProfileStore
@@ -49,3 +50,10 @@ class AskDeleteConfirmation(Action):
         say(dispatcher, "privacy.ask_confirm", [button("privacy.yes_delete", "/affirm"),
                                                 button("button.no", "/deny")])
         return []
+
+
+class ValidateDeleteDataForm(TypedConfirmation, FormValidationAction):
+    """A typed yes or no ("ja, verwijder alles", "nee") to the erasure question."""
+
+    def name(self) -> str:
+        return "validate_delete_data_form"

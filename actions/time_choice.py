@@ -13,10 +13,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import appointment_book, local_zone, say, team_name
+from actions.common import appointment_book, language_of, local_zone, say, team_name
 from assistant.appointments import AppointmentNotFound, BookingError, SlotInPast, SlotTaken
 from assistant.messages import N_, button, short_when
 from assistant.settings import get_settings
+from assistant.typed_answers import ordinal_in
 from assistant.when_parser import parse_when
 
 SEARCH_DEPTH = 80  # free slots looked at when filtering on a preferred day or time
@@ -54,8 +55,11 @@ def offer_times(dispatcher: CollectingDispatcher, team_code: str | None,
     return [SlotSet("offered_times", [m.isoformat() for m in chosen])]
 
 
-def understand_time(value: Any, team_code: str | None, offered: list[str] | None) -> TimeChoice:
-    """A pressed button (ISO time), a number from the list, or a typed day and time."""
+def understand_time(value: Any, team_code: str | None, offered: list[str] | None,
+                    preference: dict | None = None, language: str = "nl") -> TimeChoice:
+    """A pressed button (ISO time), a position in the list ("de tweede", "другий"), or a
+    typed day and time. A time typed after a narrowed day ("dinsdagmiddag", then "14:00")
+    is on that day."""
     if not isinstance(value, str) or not value.strip() or not team_code:
         return TimeChoice(problem=N_("booking.time_not_understood"))
     pressed = _iso_moment(value)
@@ -64,17 +68,29 @@ def understand_time(value: Any, team_code: str | None, offered: list[str] | None
     zone = local_zone()
     today = datetime.now(zone).date()
     typed = parse_when(value, today)
-    if typed.ordinal is not None and offered:
-        index = typed.ordinal - 1 if typed.ordinal > 0 else len(offered) - 1
+    position = typed.ordinal
+    if position is None and typed.day is None and typed.at is None:
+        position = ordinal_in(value, language)
+    if position is not None and offered:
+        index = position - 1 if position > 0 else len(offered) + position
         if 0 <= index < len(offered):
             return _check_free(team_code, datetime.fromisoformat(offered[index]))
-    if typed.day is not None and typed.day < today:
+    day = typed.day
+    if day is None and (typed.at is not None or typed.afternoon is not None):
+        day = _preferred_day(preference)  # the day narrowed to before still holds
+    if day is not None and day < today:
         return TimeChoice(problem=N_("booking.date_in_past"))
-    if typed.day is not None and typed.at is not None:
-        return _check_free(team_code, datetime.combine(typed.day, typed.at, tzinfo=zone))
+    if day is not None and typed.at is not None:
+        return _check_free(team_code, datetime.combine(day, typed.at, tzinfo=zone))
     if typed.understood:
-        return TimeChoice(preference=_preference(typed.day, typed.at, typed.afternoon))
+        return TimeChoice(preference=_preference(day, typed.at, typed.afternoon))
     return TimeChoice(problem=N_("booking.time_not_understood"))
+
+
+def _preferred_day(preference: dict | None) -> date | None:
+    if not preference or not preference.get("day"):
+        return None
+    return date.fromisoformat(preference["day"])
 
 
 class AppointmentTimeValidation:
@@ -83,7 +99,9 @@ class AppointmentTimeValidation:
     async def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher,
                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         choice = await asyncio.to_thread(understand_time, value, tracker.get_slot("team"),
-                                         tracker.get_slot("offered_times"))
+                                         tracker.get_slot("offered_times"),
+                                         tracker.get_slot("time_preference"),
+                                         language_of(tracker))
         return choice_to_slots(choice, dispatcher)
 
 
@@ -131,9 +149,8 @@ def _preference(day: date | None, at: time | None, afternoon: bool | None) -> di
 
 
 def _start_of_preferred_day(preference: dict | None) -> datetime | None:
-    if not preference or not preference.get("day"):
-        return None
-    return datetime.combine(date.fromisoformat(preference["day"]), time(0), tzinfo=local_zone())
+    day = _preferred_day(preference)
+    return None if day is None else datetime.combine(day, time(0), tzinfo=local_zone())
 
 
 def _matches(moment: datetime, preference: dict | None) -> bool:

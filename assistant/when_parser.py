@@ -2,7 +2,8 @@
 
 Buttons are the main way to pick a time; this covers people who type instead. Dutch is
 understood fully; in every other language with a catalog, the names of weekdays and months
-(from CLDR, through Babel) and digits in any script ("الثلاثاء ١٠:٣٠", "вівторок 10:30").
+(from CLDR, through Babel), digits in any script ("الثلاثاء ١٠:٣٠", "вівторок 10:30") and
+the relative days ("morgen", "tomorrow", "завтра", "yarın", "غدا", "فردا", "ጽባሕ").
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from babel import Locale
+from dateparser.languages.loader import default_loader
 
 from assistant.language_data import catalog_languages
+from assistant.typed_answers.text import normalize
+from assistant.typed_answers.vocabulary import answer_languages, language_words
 
 WEEKDAY_WORDS = {
     "maandag": 0, "ma": 0, "dinsdag": 1, "di": 1, "woensdag": 2, "wo": 2, "donderdag": 3,
@@ -29,7 +33,9 @@ MONTH_WORDS = {
 }
 ORDINALS = {"eerste": 1, "1e": 1, "tweede": 2, "2e": 2, "derde": 3, "3e": 3, "vierde": 4,
             "4e": 4, "vijfde": 5, "5e": 5, "laatste": -1}
-RELATIVE_DAYS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "eergisteren": -2}
+# dateparser's names for relative days ("in 1 day": "morgen", "tomorrow", "завтра")
+DATEPARSER_RELATIVE_DAYS = {"0 day ago": 0, "in 1 day": 1, "in 2 day": 2, "1 day ago": -1,
+                            "2 day ago": -2}
 
 _PART_OF_DAY = "(?:ochtend|middag|avond)?"  # "donderdagmiddag", "morgenochtend"
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -127,10 +133,38 @@ def day_period_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(mornings), frozenset(afternoons)
 
 
-def _parse_day(words: str, today: date) -> date | None:
-    for word, offset in sorted(RELATIVE_DAYS.items(), key=lambda item: -len(item[0])):
-        if re.search(rf"\b{word}{_PART_OF_DAY}\b", words):
+@lru_cache(maxsize=1)
+def relative_day_words() -> dict[str, int]:
+    """"morgen" -> 1 in every language we have a catalog for, normalized, longest first (so
+    "overmorgen" and "پس فردا" are not read as "morgen" and "فردا"). The words come from
+    dateparser's locale data; where it has none (Tigrinya: only English words; "öbür gün",
+    "بعد غد") from relative_days in locales/<lang>/answers.yml."""
+    found: dict[str, int] = {}
+    for language in catalog_languages():
+        try:
+            info = default_loader.get_locale(language.replace("_", "-")).info
+        except (KeyError, ValueError):
+            info = {}
+        for key, offset in DATEPARSER_RELATIVE_DAYS.items():
+            for word in info.get("relative-type", {}).get(key, []):
+                found.setdefault(normalize(word), offset)
+    for language in answer_languages():
+        for word, offset in language_words(language).relative_days.items():
+            found.setdefault(word, offset)
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
+def _relative_day(text: str, today: date) -> date | None:
+    plain = normalize(text)
+    for word, offset in relative_day_words().items():
+        if word and re.search(rf"(?<!\w){re.escape(word)}{_PART_OF_DAY}(?!\w)", plain):
             return today + timedelta(days=offset)
+    return None
+
+
+def _parse_day(words: str, today: date) -> date | None:
+    if (relative := _relative_day(words, today)) is not None:
+        return relative
     if match := _ISO_DATE.search(words):
         return _safe_date(int(match[1]), int(match[2]), int(match[3]))
     weekdays, months = calendar_words()

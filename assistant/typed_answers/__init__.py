@@ -1,0 +1,16 @@
+"""Typed answers to questions with buttons, in every language (see matcher.py)."""
+
+from assistant.typed_answers.matcher import (
+    Option,
+    Special,
+    Understood,
+    number_in,
+    ordinal_in,
+    understand,
+    understand_yes_no,
+    yes_no_options,
+)
+from assistant.typed_answers.text import normalize
+
+__all__ = ["Option", "Special", "Understood", "normalize", "number_in", "ordinal_in",
+           "understand", "understand_yes_no", "yes_no_options"]

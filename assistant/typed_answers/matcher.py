@@ -1,0 +1,304 @@
+"""Which button a typed answer means.
+
+Every question that shows buttons also takes what people type: a button's title in any of our
+languages (typos forgiven), a synonym, "weet ik niet" in any language, an ordinal ("de
+tweede", "الثاني"), a number in digits of any script or in words, and yes/no where the
+question is a yes/no question. The answer is taken only when one button clearly wins: a reply
+that fits two buttons equally, or none, is not understood (and the question comes again).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from assistant.typed_answers.text import compact, normalize
+from assistant.typed_answers.vocabulary import (
+    LOCALES_DIR,
+    LanguageWords,
+    answer_languages,
+    language_words,
+    title_phrases,
+)
+
+TYPO_SCORE = 85         # rapidfuzz ratio from which a phrase counts as typed with a typo
+WORD_TYPO_SCORE = 88    # the same for one distinctive word ("statushoudr")
+MIN_TYPO_LENGTH = 5     # shorter phrases must be typed exactly ("ja", "neen", "نه")
+_DIGITS = re.compile(r"\d+")
+_REPEATS = re.compile(r"(\D)\1+")
+
+EXACT, CONTAINED, DISTINCTIVE_WORD, TYPO = 4, 3, 2, 1  # how sure a match is, best first
+
+
+class Special(str, Enum):
+    DONT_KNOW = "dont_know"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button: its value and the catalog ids (and vocabulary lists) that name it."""
+
+    value: Any
+    keys: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # vocabulary lists of answers.yml: "yes", "no"
+
+
+@dataclass(frozen=True)
+class Understood:
+    value: Any
+    how: str  # "title", "word", "typo", "dont_know", "ordinal", "number"
+
+
+@dataclass(frozen=True)
+class _Hit:
+    tier: int
+    score: float
+    length: int
+    value: Any = field(compare=False)
+    phrase: str = field(default="", compare=False)
+
+    def key(self) -> tuple[int, float, int]:
+        return (self.tier, self.score, self.length)
+
+
+def understand(text: str, options: Sequence[Option], language: str, *,
+               numbers: bool = False, dont_know: bool = True,
+               locales_dir: Path = LOCALES_DIR) -> Understood | None:
+    """What ``text`` answers to a question with these buttons, or None when unclear.
+
+    ``numbers``: the question asks a number (an age, hours): a typed number is the answer even
+    when no button has it. ``dont_know``: the question has a "weet ik niet" button."""
+    typed = normalize(text)
+    if not typed:
+        return None
+    if dont_know and _says_dont_know(typed, locales_dir):
+        return Understood(Special.DONT_KNOW, "dont_know")
+    chosen = _best_option(typed, options, locales_dir)
+    if chosen is not None:
+        return chosen
+    number = number_in(typed, language, locales_dir=locales_dir) if numbers else None
+    if number is not None:
+        return Understood(number, "number")
+    position = ordinal_in(typed, language, locales_dir=locales_dir)
+    if position is None and not numbers and _DIGITS.fullmatch(typed):
+        position = int(typed)  # "2" where the buttons are not numbers: the second button
+    if position is not None and options and -len(options) <= position <= len(options) != 0:
+        index = position - 1 if position > 0 else len(options) + position
+        return Understood(options[index].value, "ordinal")
+    return None
+
+
+def yes_no_options() -> tuple[Option, Option]:
+    return (Option(True, ("answer.yes", "button.yes"), ("yes",)),
+            Option(False, ("answer.no", "button.no"), ("no",)))
+
+
+def understand_yes_no(text: str, language: str, *, dont_know: bool = False,
+                      locales_dir: Path = LOCALES_DIR) -> Understood | None:
+    return understand(text, yes_no_options(), language, dont_know=dont_know,
+                      locales_dir=locales_dir)
+
+
+# --- Numbers and ordinals -----------------------------------------------------------------------
+
+def number_in(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> int | None:
+    """The number in a typed answer: digits of any script ("٢٩"), or words in the person's
+    language ("vierentwintig", "двадцять чотири"); another language's words only when they
+    are the whole answer ("twenty-four" in a Dutch conversation)."""
+    typed = normalize(text)
+    if found := _DIGITS.search(typed):
+        return int(found.group())
+    own = language_words(_data_language(language, locales_dir), locales_dir)
+    number = _number_words_in(typed, own)
+    if number is not None:
+        return number
+    whole = compact(typed)
+    everyone = _all_words(locales_dir)
+    if any(whole in words.filler for words in everyone):
+        return None
+    return next((words.numbers[whole] for words in everyone if whole in words.numbers), None)
+
+
+def _number_words_in(typed: str, words: LanguageWords) -> int | None:
+    tokens = typed.split()
+    found: list[tuple[bool, int, int]] = []  # (is a filler word, -length, number)
+    for size in (3, 2, 1):
+        for start in range(len(tokens) - size + 1):
+            window = "".join(tokens[start:start + size])
+            number = words.numbers.get(window)
+            if number is None and len(window) >= 6:
+                best = process.extractOne(window, words.numbers.keys(), scorer=fuzz.ratio,
+                                          score_cutoff=90)
+                number = words.numbers[best[0]] if best else None
+            if number is not None:
+                filler = size == 1 and window in words.filler
+                found.append((filler, -size, number))
+    return min(found)[2] if found else None
+
+
+def ordinal_in(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> int | None:
+    """The position an ordinal names ("de tweede", "ikincisi", "الأخير": -1), or None."""
+    typed = normalize(text)
+    tables = [language_words(_data_language(language, locales_dir), locales_dir),
+              *_all_words(locales_dir)]
+    for words in tables:
+        for phrase, position in sorted(words.ordinals.items(), key=lambda i: -len(i[0])):
+            if _contains(typed, phrase) or _word_with_suffix(typed, phrase):
+                return position
+    return None
+
+
+def _word_with_suffix(typed: str, phrase: str) -> bool:
+    """"ikincisi", "другого": an ordinal with a short case or possessive ending."""
+    return len(phrase) >= 5 and " " not in phrase and any(
+        word.startswith(phrase) and len(word) - len(phrase) <= 3 for word in typed.split())
+
+
+# --- Choosing a button ---------------------------------------------------------------------------
+
+def _says_dont_know(typed: str, locales_dir: Path) -> bool:
+    phrases = [p for words in _all_words(locales_dir) for p in words.dont_know]
+    phrases += [p for by_language in title_phrases("answer.dont_know", locales_dir).values()
+                for p in by_language]
+    return any(_phrase_hit(typed, phrase) for phrase in phrases)
+
+
+def _best_option(typed: str, options: Sequence[Option], locales_dir: Path) -> Understood | None:
+    phrases = {index: _phrases_of(option, locales_dir) for index, option in enumerate(options)}
+    hits = [hit for index, option in enumerate(options)
+            if (hit := _score(typed, phrases[index], option.value)) is not None]
+    hits += _distinctive_word_hits(typed, options, phrases, locales_dir)
+    if not hits:
+        return None
+    hits.sort(key=_Hit.key, reverse=True)
+    best = hits[0]
+    if any(_rivals(best, hit) for hit in hits[1:]):
+        return None  # "ja, nee": two buttons fit equally well
+    how = {EXACT: "title", CONTAINED: "title", DISTINCTIVE_WORD: "word", TYPO: "typo"}[best.tier]
+    return Understood(best.value, how)
+
+
+def _rivals(best: _Hit, other: _Hit) -> bool:
+    """Whether ``other`` names another button about as well as ``best``: "ja, nee" (both
+    in the text), but not "klopt" inside "klopt niet" (the longer phrase says more)."""
+    if other.value == best.value or other.tier != best.tier:
+        return False
+    if best.tier == CONTAINED:
+        return not _contains(best.phrase, other.phrase)
+    return abs(other.score - best.score) < 3 and other.length == best.length
+
+
+def _phrases_of(option: Option, locales_dir: Path) -> tuple[str, ...]:
+    found: list[str] = []
+    for key in option.keys:
+        for by_language in title_phrases(key, locales_dir).values():
+            found += by_language
+    for words in _all_words(locales_dir):
+        for name in option.words:
+            found += getattr(words, name)
+    return tuple(dict.fromkeys(found))
+
+
+def _score(typed: str, phrases: Iterable[str], value: Any) -> _Hit | None:
+    best: _Hit | None = None
+    for phrase in phrases:
+        hit = None
+        if typed == phrase or compact(typed) == compact(phrase) or (
+                _squeezed(typed) == _squeezed(phrase)):
+            hit = _Hit(EXACT, 100, len(phrase), value, phrase)
+        elif _contains(typed, phrase):
+            hit = _Hit(CONTAINED, 100, len(phrase), value, phrase)
+        elif (score := _typo_score(typed, phrase)) >= TYPO_SCORE:
+            hit = _Hit(TYPO, score, len(phrase), value, phrase)
+        if hit is not None and (best is None or hit.key() > best.key()):
+            best = hit
+    return best
+
+
+def _distinctive_word_hits(typed: str, options: Sequence[Option],
+                           phrases: dict[int, tuple[str, ...]], locales_dir: Path) -> list[_Hit]:
+    """A word that belongs to one button only ("zorg" of "Zorg en welzijn") names it."""
+    filler = _all_filler(locales_dir)
+    owners: dict[str, set[int]] = {}
+    for index, option_phrases in phrases.items():
+        for phrase in option_phrases:
+            for word in phrase.split():
+                if _meaningful(word, filler):
+                    owners.setdefault(word, set()).add(index)
+    typed_words = [w for w in typed.split() if _meaningful(w, filler)]
+    hits: list[_Hit] = []
+    for word, indexes in owners.items():
+        if len(indexes) != 1:
+            continue
+        [index] = indexes
+        for typed_word in typed_words:
+            if typed_word == word:
+                hits.append(_Hit(DISTINCTIVE_WORD, 100, len(word), options[index].value))
+            elif len(word) >= 5 and _same_digits(typed_word, word) and (
+                    score := fuzz.ratio(typed_word, word)) >= WORD_TYPO_SCORE:
+                hits.append(_Hit(DISTINCTIVE_WORD, score, len(word), options[index].value))
+    return hits
+
+
+def _meaningful(word: str, filler: frozenset[str]) -> bool:
+    return word not in filler and not word.isdigit() and len(word) >= (
+        4 if word.isascii() or _is_cyrillic(word) else 3)
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+def _squeezed(text: str) -> str:
+    """Without repeated letters: "jaaa" and "neee" are "ja" and "nee" said with feeling."""
+    return _REPEATS.sub(r"\1", compact(text))
+
+
+def _contains(typed: str, phrase: str) -> bool:
+    """``phrase`` occurs in ``typed`` as whole words."""
+    return f" {phrase} " in f" {typed} "
+
+
+def _phrase_hit(typed: str, phrase: str) -> bool:
+    return (typed == phrase or _contains(typed, phrase)
+            or _typo_score(typed, phrase) >= TYPO_SCORE)
+
+
+def _typo_score(typed: str, phrase: str) -> float:
+    """How close ``typed`` is to ``phrase``, as a whole or as a run of as many words; numbers
+    must be the same ("6 maanden" is not a typo of "3 maanden")."""
+    if len(phrase) < MIN_TYPO_LENGTH:
+        return 0
+    tokens, size = typed.split(), len(phrase.split())
+    windows = [" ".join(tokens[i:i + size]) for i in range(max(1, len(tokens) - size + 1))]
+    return max((fuzz.ratio(window, phrase) for window in [typed, *windows]
+                if _same_digits(window, phrase)), default=0)
+
+
+def _same_digits(left: str, right: str) -> bool:
+    return _DIGITS.findall(left) == _DIGITS.findall(right)
+
+
+@lru_cache(maxsize=4)
+def _all_filler(locales_dir: Path) -> frozenset[str]:
+    return frozenset().union(*(words.filler for words in _all_words(locales_dir)))
+
+
+def _all_words(locales_dir: Path) -> list[LanguageWords]:
+    return [language_words(code, locales_dir) for code in answer_languages(locales_dir)]
+
+
+def _data_language(language: str, locales_dir: Path) -> str:
+    """Whose answer words a language uses: its own, else its base language's (fa_AF -> fa)."""
+    available = answer_languages(locales_dir)
+    if language in available:
+        return language
+    base = language.split("_")[0]
+    return base if base in available else "nl"

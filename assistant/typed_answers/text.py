@@ -1,0 +1,45 @@
+"""Text as it is compared: what a phone keyboard may or may not type is made equal.
+
+Case, accents and diacritics (é, ë, ı, й, Arabic vowel marks), the Arabic and Persian forms
+of the same letter (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا), the tatweel, digits of any script and
+punctuation are all levelled, so "Statushoudér", "STATUSHOUDER" and "statushouder" are one
+word, and so are "لا أعرف" and "لا اعرف".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that are one letter to a reader but different code points; the Persian form wins.
+_LETTER_VARIANTS = str.maketrans({
+    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا",
+    "ٱ": "ا", "ؤ": "و", "ـ": None, "ı": "i", "’": "'", "ʼ": "'", "`": "'",
+})
+_PUNCTUATION = re.compile(r"[^\w\s']|_", re.UNICODE)
+_JOINERS = re.compile("[\u200c\u200d\u200e\u200f]")
+
+
+def normalize(text: str) -> str:
+    """Lower case, no diacritics, one form per letter, ASCII digits, single spaces."""
+    text = _JOINERS.sub(" ", text or "")
+    text = unicodedata.normalize("NFKD", text.translate(_LETTER_VARIANTS))
+    kept = "".join(_plain(ch) for ch in text if not unicodedata.combining(ch))
+    kept = _PUNCTUATION.sub(" ", kept.casefold().translate(_LETTER_VARIANTS))
+    return " ".join(kept.replace("'", "").split())
+
+
+def _plain(char: str) -> str:
+    if char.isdecimal():
+        return str(unicodedata.decimal(char))
+    return char
+
+
+def words(text: str) -> list[str]:
+    """The words of already normalized text."""
+    return text.split()
+
+
+def compact(text: str) -> str:
+    """Normalized text without spaces: "yirmi dört" and "yirmidört" are one number."""
+    return text.replace(" ", "")

@@ -1,0 +1,175 @@
+"""Typed answers in the forms, with real rasa_sdk Trackers: the message that starts a check is
+never judged as an answer (and its age fills the question), typed answers to the check's
+buttons in any language, typed teams and confirmations, and a typed hour after a narrowed day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from actions.booking import AskAppointmentTime, ValidateBookingForm
+from actions.common import local_zone
+from actions.eligibility import AskCheckAnswer, StartCheck, ValidateEligibilityForm
+from actions.privacy import ValidateDeleteDataForm
+from tests.actions.conftest import make_tracker, run_action, sent_keys, slot_events
+
+FORM = "eligibility_form"
+OPENINGS = [  # (language, the message that starts the check, its intent, entities)
+    ("nl", "ik ben 24, welke route past bij mij als statushouder?", "check_newcomer_route",
+     [{"entity": "age", "value": "24"}]),
+    ("en", "I'm a refugee, which route fits me?", "check_newcomer_route", []),
+    ("ar", "أنا لاجئ، ما هو المسار المناسب لي؟", "check_newcomer_route", []),
+    ("ti", "ኣነ ስደተኛ እየ፡ ኣየናይ መስመር ይሰማማዓኒ?", "check_newcomer_route", []),
+    ("fa", "من پناهنده هستم، کدام مسیر برای من مناسب است؟", "check_newcomer_route", []),
+    ("tr", "mülteciyim, bana hangi yol uygun?", "check_newcomer_route", []),
+    ("uk", "Я біженець, який маршрут мені підходить?", "check_newcomer_route", []),
+]
+
+
+async def open_check(domain, language: str, text: str, intent: str, entities: list[dict]):
+    """Start a check as Rasa does: action_start_check, then the form's validation at
+    activation (the tracker's latest message is still the opening one)."""
+    metadata = {"language": language}
+    start = make_tracker("web:typed", text=text, intent=intent, entities=entities,
+                         metadata=metadata)
+    start_messages, start_events = await run_action(StartCheck(), start, domain)
+    started = slot_events(start_events)
+    activation = make_tracker("web:typed", text=text, intent=intent, entities=entities,
+                              new_slots=started, metadata=metadata)
+    messages, events = await run_action(ValidateEligibilityForm(), activation, domain)
+    return sent_keys(start_messages) + sent_keys(messages), {**started, **slot_events(events)}
+
+
+@pytest.mark.parametrize(("language", "text", "intent", "entities"), OPENINGS,
+                         ids=[o[0] for o in OPENINGS])
+async def test_the_opening_message_is_not_judged_as_an_answer(
+        domain, language: str, text: str, intent: str, entities: list[dict]) -> None:
+    keys, _ = await open_check(domain, language, text, intent, entities)
+    assert "check.not_understood" not in keys
+    assert keys == ["check.newcomer_route.intro"]
+
+
+async def test_an_age_in_the_opening_message_fills_the_age_question(domain) -> None:
+    keys, slots = await open_check(domain, "nl", "ik ben 19, kan ik een opleiding betaald krijgen?",
+                                   "check_training_funding", [{"entity": "age", "value": "19"}])
+    assert keys == ["check.training_funding.intro"]
+    assert slots["check_answers"] == {"age": 19}
+    ask = make_tracker("web:typed", slots={"check_id": "training_funding",
+                                           "check_answers": slots["check_answers"]})
+    messages, _ = await run_action(AskCheckAnswer(), ask, domain)
+    assert sent_keys(messages) == ["check.question.has_studiefinanciering_right"]
+
+
+async def test_a_childs_age_in_the_opening_message_fills_that_question(domain) -> None:
+    _, slots = await open_check(
+        domain, "uk", "Я мати-одиначка, моїй дитині 3 роки, чи мушу я працювати?",
+        "check_parent_exemption", [{"entity": "child_age", "value": "3"}])
+    assert slots["check_answers"] == {"youngest_child_age": 3}
+    answers = {**slots["check_answers"], "is_single_parent": True}
+    ask = make_tracker("web:typed", slots={"check_id": "parent_exemption",
+                                           "check_answers": answers})
+    messages, _ = await run_action(AskCheckAnswer(), ask, domain)
+    assert sent_keys(messages) == ["check.question.receives_bijstand"]
+
+
+def answering(answers: dict, text: str, language: str, intent: str = "inform",
+              check: str = "newcomer_route"):
+    return make_tracker("web:typed", slots={"check_id": check, "check_answers": answers,
+                                            "requested_slot": "check_answer"},
+                        text=text, intent=intent, new_slots={"check_answer": text},
+                        active_loop=FORM, metadata={"language": language})
+
+
+@pytest.mark.parametrize(("language", "typed", "intent", "answers", "expected"), [
+    ("nl", "statushouder", "check_newcomer_route", {}, {"migrant_group": "statushouder"}),
+    ("nl", "Weet ik niet", "deny", {}, {"migrant_group": None}),
+    ("uk", "не знаю", "deny", {}, {"migrant_group": None}),
+    ("ar", "الثاني", "nlu_fallback", {}, {"migrant_group": "gezinsmigrant"}),
+    ("tr", "ikincisi", "nlu_fallback", {}, {"migrant_group": "gezinsmigrant"}),
+    ("nl", "vierentwintig", "inform", {"migrant_group": "statushouder"},
+     {"migrant_group": "statushouder", "age": 24}),
+    # the NLU hears "deny" in "weet ik niet": the typed answer wins, it is not a no
+    ("nl", "weet ik niet", "deny", {"migrant_group": "statushouder", "age": 22},
+     {"migrant_group": "statushouder", "age": 22, "has_studiefinanciering_right": None}),
+    ("ti", "እወ", "nlu_fallback", {"migrant_group": "statushouder", "age": 22},
+     {"migrant_group": "statushouder", "age": 22, "has_studiefinanciering_right": True}),
+])
+async def test_typed_answers_to_check_questions(domain, language, typed, intent, answers,
+                                                expected) -> None:
+    messages, events = await run_action(ValidateEligibilityForm(),
+                                        answering(answers, typed, language, intent), domain)
+    assert sent_keys(messages) == []
+    assert slot_events(events)["check_answers"] == expected
+
+
+async def test_a_typed_answer_that_fits_no_button_is_asked_again(domain) -> None:
+    messages, events = await run_action(ValidateEligibilityForm(),
+                                        answering({}, "hallo daar", "nl", "greet"), domain)
+    assert sent_keys(messages) == ["check.not_understood"]
+    assert "check_answers" not in slot_events(events)
+
+
+def booking_tracker(requested: str, text: str, language: str, slots: dict | None = None,
+                    intent: str = "inform"):
+    return make_tracker("web:typed", slots={"requested_slot": requested, **(slots or {})},
+                        text=text, intent=intent, active_loop="booking_form",
+                        metadata={"language": language})
+
+
+@pytest.mark.parametrize(("language", "typed", "team"), [
+    ("nl", "schulden", "schuldhulp"), ("nl", "klantmanger", "klantmanager"),
+    ("en", "the second", "werkgeversservicepunt"), ("uk", "третій", "taal_inburgering"),
+    ("ar", "الديون", "schuldhulp")])
+async def test_a_typed_team(action_settings, domain, language, typed, team) -> None:
+    messages, events = await run_action(ValidateBookingForm(),
+                                        booking_tracker("team", typed, language), domain)
+    assert sent_keys(messages) == [] and slot_events(events)["team"] == team
+
+
+async def test_a_typed_word_that_is_no_team_says_which_there_are(action_settings, domain) -> None:
+    messages, events = await run_action(ValidateBookingForm(),
+                                        booking_tracker("team", "banaan", "nl"), domain)
+    assert sent_keys(messages) == ["booking.unknown_team"]
+    assert slot_events(events)["team"] is None
+
+
+@pytest.mark.parametrize(("language", "typed", "expected"), [
+    ("nl", "klopt", True), ("tr", "evet", True), ("uk", "ні", False), ("fa", "خیر", False)])
+async def test_a_typed_confirmation_of_the_erasure(domain, language, typed, expected) -> None:
+    tracker = make_tracker("web:typed", slots={"requested_slot": "confirmed"}, text=typed,
+                           intent="nlu_fallback", active_loop="delete_data_form",
+                           metadata={"language": language})
+    _, events = await run_action(ValidateDeleteDataForm(), tracker, domain)
+    assert slot_events(events)["confirmed"] is expected
+
+
+async def test_a_typed_hour_after_a_narrowed_day_stays_on_that_day(action_settings,
+                                                                   domain) -> None:
+    zone = local_zone()
+    tuesday = datetime.now(zone).date() + timedelta(days=1)
+    while tuesday.weekday() != 1:
+        tuesday += timedelta(days=1)
+    narrowed = {"day": tuesday.isoformat(), "at": None, "afternoon": True}
+    for typed in ("14:00", "om 2 uur"):
+        tracker = booking_tracker("appointment_time", typed, "nl",
+                                  {"team": "klantmanager", "time_preference": narrowed},
+                                  intent="inform")
+        tracker = make_tracker("web:typed", slots=tracker.slots, text=typed,
+                               new_slots={"appointment_time": typed},
+                               active_loop="booking_form", metadata={"language": "nl"})
+        messages, events = await run_action(ValidateBookingForm(), tracker, domain)
+        slots = slot_events(events)
+        if slots.get("appointment_time"):  # free: exactly Tuesday 14:00
+            assert datetime.fromisoformat(slots["appointment_time"]) == datetime.combine(
+                tuesday, datetime.min.time().replace(hour=14), tzinfo=zone)
+        else:  # taken: the offer stays on Tuesday
+            assert slots["time_preference"]["day"] == tuesday.isoformat()
+        if not slots.get("appointment_time"):
+            offer = make_tracker("web:typed", slots={"team": "klantmanager",
+                                                     "time_preference": slots["time_preference"]})
+            _, offered = await run_action(AskAppointmentTime(), offer, domain)
+            days = {datetime.fromisoformat(t).astimezone(zone).date()
+                    for t in slot_events(offered)["offered_times"]}
+            assert days == {tuesday}

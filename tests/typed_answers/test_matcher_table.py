@@ -1,0 +1,317 @@
+"""Table tests of the typed-answer matcher: every button of every question in every language,
+generated from the checks data (policy/*/checks.yml) and the catalogs, then hand-written rows
+for typos, synonyms, ordinals, numbers, yes/no and "I don't know", and rows that must NOT match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from assistant.eligibility import Question, load_checks
+from assistant.language_data import catalog_languages
+from assistant.municipality import load_municipality
+from assistant.policy import Fact, read_vocabulary
+from assistant.settings import PROJECT_ROOT
+from assistant.typed_answers import Special, number_in, ordinal_in, understand_yes_no
+from assistant.typed_answers.questions import (
+    check_options,
+    language_named,
+    understand_check_answer,
+    understand_confirmation,
+    understand_team,
+)
+from assistant.typed_answers.vocabulary import catalog_titles
+
+POLICY = PROJECT_ROOT / "policy"
+LANGUAGES = catalog_languages()
+FACTS: dict[str, Fact] = read_vocabulary(POLICY).facts
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def distinct_questions() -> dict[str, Question]:
+    """Every question of every municipality's checks, once per (fact, choices)."""
+    found: dict[str, Question] = {}
+    for path in sorted(POLICY.glob("*/checks.yml")):
+        for check in load_checks(path.parent).values():
+            for question in check.questions:
+                found.setdefault(f"{question.fact}:{question.choices}", question)
+    return found
+
+
+def title(key: str, language: str) -> str:
+    return catalog_titles()[key][language]
+
+
+def button_rows() -> list[Any]:
+    """(question, typed title, language, expected value) for every button and language, as
+    shown and as typed in lower case without the part in brackets."""
+    rows = []
+    for question in distinct_questions().values():
+        fact = FACTS[question.fact]
+        for option in check_options(question, fact):
+            for language in LANGUAGES:
+                shown = title(option.keys[0], language)
+                head = re.sub(r"\s*\(.*?\)", "", shown).lower()
+                for typed in dict.fromkeys([shown, head]):
+                    rows.append(pytest.param(question, typed, language, option.value,
+                                             id=f"{question.fact}-{language}-{typed}"))
+    return rows
+
+
+@pytest.mark.parametrize(("question", "typed", "language", "expected"), button_rows())
+def test_every_button_title_in_every_language(question: Question, typed: str, language: str,
+                                              expected: Any) -> None:
+    assert understand_check_answer(typed, question, FACTS[question.fact], language) == (
+        True, expected)
+
+
+@pytest.mark.parametrize("question", list(distinct_questions().values()),
+                         ids=lambda q: q.fact)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dont_know_button_in_every_language(question: Question, language: str) -> None:
+    typed = title("answer.dont_know", language)
+    assert understand_check_answer(typed, question, FACTS[question.fact], language) == (
+        True, None)
+
+
+def team_rows() -> list[Any]:
+    rows = []
+    for path in sorted(POLICY.glob("*/municipality.yml")):
+        municipality = load_municipality(path.parent)
+        teams = [(code, team.name_key) for code, team in municipality.teams.items()]
+        for code, key in teams:
+            for language in LANGUAGES:
+                rows.append(pytest.param(teams, title(key, language), language, code,
+                                         id=f"{path.parent.name}-{code}-{language}"))
+    return rows
+
+
+@pytest.mark.parametrize(("teams", "typed", "language", "expected"), team_rows())
+def test_every_team_title_in_every_language(teams, typed: str, language: str,
+                                            expected: str) -> None:
+    assert understand_team(typed, teams, language) == expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_yes_and_no_buttons_of_confirmations_in_every_language(language: str) -> None:
+    for key, expected in (("button.yes", True), ("button.no", False), ("answer.yes", True),
+                          ("answer.no", False), ("privacy.yes_delete", True)):
+        assert understand_confirmation(title(key, language), language) is expected, key
+
+
+@pytest.mark.parametrize("shown_in", LANGUAGES)
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_language_menu_names_every_language(code: str, shown_in: str) -> None:
+    """The menu shows each language in its own script; typed in any case it is understood."""
+    name = title("language.name", code)
+    assert language_named(name.upper() if name.isascii() else name, LANGUAGES) == code
+
+
+# --- Hand-written rows ---------------------------------------------------------------------------
+
+QUESTIONS = {q.fact: q for q in distinct_questions().values()}
+
+TYPED_CHOICES = [
+    # (fact, language, typed, expected): typos, synonyms, bits of titles, ordinals, numbers
+    ("migrant_group", "nl", "statushouder", "statushouder"),
+    ("migrant_group", "nl", "Statushoudr", "statushouder"),
+    ("migrant_group", "nl", "STATUSHOUDER!", "statushouder"),
+    ("migrant_group", "nl", "ik ben vluchteling", "statushouder"),
+    ("migrant_group", "nl", "ik ben gekomen via mijn man", "gezinsmigrant"),
+    ("migrant_group", "nl", "gezinsmigrnt", "gezinsmigrant"),
+    ("migrant_group", "nl", "geen van allen", "geen"),
+    ("migrant_group", "nl", "de eerste", "statushouder"),
+    ("migrant_group", "nl", "de tweede", "gezinsmigrant"),
+    ("migrant_group", "nl", "2", "gezinsmigrant"),
+    ("migrant_group", "nl", "de laatste", "geen"),
+    ("migrant_group", "en", "the second", "gezinsmigrant"),
+    ("migrant_group", "en", "refugee", "statushouder"),
+    ("migrant_group", "en", "refugge", "statushouder"),
+    ("migrant_group", "ar", "الأول", "statushouder"),
+    ("migrant_group", "ar", "الثاني", "gezinsmigrant"),
+    ("migrant_group", "ar", "انا لاجئ", "statushouder"),
+    ("migrant_group", "ar", "لم شمل", "gezinsmigrant"),
+    ("migrant_group", "uk", "другий", "gezinsmigrant"),
+    ("migrant_group", "uk", "перша", "statushouder"),
+    ("migrant_group", "uk", "я біженець", "statushouder"),
+    ("migrant_group", "tr", "ikincisi", "gezinsmigrant"),
+    ("migrant_group", "tr", "mülteciyim", None),  # a suffix the matcher does not strip
+    ("migrant_group", "tr", "mülteci", "statushouder"),
+    ("migrant_group", "fa", "دومی", "gezinsmigrant"),
+    ("migrant_group", "fa", "پناهنده", "statushouder"),
+    ("migrant_group", "fa_AF", "اولی", "statushouder"),
+    ("migrant_group", "ti", "ካልኣይ", "gezinsmigrant"),
+    ("migrant_group", "ti", "ስደተኛ", "statushouder"),
+    ("migrant_group", "nl", "Statushouder", "statushouder"),
+    ("employer_sector", "nl", "zorg", "zorg"),
+    ("employer_sector", "nl", "wij zijn een supermarkt", "handel_horeca"),
+    ("employer_sector", "nl", "logistiek", "logistiek"),
+    ("employer_sector", "nl", "logistek", "logistiek"),
+    ("employer_sector", "nl", "bouw", "techniek_bouw"),
+    ("employer_sector", "en", "construction", "techniek_bouw"),
+    ("employer_sector", "nl", "iets anders", "anders"),
+    ("employer_sector", "nl", "de derde", "logistiek"),
+    ("employer_sector", "nl", "7", "anders"),
+    ("hours_per_week", "nl", "24", 24),
+    ("hours_per_week", "nl", "vierentwintig uur", 24),
+    ("hours_per_week", "nl", "32 uur", 32),
+    ("hours_per_week", "nl", "20", 20),  # not a button, but a number the fact allows
+    ("hours_per_week", "en", "forty hours", 40),
+    ("hours_per_week", "ar", "٣٢", 32),
+    ("hours_per_week", "fa", "۱۶ ساعت", 16),
+    ("contract_months_offered", "nl", "zes maanden", 6),
+    ("contract_months_offered", "nl", "geen contract", 0),
+    ("contract_months_offered", "nl", "een jaar", 12),
+    ("contract_months_offered", "nl", "6 maanden", 6),
+    ("contract_months_offered", "en", "three months", 3),
+    ("age", "nl", "24", 24),
+    ("age", "nl", "ik ben vierentwintig", 24),
+    ("age", "nl", "vierentwintg", 24),
+    ("age", "en", "twenty-four", 24),
+    ("age", "en", "I am 31 years old", 31),
+    ("age", "ar", "عمري ٢٩", 29),
+    ("age", "ar", "تسعة وعشرون", 29),
+    ("age", "fa", "بیست و نه", 29),
+    ("age", "fa", "۲۹ سالمه", 29),
+    ("age", "tr", "yirmi dokuz", 29),
+    ("age", "tr", "yirmidokuz", 29),
+    ("age", "uk", "двадцять дев'ять", 29),
+    ("age", "uk", "мені 29 років", 29),
+    ("age", "ti", "ዕስራን ትሽዓተን", 29),
+    ("age", "ti", "፳፱", None),  # Ge'ez numerals are not decimal digits: not understood
+    ("youngest_child_age", "nl", "drie", 3),
+    ("youngest_child_age", "nl", "mijn jongste is drie", 3),
+    ("youngest_child_age", "en", "she is two", 2),
+    ("youngest_child_age", "uk", "три", 3),
+]
+
+
+@pytest.mark.parametrize(("fact", "language", "typed", "expected"), TYPED_CHOICES,
+                         ids=[f"{f}-{lang}-{t}" for f, lang, t, _ in TYPED_CHOICES])
+def test_typed_choices(fact: str, language: str, typed: str, expected: Any) -> None:
+    understood, value = understand_check_answer(typed, QUESTIONS[fact], FACTS[fact], language)
+    if expected is None:
+        assert not understood, f"{typed!r} must not be understood, got {value!r}"
+    else:
+        assert (understood, value) == (True, expected)
+
+
+DONT_KNOW = [("nl", "weet ik niet"), ("nl", "Ik weet het niet"), ("nl", "geen idee"),
+             ("nl", "weet ik nie"), ("en", "I don't know"), ("en", "idk"), ("en", "no idea"),
+             ("ar", "لا أعرف"), ("ar", "لا اعرف"), ("ar", "ما بعرف"), ("ti", "ኣይፈልጥን"),
+             ("fa", "نمی‌دانم"), ("fa", "نمیدونم"), ("fa_AF", "نمی‌فامم"), ("tr", "bilmiyorum"),
+             ("tr", "emin değilim"), ("uk", "не знаю"), ("uk", "Не знаю."), ("uk", "незнаю")]
+
+
+@pytest.mark.parametrize(("language", "typed"), DONT_KNOW)
+@pytest.mark.parametrize("fact", ["migrant_group", "age", "has_vacancy", "hours_per_week"])
+def test_dont_know_typed_in_every_language(fact: str, language: str, typed: str) -> None:
+    assert understand_check_answer(typed, QUESTIONS[fact], FACTS[fact], language) == (True, None)
+
+
+YES_NO = [("nl", "ja", True), ("nl", "Ja hoor", True), ("nl", "jaaa", True), ("nl", "klopt", True),
+          ("nl", "nee", False), ("nl", "neee", False), ("nl", "klopt niet", False),
+          ("nl", "nee, ik heb geen vacature", False), ("en", "yes", True), ("en", "yeah", True),
+          ("en", "nope", False), ("ar", "نعم", True), ("ar", "لا", False), ("ar", "أجل", True),
+          ("ti", "እወ", True), ("ti", "ኣይፋል", False), ("fa", "بله", True), ("fa", "آره", True),
+          ("fa", "نه", False), ("fa", "خیر", False), ("fa_AF", "بلی", True), ("fa_AF", "نی", False),
+          ("tr", "evet", True), ("tr", "hayır", False), ("tr", "yok", False),
+          ("uk", "так", True), ("uk", "Так!", True), ("uk", "ні", False), ("uk", "не маю", False)]
+
+
+@pytest.mark.parametrize(("language", "typed", "expected"), YES_NO)
+def test_yes_no_where_the_question_is_yes_no(language: str, typed: str, expected: bool) -> None:
+    assert understand_check_answer(typed, QUESTIONS["has_vacancy"], FACTS["has_vacancy"],
+                                   language) == (True, expected)
+    assert understand_confirmation(typed, language) is expected
+
+
+NOT_ANSWERS = [
+    # (fact, language, typed): must NOT be taken as an answer (the question comes again)
+    ("migrant_group", "nl", "hallo"),
+    ("migrant_group", "nl", "wat is bijstand?"),
+    ("migrant_group", "nl", "ik wil een afspraak maken"),
+    ("migrant_group", "nl", "ja"),
+    ("migrant_group", "nl", "ik ben met mijn kinderen gekomen"),
+    ("migrant_group", "en", "how much money do I get"),
+    ("migrant_group", "ar", "مرحبا"),
+    ("migrant_group", "uk", "привіт"),
+    ("employer_sector", "nl", "wat kost dat?"),
+    ("employer_sector", "nl", "ja"),
+    ("has_vacancy", "nl", "ja, nee"),
+    ("has_vacancy", "nl", "ik wil een afspraak"),
+    ("has_vacancy", "nl", "hallo"),
+    ("has_vacancy", "en", "what do you mean"),
+    ("has_vacancy", "uk", "що це означає"),
+    ("has_vacancy", "nl", "dat ligt eraan"),
+    ("age", "nl", "hallo"),
+    ("age", "nl", "oud"),
+    ("age", "nl", "300"),
+    ("age", "en", "none of your business"),
+    ("hours_per_week", "nl", "veel"),
+    ("contract_months_offered", "nl", "weet je wat"),
+]
+
+
+@pytest.mark.parametrize(("fact", "language", "typed"), NOT_ANSWERS,
+                         ids=[f"{f}-{lang}-{t}" for f, lang, t in NOT_ANSWERS])
+def test_what_is_not_an_answer_is_not_taken(fact: str, language: str, typed: str) -> None:
+    understood, value = understand_check_answer(typed, QUESTIONS[fact], FACTS[fact], language)
+    assert not understood, f"{typed!r} was taken as {value!r}"
+
+
+TEAMS = [("klantmanager", "team.klantmanager.name"),
+         ("werkgeversservicepunt", "team.werkgeversservicepunt.name"),
+         ("taal_inburgering", "team.taal_inburgering.name"),
+         ("schuldhulp", "team.schuldhulp.name")]
+
+
+@pytest.mark.parametrize(("language", "typed", "expected"), [
+    ("nl", "klantmanager", "klantmanager"), ("nl", "klantmanger", "klantmanager"),
+    ("nl", "schulden", "schuldhulp"), ("nl", "budgetconsulent", "schuldhulp"),
+    ("nl", "inburgering", "taal_inburgering"), ("nl", "de tweede", "werkgeversservicepunt"),
+    ("nl", "werkgevers", "werkgeversservicepunt"), ("en", "debts", "schuldhulp"),
+    ("en", "the first one", "klantmanager"), ("ar", "الديون", "schuldhulp"),
+    ("uk", "третій", "taal_inburgering"), ("tr", "borç", "schuldhulp"),
+    ("tr", "sonuncu", "schuldhulp"), ("fa", "اول", "klantmanager"),
+    ("nl", "hallo", None), ("nl", "ja", None), ("en", "what", None)])
+def test_typed_teams(language: str, typed: str, expected: str | None) -> None:
+    assert understand_team(typed, TEAMS, language) == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("English", "en"), ("engels", "en"), ("Engels", "en"), ("in het Engels", "en"),
+    ("arabisch", "ar"), ("العربية", "ar"), ("بالعربية", "ar"), ("Türkçe", "tr"), ("turkce", "tr"),
+    ("українська", "uk"), ("Ukrainian", "uk"), ("فارسی", "fa"), ("دری", "fa_AF"),
+    ("ትግርኛ", "ti"), ("nederlands", "nl"), ("Dutch", "nl"),
+    ("ik wil Nederlands leren", None), ("hallo", None), ("ja", None)])
+def test_typed_language_names(typed: str, expected: str | None) -> None:
+    assert language_named(typed, LANGUAGES) == expected
+
+
+@pytest.mark.parametrize(("language", "typed", "expected"), [
+    ("nl", "de eerste", 1), ("nl", "tweede", 2), ("nl", "de laatste", -1), ("en", "the second", 2),
+    ("en", "third one", 3), ("ar", "الأول", 1), ("ar", "الثانية", 2), ("uk", "другий", 2),
+    ("uk", "другого", 2), ("tr", "ikincisi", 2), ("tr", "ilk", 1), ("fa", "دومی", 2),
+    ("ti", "ቀዳማይ", 1), ("nl", "hallo", None), ("nl", "ja", None)])
+def test_ordinals(language: str, typed: str, expected: int | None) -> None:
+    assert ordinal_in(typed, language) == expected
+
+
+@pytest.mark.parametrize(("language", "typed", "expected"), [
+    ("nl", "vierentwintig", 24), ("nl", "tweeëntwintig", 22), ("nl", "een kind van drie", 3),
+    ("en", "twenty-four", 24), ("en", "forty", 40), ("ar", "أربعة وعشرون", 24),
+    ("ar", "٢٤", 24), ("fa", "بیست و چهار", 24), ("fa", "۲۴", 24), ("tr", "yirmi dört", 24),
+    ("uk", "двадцять чотири", 24), ("ti", "ዕስራን ኣርባዕተን", 24), ("nl", "twenty four", 24),
+    ("en", "on", None), ("nl", "hallo", None)])
+def test_numbers_in_words_and_any_script(language: str, typed: str, expected: int | None) -> None:
+    assert number_in(typed, language) == expected
+
+
+def test_dont_know_is_a_special_value_not_no() -> None:
+    """"не знаю" starts with "не" (no): it is "I don't know", not a no."""
+    assert understand_yes_no("не знаю", "uk", dont_know=True).value is Special.DONT_KNOW
+    assert understand_yes_no("ні", "uk", dont_know=True).value is False
