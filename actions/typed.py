@@ -16,6 +16,8 @@ from rasa_sdk.types import DomainDict
 from actions.common import language_of, municipality
 from assistant.typed_answers.questions import understand_confirmation, understand_team
 
+ANSWER_INTENTS = {"inform", "nlu_fallback", "out_of_scope", "affirm", "deny"}
+
 
 def typed_text(tracker: Tracker, slot: str) -> str | None:
     """What the person typed in answer to ``slot``; None for a button press or while
@@ -38,13 +40,18 @@ class TypedConfirmation:
 
 
 class TypedTeam:
-    """A team typed by (part of) its name in any language, a synonym or an ordinal; anything
-    else typed is handed to ``validate_team``, which says which teams there are."""
+    """A team typed by (part of) its name in any language, a synonym or an ordinal."""
 
     async def extract_team(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> dict[str, Any]:
         text = typed_text(tracker, "team")
-        if text is None or "team" in tracker.slots_to_validate():
-            return {}
         teams = [(code, team.name_key) for code, team in municipality().teams.items()]
-        return {"team": understand_team(text, teams, language_of(tracker)) or text}
+        if text is None or tracker.slots_to_validate().get("team") in dict(teams):
+            return {}  # a button, or a team the NLU found ("klantmanager" in a sentence)
+        team = understand_team(text, teams, language_of(tracker))
+        if team is not None:
+            return {"team": team}
+        # Nothing like a team: an answer that was meant as one gets the list of teams again;
+        # another request ("mijn afspraak afzeggen") leaves the form to the dialogue as before.
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return {"team": text} if intent in ANSWER_INTENTS else {}

@@ -19,6 +19,7 @@ import aiohttp
 
 from assistant.messages import N_, language_menu, with_appointments_button
 from assistant.storage import DATABASE_UNAVAILABLE, ProfileStore
+from assistant.typed_answers.languages import language_named
 from bot.i18n import Translator
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,10 @@ class Gateway:
             if meaning:
                 return await self._ask_rasa(conversation, meaning, turn_id)
             return [self.refusal("error.no_words", conversation)]
+        language = language_named(cleaned, self.translator.languages())
+        if language is not None:  # "English", "Türkçe", "بالعربية": as the menu's button
+            return await self._ask_rasa(
+                conversation, f'/choose_language{{"language":"{language}"}}', turn_id)
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
         replies = await self._ask_rasa(conversation, cleaned.lstrip("/"), turn_id)
         return replies + self._language_hint(conversation, replies, cleaned)

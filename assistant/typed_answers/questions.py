@@ -1,5 +1,6 @@
 """The buttons of our questions as options for the matcher: eligibility-check questions
-(policy/<municipality>/checks.yml), teams, yes/no confirmations and the language menu."""
+(policy/<municipality>/checks.yml), teams and yes/no confirmations (the language menu:
+languages.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from assistant.eligibility import Question
 from assistant.policy import Fact
 from assistant.typed_answers.matcher import Option, Special, understand, yes_no_options
-from assistant.typed_answers.text import compact, normalize
 from assistant.typed_answers.vocabulary import (
     LOCALES_DIR,
-    answer_languages,
-    catalog_titles,
-    language_words,
 )
 
 
@@ -60,26 +55,3 @@ def understand_confirmation(text: str, language: str, *,
                Option(False, ("answer.no", "button.no"), ("no",)))
     understood = understand(text, options, language, dont_know=False, locales_dir=locales_dir)
     return understood.value if understood else None
-
-
-def language_named(text: str, languages: Iterable[str], *,
-                   locales_dir: Path = LOCALES_DIR) -> str | None:
-    """The language a message that is only a language's name asks for ("English",
-    "Türkçe", "in het Arabisch", "بالعربية"), or None. Longer messages are questions
-    ("ik wil Nederlands leren"), not a choice of language."""
-    typed = normalize(text)
-    if not typed or len(typed.split()) > 3:
-        return None
-    names: dict[str, set[str]] = {code: set() for code in languages}
-    titles = catalog_titles(locales_dir).get("language.name", {})
-    for code in names:
-        if titles.get(code):
-            names[code].add(normalize(titles[code]))
-    for language in answer_languages(locales_dir):
-        for code, phrases in language_words(language, locales_dir).language_names.items():
-            if code in names:
-                names[code].update(phrases)
-    found = {code for code, phrases in names.items()
-             if any(compact(typed) == compact(p) or (len(p) >= 6 and fuzz.ratio(typed, p) >= 88)
-                    for p in phrases)}
-    return found.pop() if len(found) == 1 else None

@@ -173,3 +173,14 @@ async def test_a_typed_hour_after_a_narrowed_day_stays_on_that_day(action_settin
             days = {datetime.fromisoformat(t).astimezone(zone).date()
                     for t in slot_events(offered)["offered_times"]}
             assert days == {tuesday}
+
+
+async def test_a_team_word_the_nlu_misread_is_read_from_the_typed_title(action_settings,
+                                                                        domain) -> None:
+    """The NLU took "danışmanı" of the Turkish title for a team: the title still decides."""
+    typed = "bir klantmanager (iş ve gelir danışmanı)"
+    tracker = make_tracker("web:typed", slots={"requested_slot": "team"}, text=typed,
+                           new_slots={"team": "danışmanı"}, active_loop="booking_form",
+                           metadata={"language": "tr"})
+    messages, events = await run_action(ValidateBookingForm(), tracker, domain)
+    assert sent_keys(messages) == [] and slot_events(events)["team"] == "klantmanager"

@@ -16,9 +16,9 @@ from assistant.municipality import load_municipality
 from assistant.policy import Fact, read_vocabulary
 from assistant.settings import PROJECT_ROOT
 from assistant.typed_answers import Special, number_in, ordinal_in, understand_yes_no
+from assistant.typed_answers.languages import language_named
 from assistant.typed_answers.questions import (
     check_options,
-    language_named,
     understand_check_answer,
     understand_confirmation,
     understand_team,

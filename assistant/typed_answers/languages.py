@@ -1,0 +1,41 @@
+"""The language menu typed: "English", "Türkçe", "in het Arabisch", "بالعربية"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from assistant.typed_answers.text import compact, normalize
+from assistant.typed_answers.vocabulary import (
+    LOCALES_DIR,
+    answer_languages,
+    catalog_titles,
+    language_words,
+)
+
+MAX_WORDS = 3  # "in het Engels"; longer messages are questions, not a choice of language
+
+
+def language_named(text: str, languages: Iterable[str], *,
+                   locales_dir: Path = LOCALES_DIR) -> str | None:
+    """The language a message that is only a language's name asks for ("English",
+    "Türkçe", "in het Arabisch", "بالعربية"), or None. Longer messages are questions
+    ("ik wil Nederlands leren"), not a choice of language."""
+    typed = normalize(text)
+    if not typed or len(typed.split()) > MAX_WORDS:
+        return None
+    names: dict[str, set[str]] = {code: set() for code in languages}
+    titles = catalog_titles(locales_dir).get("language.name", {})
+    for code in names:
+        if titles.get(code):
+            names[code].add(normalize(titles[code]))
+    for language in answer_languages(locales_dir):
+        for code, phrases in language_words(language, locales_dir).language_names.items():
+            if code in names:
+                names[code].update(phrases)
+    found = {code for code, phrases in names.items()
+             if any(compact(typed) == compact(p) or (len(p) >= 6 and fuzz.ratio(typed, p) >= 88)
+                    for p in phrases)}
+    return found.pop() if len(found) == 1 else None

@@ -1,0 +1,163 @@
+"""Typing every answer, never pressing a button, through the web chat API with the real Rasa
+and action servers: per language a booking and an eligibility check to its outcome (the
+language itself chosen by typing its name), and the six checks typed in Dutch."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.gateway import Gateway
+from bot.i18n import Translator
+from bot.web import create_app
+from bot.web.server import SESSION_COOKIE, sender_id_for
+from tests.e2e.test_dutch_conversation import appointments_of
+from tests.e2e.test_languages_e2e import Screen, payloads, post, texts, typed
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+async def web(gateway: Gateway, live_settings) -> AsyncIterator[TestClient]:
+    translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
+    client = TestClient(TestServer(create_app(gateway, translator, live_settings),
+                                   host="127.0.0.1"))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+@dataclass(frozen=True)
+class Typing:
+    """How a person writes in one language (none of it is a button's payload)."""
+
+    language_name: str
+    first: str
+    yes: str
+    age: str
+    dont_know: str
+
+
+TYPING = {
+    "nl": Typing("nederlands", "de eerste", "ja", "vierentwintig", "weet ik niet"),
+    "en": Typing("English", "the first one", "yes", "twenty-four", "I don't know"),
+    "ar": Typing("العربية", "الأول", "نعم", "أربعة وعشرون", "لا أعرف"),
+    "ti": Typing("ትግርኛ", "ቀዳማይ", "እወ", "ዕስራን ኣርባዕተን", "ኣይፈልጥን"),
+    "fa": Typing("فارسی", "اولی", "بله", "بیست و چهار", "نمی‌دانم"),
+    "tr": Typing("Türkçe", "birincisi", "evet", "yirmi dört", "bilmiyorum"),
+    "uk": Typing("Українська", "перший", "так", "двадцять чотири", "не знаю"),
+}
+
+
+def screen_for(live_settings, language: str) -> Screen:
+    return Screen(Translator(live_settings.locales_dir, "nl", live_settings.timezone), language)
+
+
+async def type_language(web: TestClient, screen: Screen, language: str) -> None:
+    start = await web.post("/api/start", json={})
+    assert start.status == 200
+    answer = await post(web, {"text": TYPING[language].language_name})
+    assert texts(answer) == screen.text("language.changed"), texts(answer)
+
+
+def bracketed(text: str) -> str:
+    """The words in brackets of a button title ("Statushouder (refugee with ...)")."""
+    found = re.search(r"\(([^)]*)\)", text)
+    return found.group(1) if found else text
+
+
+@pytest.mark.parametrize("language", list(TYPING))
+async def test_a_typed_booking_in_every_language(web: TestClient, live_settings,
+                                                 language: str) -> None:
+    screen, typing = screen_for(live_settings, language), TYPING[language]
+    await type_language(web, screen, language)
+
+    answer = await post(web, {"text": typed(language, "book_appointment")})
+    assert screen.first_line("booking.ask_team") in texts(answer), texts(answer)
+    team_title = screen.text("team.klantmanager.name").lower()  # as on its button
+    answer = await post(web, {"text": team_title})
+    assert screen.first_line("booking.ask_time") in texts(answer), texts(answer)
+    first_time = next(json.loads(p.split("/inform", 1)[1])["appointment_time"]
+                      for p in payloads(answer) if "appointment_time" in p)
+
+    answer = await post(web, {"text": typing.first})
+    assert screen.first_line("booking.ask_confirm") in texts(answer), texts(answer)
+    answer = await post(web, {"text": typing.yes})
+    token = next(c.value for c in web.session.cookie_jar if c.key == SESSION_COOKIE)
+    [booked] = appointments_of(live_settings.database_url, sender_id_for(token))
+    assert booked.team_code == "klantmanager"
+    start = booked.start if booked.start.tzinfo else booked.start.replace(tzinfo=timezone.utc)
+    assert start == datetime.fromisoformat(first_time)  # "the first one" offered
+    assert booked.reference in texts(answer)
+
+
+@pytest.mark.parametrize("language", list(TYPING))
+async def test_a_typed_check_to_its_outcome_in_every_language(web: TestClient, live_settings,
+                                                              language: str) -> None:
+    screen, typing = screen_for(live_settings, language), TYPING[language]
+    not_understood = screen.text("check.not_understood")
+    await type_language(web, screen, language)
+
+    answer = await post(web, {"text": typed(language, "check_newcomer_route")})
+    assert not_understood not in texts(answer)  # the opening message is no answer
+    assert screen.first_line("check.question.migrant_group") in texts(answer), texts(answer)
+    refugee = bracketed(screen.text("check.choice.statushouder"))
+    answer = await post(web, {"text": refugee})
+    assert screen.first_line("check.question.age") in texts(answer), texts(answer)
+    answer = await post(web, {"text": typing.age})
+    assert screen.first_line("check.question.has_studiefinanciering_right") in texts(answer), \
+        texts(answer)
+
+    outcome = screen.first_line("check.outcome.title")
+    replies = iter([typing.dont_know, typing.yes, typing.yes, typing.yes])
+    while outcome not in texts(answer):
+        assert not_understood not in texts(answer)
+        answer = await post(web, {"text": next(replies)})
+    text = texts(answer)
+    assert not_understood not in text
+    assert screen.first_line("check.outcome.municipality_decides") in text, text
+    assert any(p.startswith("/book_appointment") for p in payloads(answer))
+
+
+def buttons_of(answer: dict) -> list[dict]:
+    return [b for m in answer["messages"] for b in m["buttons"]]
+
+
+def typed_reply(answer: dict, turn: int) -> str:
+    """What a person types to the question on screen: a yes/no in words (with a typo now and
+    then), the title of a button with a small typo, or an age in words."""
+    choices = [b for b in buttons_of(answer) if '"choice"' in b["payload"]]
+    values = [b["payload"] for b in choices]
+    if '/inform{"choice":"true"}' in values:
+        return ["ja", "nee hoor", "jaa", "weet ik niet", "klopt"][turn % 5]
+    real = [b for b in choices if '"unknown"' not in b["payload"]]
+    if real:
+        title = re.sub(r"\s*\(.*?\)", "", real[min(1, len(real) - 1)]["title"]).lower()
+        return title[:-1] if len(title) > 8 else title  # "logistiek en transpor"
+    return "drie" if "kind" in texts(answer) else "vierentwintig"
+
+
+@pytest.mark.parametrize("check", ["check_hiring_support", "check_placement_type",
+                                   "check_newcomer_route", "check_training_funding",
+                                   "check_parent_exemption", "check_self_employment"])
+async def test_the_six_checks_typed_in_dutch(web: TestClient, live_settings, check: str) -> None:
+    screen = screen_for(live_settings, "nl")
+    not_understood = screen.text("check.not_understood")
+    await type_language(web, screen, "nl")
+    answer = await post(web, {"text": typed("nl", check)})
+    outcome = screen.first_line("check.outcome.title")
+    for turn in range(8):
+        assert not_understood not in texts(answer), texts(answer)
+        if outcome in texts(answer):
+            break
+        answer = await post(web, {"text": typed_reply(answer, turn)})
+    else:
+        pytest.fail(f"no outcome after 8 typed answers: {texts(answer)}")
+    assert "De gemeente beslist" in texts(answer)
+    assert any(p.startswith("/book_appointment") for p in payloads(answer))
