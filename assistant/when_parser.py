@@ -190,9 +190,29 @@ def _parse_time(words: str) -> time | None:
         return _safe_time(int(match[1]), int(match[2]))
     if match := _HALF.search(words):
         return _safe_time(int(match[1]) - 1, 30)
-    if match := _HOUR.search(words):
-        hour = int(match[1] or match[2])
+    match = _HOUR.search(words)
+    hour = int(match[1] or match[2]) if match else _hour_in_any_language(words)
+    if hour is not None:
         return _safe_time(hour + 12 if 1 <= hour <= 6 else hour, 0)  # "om 2" means 14:00
+    return None
+
+
+@lru_cache(maxsize=1)
+def _hour_patterns() -> tuple[re.Pattern[str], ...]:
+    """"saat 14", "о 14", "الساعة ٢", "at 2", "2 o'clock": an hour next to a word for it
+    (hour_words of locales/<lang>/answers.yml)."""
+    words = sorted({w for language in answer_languages()
+                    for w in language_words(language).hour_words}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(w) for w in words)
+    return (re.compile(rf"(?<!\w)(?:{alternatives})\s*(\d{{1,2}})(?!\d)"),
+            re.compile(rf"(?<![\d:])(\d{{1,2}})\s*(?:{alternatives})(?!\w)"))
+
+
+def _hour_in_any_language(words: str) -> int | None:
+    plain = normalize(words)
+    for pattern in _hour_patterns():
+        if match := pattern.search(plain):
+            return int(match[1])
     return None
 
 

@@ -19,6 +19,7 @@ from assistant.language_data import (  # noqa: E402
     heldout_problems,
     training_problems,
 )
+from assistant.typed_answers.vocabulary import answer_word_problems  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -27,7 +28,7 @@ def main(argv: list[str]) -> int:
         return 2
     language = argv[0]
     problems = [*training_problems(language), *heldout_problems(language),
-                *catalog_problems(language),
+                *catalog_problems(language), *answer_word_problems(language),
                 *(f"{language}: {c}" for c in cross_language_conflicts() if f" in {language}" in c)]
     for problem in problems:
         print(problem)

@@ -18,7 +18,7 @@ from assistant.typed_answers.text import compact, normalize
 LOCALES_DIR = PROJECT_ROOT / "locales"
 ANSWERS_FILE = "answers.yml"
 SECTIONS = ("yes", "no", "dont_know", "ordinals", "numbers", "number_patterns", "filler",
-            "synonyms", "languages")
+            "synonyms", "languages", "hour_words")  # relative_days: only where dateparser has none
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 _BRACKETS = re.compile(r"\(([^)]*)\)")
 LARGEST_NUMBER_WORD = 99
@@ -38,6 +38,7 @@ class LanguageWords:
     synonyms: dict[str, tuple[str, ...]]  # catalog id -> more ways to say its title
     language_names: dict[str, tuple[str, ...]]  # language code -> its names in this language
     relative_days: dict[str, int]    # our own words where dateparser has none (when_parser)
+    hour_words: tuple[str, ...]      # "om", "at", "saat", "о": next to an hour (when_parser)
 
 
 def answer_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
@@ -64,7 +65,18 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
         relative_days={normalize(str(word)): int(offset)
                        for offset, items in (data.get("relative_days") or {}).items()
                        for word in items},
+        hour_words=phrases(data.get("hour_words")),
     )
+
+
+def answer_word_problems(language: str, locales_dir: Path = LOCALES_DIR) -> list[str]:
+    """What a language's answers.yml lacks (scripts/check_language_data.py, the tests)."""
+    path = locales_dir / language / ANSWERS_FILE
+    if not path.exists():
+        return [f"{language}: {path.relative_to(locales_dir.parent)} is missing"]
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    return [f"{language}: {ANSWERS_FILE} has no '{section}'" for section in SECTIONS
+            if not data.get(section)]
 
 
 def _number_words(listed: dict, patterns: list[str]) -> dict[str, int]:

@@ -1,0 +1,64 @@
+"""Typed days and times in every language: relative days (dateparser's words, ours where it
+has none), an hour said with each language's own word, and an hour alone, which the booking
+form then keeps on the day narrowed to before (tests/actions/test_typed_answers_actions.py)."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from assistant.language_data import catalog_languages
+from assistant.typed_answers.vocabulary import answer_word_problems
+from assistant.when_parser import parse_when
+
+MONDAY = date(2026, 11, 23)
+TOMORROW, DAY_AFTER = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("morgen", TOMORROW), ("Morgen graag", TOMORROW), ("morgenmiddag", TOMORROW),
+    ("overmorgen", DAY_AFTER), ("vandaag", MONDAY),
+    ("tomorrow", TOMORROW), ("Tomorrow please", TOMORROW), ("the day after tomorrow", DAY_AFTER),
+    ("завтра", TOMORROW), ("Завтра", TOMORROW), ("післязавтра", DAY_AFTER),
+    ("yarın", TOMORROW), ("yarin", TOMORROW), ("öbür gün", DAY_AFTER),
+    ("غدا", TOMORROW), ("غداً", TOMORROW), ("بكرة", TOMORROW), ("بعد غد", DAY_AFTER),
+    ("فردا", TOMORROW), ("پس‌فردا", DAY_AFTER), ("پس فردا", DAY_AFTER),
+    ("ጽባሕ", TOMORROW), ("ድሕሪ ጽባሕ", DAY_AFTER), ("ሎሚ", MONDAY),
+])
+def test_relative_days_in_every_language(typed: str, day: date) -> None:
+    assert parse_when(typed, MONDAY).day == day
+
+
+@pytest.mark.parametrize(("typed", "day", "at"), [
+    ("morgen om 10 uur", TOMORROW, time(10)), ("tomorrow at 2", TOMORROW, time(14)),
+    ("завтра о 14", TOMORROW, time(14)), ("yarın saat 11", TOMORROW, time(11)),
+    ("غدا الساعة ١٠", TOMORROW, time(10)), ("فردا ساعت ۱۰", TOMORROW, time(10)),
+    ("ጽባሕ ሰዓት 10", TOMORROW, time(10)), ("вівторок о 10", TOMORROW, time(10)),
+])
+def test_a_day_and_an_hour_in_every_language(typed: str, day: date, at: time) -> None:
+    parsed = parse_when(typed, MONDAY)
+    assert (parsed.day, parsed.at) == (day, at)
+
+
+@pytest.mark.parametrize(("typed", "at"), [
+    ("14:00", time(14)), ("om 2 uur", time(14)), ("om 2", time(14)), ("2 uur", time(14)),
+    ("at 2", time(14)), ("2 pm", time(14)), ("о 14", time(14)), ("saat 14'te", time(14)),
+    ("الساعة ٢", time(14)), ("ساعت ۱۴", time(14)), ("ሰዓት 10", time(10)), ("١٤:٠٠", time(14)),
+])
+def test_an_hour_alone_has_no_day(typed: str, at: time) -> None:
+    """No day: the form keeps the one narrowed to before ("dinsdagmiddag", then "14:00")."""
+    parsed = parse_when(typed, MONDAY)
+    assert (parsed.day, parsed.at) == (None, at)
+
+
+@pytest.mark.parametrize("typed", ["kunt u 3 tijden geven", "goedemorgen", "ik heb 2 kinderen",
+                                   "'s morgens", "morning"])
+def test_words_that_are_no_day_nor_hour(typed: str) -> None:
+    parsed = parse_when(typed, MONDAY)
+    assert parsed.day is None and parsed.at is None
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_every_language_has_its_answer_words(language: str) -> None:
+    assert answer_word_problems(language) == []
