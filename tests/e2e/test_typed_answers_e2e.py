@@ -161,3 +161,38 @@ async def test_the_six_checks_typed_in_dutch(web: TestClient, live_settings, che
         pytest.fail(f"no outcome after 8 typed answers: {texts(answer)}")
     assert "De gemeente beslist" in texts(answer)
     assert any(p.startswith("/book_appointment") for p in payloads(answer))
+
+
+async def test_a_typed_hour_after_a_narrowed_day_stays_on_that_day(web: TestClient,
+                                                                   live_settings) -> None:
+    """"dinsdagmiddag", then an hour: that Tuesday at that hour, not that hour on any day."""
+    screen = screen_for(live_settings, "nl")
+    await type_language(web, screen, "nl")
+    await post(web, {"text": "ik wil een afspraak maken"})
+    await post(web, {"text": "klantmanager"})
+    answer = await post(web, {"text": "dinsdagmiddag"})
+    offered = [datetime.fromisoformat(json.loads(p.split("/inform", 1)[1])["appointment_time"])
+               for p in payloads(answer) if "appointment_time" in p]
+    assert offered, texts(answer)
+    zone = offered[0].tzinfo
+    assert {m.weekday() for m in offered} == {1} and all(m.hour >= 12 for m in offered)
+    chosen = offered[-1]
+    answer = await post(web, {"text": chosen.strftime("%H:%M")})  # e.g. "14:00", no day
+    assert screen.first_line("booking.ask_confirm") in texts(answer), texts(answer)
+    answer = await post(web, {"text": "ja graag"})
+    token = next(c.value for c in web.session.cookie_jar if c.key == SESSION_COOKIE)
+    [booked] = appointments_of(live_settings.database_url, sender_id_for(token))
+    start = booked.start if booked.start.tzinfo else booked.start.replace(tzinfo=timezone.utc)
+    assert start.astimezone(zone) == chosen
+
+
+async def test_an_age_in_the_opening_message_is_not_asked_again(web: TestClient,
+                                                                live_settings) -> None:
+    screen = screen_for(live_settings, "nl")
+    await type_language(web, screen, "nl")
+    answer = await post(web, {"text": "ik ben 24 jaar, welke route past bij mij als statushouder?"})
+    assert screen.text("check.not_understood") not in texts(answer)
+    answer = await post(web, {"text": "statushouder"})
+    assert screen.first_line("check.question.age") not in texts(answer), texts(answer)
+    assert screen.first_line("check.question.has_studiefinanciering_right") in texts(answer), \
+        texts(answer)
