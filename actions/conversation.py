@@ -74,7 +74,8 @@ def answer_topic(dispatcher: CollectingDispatcher, intent: str) -> list[EventTyp
         details = provision_details(provision)
         if details:
             say(dispatcher, "topic.details", details=lines(*details))
-        source, team = ", ".join(provision.sources[:2]), provision.team or "klantmanager"
+        source = ", ".join(provision.sources[:2])
+        team = provision.team or municipality().resident_team
     else:
         say(dispatcher, topic.text_key)
         source, team = topic.source, topic.team
@@ -220,8 +221,8 @@ class Handover(Action):
         town = municipality()
         team = tracker.get_slot("team")
         if tracker.get_slot("role") == "employer" and not team:
-            team = "werkgeversservicepunt"
-        team = team if team in town.teams else "klantmanager"
+            team = town.employer_team
+        team = team if team in town.teams else town.resident_team
         say(dispatcher, "handover.how", [
             button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
                    team=team_name(team)),

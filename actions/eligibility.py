@@ -279,9 +279,10 @@ class EmployerChecklist(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         show_checklist(dispatcher)
+        desk = municipality().employer_team
         say(dispatcher, "checklist.next", [
-            button("topic.book_with_team", '/book_appointment{"team":"werkgeversservicepunt"}',
-                   team=team_name("werkgeversservicepunt")),
+            button("topic.book_with_team", f'/book_appointment{{"team":"{desk}"}}',
+                   team=team_name(desk)),
             button("check.hiring_support.title", "/check_hiring_support"),
         ])
         return [SlotSet("role", "employer")]

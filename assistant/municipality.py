@@ -71,6 +71,9 @@ class Municipality:
     closed_days: frozenset[date]
     teams: dict[str, Team]
     topics: dict[str, Topic] = field(default_factory=dict)
+    # roles (municipality.yml): the teams the assistant offers by itself
+    resident_team: str = ""
+    employer_team: str = ""
 
     def team(self, code: str) -> Team:
         return self.teams[code]
@@ -104,7 +107,16 @@ def _parse(raw: dict, where: str) -> Municipality:
         closed_days=frozenset(_parse_date(d, where) for d in info.get("closed_days") or []),
         teams=teams,
         topics=topics,
+        resident_team=_role(raw, "resident_default", teams, where),
+        employer_team=_role(raw, "employer_desk", teams, where),
     )
+
+
+def _role(raw: dict, role: str, teams: dict, where: str) -> str:
+    team = _require(_require(raw, "roles", where), role, f"{where}: roles")
+    if team not in teams:
+        raise ConfigError(f"{where}: roles.{role} names unknown team {team!r}")
+    return str(team)
 
 
 def _parse_topic(intent: str, spec: object, teams: dict, where: str) -> Topic:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.policy import (
+from assistant.policy.data import (
     AMOUNT_PERIODS,
     AMOUNT_UNITS,
     CONFIDENCES,

@@ -1,24 +1,11 @@
-"""Policy knowledge as data: provisions, target groups and partners, with a validator.
-
-Two layers are read: ``policy/national/provisions.yml`` (national law) and then
-``policy/<municipality>/provisions.yml``. For a given date, a municipality entry with the same
-id (in the same section) and a validity covering that date replaces the national entry; an
-entry with ``status: superseded`` is never offered as current. The closed vocabulary of
-condition facts, audiences and citable documents is ``policy/facts.yml``. This module holds
-the model and the reading; ``assistant/policy_checks.py`` checks every entry against the
-vocabulary and the schema, ``assistant/eligibility.py`` the checks of checks.yml.
-
-    python -m assistant.policy validate [--municipality NAME]
-
-prints every problem as ``file:line: message`` and exits with 1 when there is any.
-"""
+"""The policy data as read from disk: the model (entries, facts, problems) and the
+reading of policy/facts.yml, the provision layers and the team codes, with file and line
+for every value. Nothing here checks entries (validation.py) or checks.yml (checks.py)."""
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,8 +13,6 @@ from typing import Any
 
 import yaml
 from babel.messages.pofile import read_po
-
-from assistant.settings import load_settings
 
 NATIONAL = "national"
 SECTIONS = {"provisions": "provision", "target_groups": "target group", "partners": "partner"}
@@ -271,45 +256,6 @@ class Sources:
     problems: tuple[Problem, ...]
 
 
-# --- Public API ----------------------------------------------------------------------------
-
-def load_policy(policy_dir: Path, municipality: str, on: date | None = None) -> Policy:
-    """The policy in force on ``on`` (default today); PolicyError when the data has problems."""
-    sources = read_sources(policy_dir, municipality)
-    problems = sorted(_problems_of(sources, catalog=None))
-    if problems:
-        raise PolicyError(problems)
-    day = on or date.today()
-    entries = entries_of(sources)
-    current = {section: _resolve(entries, section, day) for section in SECTIONS}
-    return Policy(municipality, day, current["provisions"], current["target_groups"],
-                  current["partners"], tuple(e for e in entries if e.status == "superseded"))
-
-
-def validate_policy(policy_dir: Path, municipality: str,
-                    catalog_keys: Iterable[str]) -> list[Problem]:
-    """Every problem of the national layer plus ``municipality``, with file and line."""
-    sources = read_sources(policy_dir, municipality)
-    catalog = frozenset(catalog_keys)
-    found = _problems_of(sources, catalog)
-    if not found:  # the checks weigh provisions, so they are checked against a sound policy
-        from assistant.eligibility import validate_checks  # noqa: PLC0415 - it imports us
-        policy = load_policy(policy_dir, municipality)
-        found += validate_checks(policy_dir / municipality, policy, sources.vocabulary.facts,
-                                 sources.teams, catalog)
-    from assistant.referrals import validate_referrals  # noqa: PLC0415 - it imports us
-    found += validate_referrals(policy_dir, municipality, catalog)
-    return sorted(set(found))
-
-
-def _problems_of(sources: Sources, catalog: frozenset[str] | None) -> list[Problem]:
-    """What reading found, plus what checking the entries finds (assistant/policy_checks.py,
-    which builds on the model of this module)."""
-    from assistant.policy_checks import check_sources  # noqa: PLC0415 - it imports us
-
-    return [*sources.problems, *check_sources(sources, catalog)]
-
-
 def catalog_keys(locales_dir: Path, language: str = "nl") -> frozenset[str]:
     """Message ids that have a translation in the language's catalog."""
     with (locales_dir / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
@@ -339,7 +285,7 @@ def entries_of(sources: Sources) -> list[Entry]:
             for section, items in layer.sections.items() for item in items]
 
 
-def _resolve(entries: list[Entry], section: str, day: date) -> dict[str, Entry]:
+def resolve(entries: list[Entry], section: str, day: date) -> dict[str, Entry]:
     chosen: dict[str, Entry] = {}
     for entry in entries:  # national first: a later layer replaces an earlier one
         if entry.section == section and entry.valid_on(day):
@@ -380,7 +326,7 @@ def _shown(policy_dir: Path, path: Path) -> str:
     return path.relative_to(policy_dir.parent).as_posix()
 
 
-def _read_yaml(policy_dir: Path, path: Path, problems: list[Problem]) -> Item | None:
+def read_yaml(policy_dir: Path, path: Path, problems: list[Problem]) -> Item | None:
     shown = _shown(policy_dir, path)
     if not path.exists():
         problems.append(Problem(shown, 1, "file is missing"))
@@ -426,7 +372,7 @@ def _duplicate_keys(node: yaml.Node | None) -> Iterator[tuple[int, str]]:
 
 def _read_vocabulary(policy_dir: Path, problems: list[Problem]) -> Vocabulary:
     path = policy_dir / "facts.yml"
-    root = _read_yaml(policy_dir, path, problems)
+    root = read_yaml(policy_dir, path, problems)
     sections = root.value if root and isinstance(root.value, dict) else {}
     specs = sections["facts"].value if "facts" in sections else {}
     facts = {}
@@ -457,7 +403,7 @@ def _fact(name: str, spec: object) -> Fact | None:
 
 
 def _read_teams(policy_dir: Path, path: Path, problems: list[Problem]) -> frozenset[str]:
-    root = _read_yaml(policy_dir, path, problems)
+    root = read_yaml(policy_dir, path, problems)
     teams = root.value.get("teams") if root and isinstance(root.value, dict) else None
     return frozenset(teams.value) if teams and isinstance(teams.value, dict) else frozenset()
 
@@ -465,7 +411,7 @@ def _read_teams(policy_dir: Path, path: Path, problems: list[Problem]) -> frozen
 def _read_layer(policy_dir: Path, name: str, problems: list[Problem]) -> Layer:
     path = policy_dir / name / "provisions.yml"
     shown = _shown(policy_dir, path)
-    root = _read_yaml(policy_dir, path, problems)
+    root = read_yaml(policy_dir, path, problems)
     if root is None or not isinstance(root.value, dict):
         if root is not None:
             problems.append(Problem(shown, root.line, "must be a mapping of sections"))
@@ -484,23 +430,3 @@ def _read_layer(policy_dir: Path, name: str, problems: list[Problem]) -> Layer:
 
 # --- Command line --------------------------------------------------------------------------
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant.policy",
-                                     description="Check the policy data of the assistant.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="report problems with file and line")
-    validate.add_argument("--municipality", help="folder under policy/ (default: all of them)")
-    args = parser.parse_args(argv)
-    settings = load_settings()
-    names = [args.municipality] if args.municipality else municipalities(settings.policy_dir)
-    keys = catalog_keys(settings.locales_dir)
-    problems = sorted({p for name in names
-                       for p in validate_policy(settings.policy_dir, name, keys)})
-    for problem in problems:
-        print(problem)
-    print(f"{len(problems)} problem(s) in the policy of: {', '.join(names)}", file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

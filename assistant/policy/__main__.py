@@ -1,0 +1,5 @@
+import sys
+
+from assistant.policy.cli import main
+
+sys.exit(main())
