@@ -14,7 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel, Extra, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
-from assistant.policy.data import Fact, Item, Policy, Problem, read_yaml
+from assistant.policy.data import (
+    Fact,
+    Policy,
+    Problem,
+    line_of,
+    model_problems,
+    read_yaml,
+)
 
 CHECKS_FILE = "checks.yml"
 
@@ -119,20 +126,6 @@ def _check(model: CheckModel) -> Check:
                  model.team, tuple(model.provisions), questions, model.checklist)
 
 
-def line_of(root: Item, location: tuple[Any, ...]) -> int:
-    """The line of the value at a pydantic error location (or of its nearest parent)."""
-    item = root
-    for part in location:
-        children = item.value
-        inside = (part in children if isinstance(children, dict)
-                  else isinstance(children, list) and isinstance(part, int)
-                  and part < len(children))
-        if not inside:
-            break
-        item = children[part]
-    return item.line
-
-
 def read_checks(municipality_dir: Path) -> tuple[ChecksData, list[Problem]]:
     """The checks of a municipality and the problems of the file's shape (file:line)."""
     path = municipality_dir / CHECKS_FILE
@@ -147,10 +140,7 @@ def read_checks(municipality_dir: Path) -> tuple[ChecksData, list[Problem]]:
     try:
         parsed = ChecksFile.parse_obj(root.plain() or {})
     except ValidationError as error:
-        return empty, problems + [
-            Problem(shown, line_of(root, found["loc"]),
-                    f"{'.'.join(str(p) for p in found['loc'])}: {found['msg']}")
-            for found in error.errors()]
+        return empty, problems + model_problems(shown, root, error, "")
     lines = {check.id: line_of(root, ("checks", number))
              for number, check in enumerate(parsed.checks)}
     return ChecksData({c.id: _check(c) for c in parsed.checks},

@@ -9,10 +9,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from babel.messages.pofile import read_po
+from pydantic import (
+    BaseModel,
+    Extra,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    constr,
+    root_validator,
+)
 
 NATIONAL = "national"
 SECTIONS = {"provisions": "provision", "target_groups": "target group", "partners": "partner"}
@@ -370,6 +380,54 @@ def _duplicate_keys(node: yaml.Node | None) -> Iterator[tuple[int, str]]:
             yield from _duplicate_keys(child)
 
 
+class FactSpec(BaseModel):
+    """One fact of policy/facts.yml, as typed data."""
+
+    type: Literal["boolean", "integer", "enum"]
+    description: StrictStr
+    origin: StrictStr
+    values: list[constr(strict=True, regex=NAME.pattern)] = Field(default_factory=list)
+    min: StrictInt | None = None
+    max: StrictInt | None = None
+
+    class Config:
+        extra = Extra.forbid
+
+    @root_validator(skip_on_failure=True)
+    def _complete(cls, spec: dict) -> dict:  # noqa: N805 - pydantic passes the class
+        if spec["type"] == "enum" and not spec["values"]:
+            raise ValueError("an enum fact needs its values")
+        if spec["type"] == "integer" and (spec["min"] is None or spec["max"] is None):
+            raise ValueError("an integer fact needs min and max")
+        if spec["type"] != "enum" and spec["values"]:
+            raise ValueError("only an enum fact has values")
+        return spec
+
+
+def line_of(root: Item, location: tuple[Any, ...]) -> int:
+    """The line of the value at a pydantic error location (or of its nearest parent)."""
+    item = root
+    for part in location:
+        children = item.value
+        inside = (part in children if isinstance(children, dict)
+                  else isinstance(children, list) and isinstance(part, int)
+                  and part < len(children))
+        if not inside:
+            break
+        item = children[part]
+    return item.line
+
+
+def model_problems(shown: str, root: Item, error: ValidationError, what: str) -> list[Problem]:
+    """A pydantic error as file:line problems, at the line of the value it is about."""
+    problems = []
+    for found in error.errors():
+        where = ".".join(str(part) for part in found["loc"] if part != "__root__")
+        text = f"{where}: {found['msg']}" if where else found["msg"]
+        problems.append(Problem(shown, line_of(root, found["loc"]), what + text))
+    return problems
+
+
 def _read_vocabulary(policy_dir: Path, problems: list[Problem]) -> Vocabulary:
     path = policy_dir / "facts.yml"
     root = read_yaml(policy_dir, path, problems)
@@ -377,29 +435,16 @@ def _read_vocabulary(policy_dir: Path, problems: list[Problem]) -> Vocabulary:
     specs = sections["facts"].value if "facts" in sections else {}
     facts = {}
     for name, spec in (specs.items() if isinstance(specs, dict) else ()):
-        fact = _fact(name, spec.plain())
-        if fact is None:
-            problems.append(Problem(_shown(policy_dir, path), spec.line,
-                                    f"fact '{name}': type must be boolean, integer (with min"
-                                    " and max) or enum (with values)"))
-        else:
-            facts[name] = fact
+        try:
+            typed = FactSpec.parse_obj(spec.plain())
+        except ValidationError as error:
+            problems += model_problems(_shown(policy_dir, path), spec, error, f"fact '{name}': ")
+            continue
+        facts[name] = Fact(name, typed.type, tuple(typed.values), typed.min, typed.max)
     data = {name: item.plain() for name, item in sections.items()}
     documents = {str(code): bool(spec.get("pre_participatiewet"))
                  for code, spec in data.get("documents", {}).items() if isinstance(spec, dict)}
     return Vocabulary(facts, frozenset(data.get("audiences", ())), documents)
-
-
-def _fact(name: str, spec: object) -> Fact | None:
-    if not isinstance(spec, dict) or spec.get("type") not in SCALAR_TYPES:
-        return None
-    values = spec.get("values", ())
-    if spec["type"] == "enum" and not (values and all(is_name(v) for v in values)):
-        return None
-    limits = (spec.get("min"), spec.get("max"))
-    if spec["type"] == "integer" and not all(isinstance(n, int) for n in limits):
-        return None
-    return Fact(name, spec["type"], tuple(values), *limits)
 
 
 def _read_teams(policy_dir: Path, path: Path, problems: list[Problem]) -> frozenset[str]:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Extra, StrictStr, ValidationError
 
-from assistant.policy.checks import line_of
-from assistant.policy.data import Problem, read_yaml
+from assistant.policy.data import Problem, model_problems, read_yaml
 
 ROLES_FILE = "municipality.yml"
 
@@ -38,9 +37,7 @@ def validate_roles(policy_dir: Path, municipality: str,
     try:
         roles = TeamRoles.parse_obj(found.plain())
     except ValidationError as error:
-        return [Problem(shown, line_of(found, e["loc"]),
-                        f"roles.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}")
-                for e in error.errors()]
+        return model_problems(shown, found, error, "roles.")
     return [Problem(shown, found.value[role].line,
                     f"roles.{role}: unknown team '{team}' (not in teams)")
             for role, team in roles.dict().items() if team not in teams]

@@ -99,3 +99,20 @@ def test_the_package_imports_one_way_without_lazy_imports() -> None:
     for name in order:  # each module can be imported on its own, first
         subprocess.run([sys.executable, "-c", f"import assistant.policy.{name}"],
                        cwd=PROJECT_ROOT, check=True)
+
+
+@pytest.mark.parametrize(("old", "new", "marker", "message"), [
+    ("    max: 120\n", "", "  age:", "fact 'age': an integer fact needs min and max"),
+    ("    description: Age in years.\n", "    descriptoin: Age in years.\n", "descriptoin",
+     "fact 'age': descriptoin: extra fields not permitted"),
+    ("values: [statushouder, gezinsmigrant, overige_migrant, geen]",
+     "values: [statushouder, Gezinsmigrant, overige_migrant, geen]", "values: [statushouder",
+     "fact 'migrant_group': values.1: string does not match regex"),
+])
+def test_facts_yml_is_typed_and_reported_at_its_line(policy_copy: Path, edit: Edit, dutch_keys,
+                                                     old: str, new: str, marker: str,
+                                                     message: str) -> None:
+    broken = edit("facts.yml", old, new)
+    found = [p.message for p in validate_policy(policy_copy, "midden-drenthe", dutch_keys)
+             if (p.file, p.line) == ("policy/facts.yml", line_of(broken, marker))]
+    assert any(text.startswith(message) for text in found), found

@@ -140,8 +140,8 @@ def test_duplicate_keys_and_unknown_facts_types_are_reported(
     problems = [str(p) for p in validate_policy(policy_copy, "midden-drenthe", dutch_keys)]
     sroi_status = line_of(broken, "    status: current", after="  - id: sroi\n", nth=2)
     assert f"policy/{MD}:{sroi_status}: key 'status' appears twice" in problems
-    assert (f"policy/facts.yml:{line_of(facts, '  age:')}: fact 'age': type must be boolean, "
-            "integer (with min and max) or enum (with values)") in problems
+    assert (f"policy/facts.yml:{line_of(facts, 'type: getal')}: fact 'age': type: unexpected "
+            "value; permitted: 'boolean', 'integer', 'enum'") in problems
 
 
 def test_load_policy_refuses_broken_data(policy_copy: Path, edit: Edit) -> None:
