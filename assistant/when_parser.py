@@ -138,7 +138,9 @@ def relative_day_words() -> dict[str, int]:
     """"morgen" -> 1 in every language we have a catalog for, normalized, longest first (so
     "overmorgen" and "پس فردا" are not read as "morgen" and "فردا"). The words come from
     dateparser's locale data; where it has none (Tigrinya: only English words; "öbür gün",
-    "بعد غد") from relative_days in locales/<lang>/answers.yml."""
+    "بعد غد") from relative_days in locales/<lang>/answers.yml. Its vocabulary, not its
+    parser: dateparser 1.2 reads a bare "2" as the 2nd of the month and "morgen om 2 uur"
+    as two hours from now, and chat replies are full of both."""
     found: dict[str, int] = {}
     for language in catalog_languages():
         try:
