@@ -186,13 +186,24 @@ async def test_a_typed_hour_after_a_narrowed_day_stays_on_that_day(web: TestClie
     assert start.astimezone(zone) == chosen
 
 
-async def test_an_age_in_the_opening_message_is_not_asked_again(web: TestClient,
-                                                                live_settings) -> None:
-    screen = screen_for(live_settings, "nl")
-    await type_language(web, screen, "nl")
-    answer = await post(web, {"text": "ik ben 24 jaar, welke route past bij mij als statushouder?"})
+@pytest.mark.parametrize(("language", "opening", "first_answer", "skipped", "next_question"), [
+    ("nl", "ik ben 24 jaar, welke route past bij mij als statushouder?", "statushouder",
+     "check.question.age", "check.question.has_studiefinanciering_right"),
+    ("nl", "ik ben alleenstaande moeder van een kind van 3, moet ik werken?", "ja",
+     "check.question.youngest_child_age", "check.question.receives_bijstand"),
+    ("ar", "أنا أم عزباء وطفلي عمره ٣ سنوات، هل يجب أن أعمل؟", "نعم",
+     "check.question.youngest_child_age", "check.question.receives_bijstand"),
+    ("uk", "Я мати-одиначка, моїй дитині 3 роки, чи мушу я працювати?", "так",
+     "check.question.youngest_child_age", "check.question.receives_bijstand"),
+])
+async def test_an_age_in_the_opening_message_is_not_asked_again(
+        web: TestClient, live_settings, language: str, opening: str, first_answer: str,
+        skipped: str, next_question: str) -> None:
+    """The opening message is no answer, but the age (or the child's age) in it is one."""
+    screen = screen_for(live_settings, language)
+    await type_language(web, screen, language)
+    answer = await post(web, {"text": opening})
     assert screen.text("check.not_understood") not in texts(answer)
-    answer = await post(web, {"text": "statushouder"})
-    assert screen.first_line("check.question.age") not in texts(answer), texts(answer)
-    assert screen.first_line("check.question.has_studiefinanciering_right") in texts(answer), \
-        texts(answer)
+    answer = await post(web, {"text": first_answer})
+    assert screen.first_line(skipped) not in texts(answer), texts(answer)
+    assert screen.first_line(next_question) in texts(answer), texts(answer)
