@@ -16,11 +16,14 @@ from pathlib import Path
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     delete,
     event,
@@ -89,6 +92,11 @@ class Appointment(Base):
     created_at = Column(DateTime, nullable=False, default=utc_now)
     cancelled_at = Column(DateTime, nullable=True)
     reminded_at = Column(DateTime, nullable=True)
+    # What the staff console shows and records (empty for bookings made before it existed).
+    topic = Column(String(64), nullable=True)
+    language = Column(String(16), nullable=True)
+    attendance = Column(String(16), nullable=True)  # arrived, no_show
+    cancelled_by = Column(String(254), nullable=True)  # a staff member's e-mail; empty: resident
 
     __table_args__ = (
         # The guarantee against double booking: one active appointment per team, time and seat.
@@ -140,6 +148,96 @@ class ButtonPayload(Base):
     token = Column(String(24), primary_key=True)
     payload = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utc_now, index=True)
+
+
+class StaffAccount(Base):
+    """A municipality employee: a beheerder, or a medewerker of one or more teams."""
+
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    role = Column(String(16), nullable=False)  # beheerder, medewerker
+    password_hash = Column(String(200), nullable=False)
+    totp_secret = Column(String(64), nullable=False)
+    totp_enrolled_at = Column(DateTime, nullable=True)  # until then the login enrols by QR
+    last_totp_counter = Column(Integer, nullable=True)  # a code is accepted only once
+    created_at = Column(DateTime, nullable=False, default=utc_now)
+    disabled_at = Column(DateTime, nullable=True)
+
+
+class StaffTeamMember(Base):
+    __tablename__ = "staff_team_members"
+
+    account_id = Column(Integer, ForeignKey("staff_accounts.id", ondelete="CASCADE"),
+                        primary_key=True)
+    team_code = Column(String(64), primary_key=True)
+
+
+class StaffSession(Base):
+    """A browser's login, kept on the server; the cookie holds a token whose hash is the key.
+    ``verified_at`` is empty until the second factor was given."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    account_id = Column(Integer, ForeignKey("staff_accounts.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
+    last_seen_at = Column(DateTime, nullable=False, default=utc_now)
+    verified_at = Column(DateTime, nullable=True)
+
+
+class StaffLoginFailure(Base):
+    """A wrong password or code, by account and by address, for throttling."""
+
+    __tablename__ = "staff_login_failures"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(300), nullable=False, index=True)
+    at = Column(DateTime, nullable=False, default=utc_now, index=True)
+
+
+class StaffAuditEntry(Base):
+    """Who opened or changed what, and when (read by beheerders)."""
+
+    __tablename__ = "staff_audit_log"
+
+    id = Column(Integer, primary_key=True)
+    account_id = Column(Integer, ForeignKey("staff_accounts.id"), nullable=False, index=True)
+    action = Column(String(32), nullable=False)
+    subject = Column(String(64), nullable=False)
+    team_code = Column(String(64), nullable=True)
+    at = Column(DateTime, nullable=False, default=utc_now, index=True)
+
+
+class TeamSchedule(Base):
+    """A team's opening hours, slot length and seats as set in the console; they take
+    precedence over municipality.yml. ``opening_hours`` is JSON: weekday -> ["09:00-12:00"]."""
+
+    __tablename__ = "team_schedules"
+
+    team_code = Column(String(64), primary_key=True)
+    opening_hours = Column(Text, nullable=False)
+    slot_minutes = Column(Integer, nullable=False)
+    seats = Column(Integer, nullable=False)
+    updated_at = Column(DateTime, nullable=False, default=utc_now)
+    updated_by = Column(String(254), nullable=False)
+
+
+class TeamClosedDay(Base):
+    __tablename__ = "team_closed_days"
+
+    id = Column(Integer, primary_key=True)
+    team_code = Column(String(64), nullable=False)
+    day = Column(Date, nullable=False)
+    reason = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utc_now)
+    created_by = Column(String(254), nullable=False)
+
+    __table_args__ = (UniqueConstraint("team_code", "day", name="uq_team_closed_day"),)
 
 
 _engines: dict[str, Engine] = {}

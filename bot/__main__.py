@@ -21,6 +21,7 @@ from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.reminders import Reminders
 from bot.services import RasaStack, StartupError, port_is_free
+from bot.staff.console import StaffConsole
 from bot.web.server import create_app, serve
 
 logger = logging.getLogger("bot")
@@ -56,8 +57,10 @@ async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
         reminders = Reminders(book, gateway, profiles, telegram.push,
                               default_language=settings.default_language)
         background.append(asyncio.create_task(reminders.run_forever()))
+    console = StaffConsole(settings, translator, load_municipality(settings.municipality_dir))
     app = create_app(gateway, translator, settings,
-                     telegram_webhook=telegram.handle_webhook if telegram else None)
+                     telegram_webhook=telegram.handle_webhook if telegram else None,
+                     staff_console=console)
     runner = await serve(app, settings.web_host, settings.web_port)
     print_welcome(settings)
     stop = asyncio.Event()
@@ -76,6 +79,8 @@ async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
 def print_welcome(settings: Settings) -> None:
     host = "localhost" if settings.web_host in ("127.0.0.1", "0.0.0.0") else settings.web_host
     lines = [f"Web chat:  http://{host}:{settings.web_port}",
+             f"Staff:     http://{host}:{settings.web_port}/staff/ "
+             "(first account: python -m bot.staff create-admin)",
              f"Database:  {settings.database_url.split('@')[-1]}"]
     if settings.telegram_token and settings.telegram_webhook_url:
         lines.append(f"Telegram:  webhook at {settings.telegram_webhook_url}")

@@ -62,7 +62,9 @@ def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[st
 
     with get_engine(base).begin() as connection:
         connection.execute(text("TRUNCATE appointments, user_profiles, button_payloads, "
-                                "turn_outcomes"))
+                                "turn_outcomes, staff_accounts, staff_team_members, "
+                                "staff_sessions, staff_login_failures, staff_audit_log, "
+                                "team_schedules, team_closed_days"))
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -24,6 +25,9 @@ from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Conversation, Gateway, Reply
 from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.staff.console import StaffConsole
 
 TelegramWebhook = Callable[[dict, str | None], Awaitable[bool]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -331,8 +335,10 @@ def telegram_handler(telegram_webhook: TelegramWebhook) -> Handler:
 
 
 def create_app(gateway: Gateway, translator: Translator, settings: Settings,
-               telegram_webhook: TelegramWebhook | None = None) -> web.Application:
-    """The web chat application; with ``telegram_webhook`` it also receives Telegram updates."""
+               telegram_webhook: TelegramWebhook | None = None,
+               staff_console: StaffConsole | None = None) -> web.Application:
+    """The web chat application; with ``telegram_webhook`` it also receives Telegram updates,
+    with ``staff_console`` it serves the staff console at /staff (bot/staff)."""
     chat = WebChat(gateway, translator, settings)
     app = web.Application(middlewares=[security_headers])
     app.router.add_get("/", chat.page)
@@ -342,6 +348,8 @@ def create_app(gateway: Gateway, translator: Translator, settings: Settings,
     if telegram_webhook is not None:
         app.router.add_post("/telegram/webhook", telegram_handler(telegram_webhook))
     app.router.add_static("/static/", STATIC_DIR)
+    if staff_console is not None:
+        staff_console.install(app)
     return app
 
 

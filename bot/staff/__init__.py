@@ -1,0 +1,1 @@
+"""The municipality's side: the staff console at /staff (accounts, appointments, audit)."""

@@ -1,0 +1,47 @@
+"""The console's own texts: Dutch only, in locales/nl/LC_MESSAGES/staff.po.
+
+The console is for the municipality's employees, who work in Dutch, so its texts form a
+catalog domain of their own instead of joining messages.po, whose every id must exist in all
+eight residents' languages. Ids are used as ``_("staff....")`` in this package and its
+templates; tests/staff/test_staff_catalog.py checks both directions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+STAFF_LANGUAGE = "nl"
+
+
+def staff_catalog_path(locales_dir: Path) -> Path:
+    return locales_dir / STAFF_LANGUAGE / "LC_MESSAGES" / "staff.po"
+
+
+class StaffTexts:
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+    @classmethod
+    def load(cls, locales_dir: Path) -> StaffTexts:
+        with staff_catalog_path(locales_dir).open("rb") as handle:
+            catalog = read_po(handle)
+        return cls({m.id: m.string for m in catalog if m.id and m.string})
+
+    def __call__(self, key: str, **arguments: object) -> str:
+        """The Dutch text of ``key``; a missing id shows itself rather than nothing."""
+        text = self.texts.get(key, key)
+        return text.format(**arguments) if arguments else text
+
+
+def S_(key: str) -> str:
+    """Marks a console text id built at run time (a role, a status, an audit action)."""
+    return key
+
+
+ROLE_TEXTS = (S_("staff.role.beheerder"), S_("staff.role.medewerker"))
+STATUS_TEXTS = (S_("staff.status.arrived"), S_("staff.status.no_show"))
+AUDIT_TEXTS = (S_("staff.audit.action.team_day.view"), S_("staff.audit.action.team_day.refused"),
+               S_("staff.audit.action.appointment.view"),
+               S_("staff.audit.action.appointment.refused"))
