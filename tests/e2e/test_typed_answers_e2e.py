@@ -207,3 +207,20 @@ async def test_an_age_in_the_opening_message_is_not_asked_again(
     answer = await post(web, {"text": first_answer})
     assert screen.first_line(skipped) not in texts(answer), texts(answer)
     assert screen.first_line(next_question) in texts(answer), texts(answer)
+
+
+@pytest.mark.parametrize(("language", "team_word", "team"), [
+    ("nl", "schulden", "schuldhulp"), ("nl", "de tweede", "werkgeversservicepunt"),
+    ("en", "debts", "schuldhulp"), ("uk", "третій", "taal_inburgering")])
+async def test_a_team_typed_as_a_word_or_an_ordinal(web: TestClient, live_settings,
+                                                    language: str, team_word: str,
+                                                    team: str) -> None:
+    """A word that is also a topic ("schulden") answers the team question while it is asked."""
+    screen = screen_for(live_settings, language)
+    await type_language(web, screen, language)
+    answer = await post(web, {"text": typed(language, "book_appointment")})
+    assert screen.first_line("booking.ask_team") in texts(answer), texts(answer)
+    answer = await post(web, {"text": team_word})
+    team_name = {"type": "msg", "key": f"team.{team}.name", "args": {}}
+    assert screen.text("booking.ask_time", team=team_name).split("\n")[0] in texts(answer), \
+        texts(answer)
