@@ -6,14 +6,32 @@ Why not DIET: with eight languages (over 12,000 examples, seven scripts) DIET ne
 on every held-out set (scripts/evaluate_languages.py) while training in seconds. Character
 n-grams need no downloads and work for scripts no tokenizer knows (Ge'ez), for typos and for
 Dutch words inside other languages ("bijstand", "инбургеринг").
+
+Two additions for messages as people really write them (issue 8):
+- A message of several sentences is judged by the part that carries the question: half of
+  the topic examples are also learnt inside a context sentence ("Goedemiddag, ik woon sinds
+  kort in Beilen." before, "Alvast bedankt." after; nlu_components/message_context.yml), the
+  same sentences for every topic, so the model learns that they do not decide the topic.
+  On the real-style development sets this won over scoring the sentences one by one and
+  mixing them with the whole (question sentences weighted 1 or 3, or the most confident
+  sentence): those gave the context sentences a say of their own.
+- Official terms (WW, Bbz, loonwaarde, zorgtoeslag, ...) in any language are mapped to one
+  concept each by a lexicon (nlu_components/lexicon.yml), an extra feature the classifier
+  learns from every language's examples at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import random
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -24,11 +42,26 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline, make_union
+from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
+
+from nlu_components.lexicon import LEXICON_FILE, concepts
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "intent_classifier.skops"
+# The only types beyond skops' defaults that our own training writes into the model file.
+# Loading refuses a file with any other type: a model file must not run code it brings along.
+TRUSTED_TYPES = [
+    "nlu_components.lexicon.concepts",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+]
+CONTEXT_FILE = Path(__file__).with_name("message_context.yml")
+# Short answers whose meaning a sentence around them would change get no context copies.
+_NO_CONTEXT_INTENTS = {"affirm", "deny", "inform", "greet", "goodbye", "thank"}
+_SCRIPTS = {"arabic": ("\u0600", "\u06ff"), "cyrillic": ("\u0400", "\u04ff"),
+            "ethiopic": ("\u1200", "\u137f")}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -40,14 +73,21 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         return {
             "word_ngrams": [1, 2],
             "char_ngrams": [1, 5],
+            "lexicon_weight": 1.0,   # weight of the official-terms concepts beside the n-grams
             "C": 0.5,                # regularisation of the SVM (lower: smoother)
             "calibration_folds": 3,  # probabilities from held-apart folds, for the fallback
-            "ranking_length": 10,
+            "context_share": 0.5,    # share of topic examples also learnt inside a context
+            "ranking_length": 10,    # 0: rank every intent
         }
 
     @staticmethod
     def required_packages() -> list[str]:
         return ["sklearn", "skops"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Rasa retrains this component when the lexicon or the context sentences change."""
+        return hashlib.sha256(LEXICON_FILE.read_bytes() + CONTEXT_FILE.read_bytes()).hexdigest()
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage,
                  resource: Resource, model: Pipeline | None = None) -> None:
@@ -61,26 +101,31 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                execution_context: ExecutionContext) -> TfidfIntentClassifier:
         return cls(config, model_storage, resource)
 
-    def _new_model(self) -> Pipeline:
-        features = make_union(
-            TfidfVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b", sublinear_tf=True,
-                            ngram_range=tuple(self.config["word_ngrams"])),
-            TfidfVectorizer(analyzer="char_wb", sublinear_tf=True,
-                            ngram_range=tuple(self.config["char_ngrams"])),
-        )
+    def _new_model(self, folds: int) -> Pipeline:
+        features = FeatureUnion([
+            ("words", TfidfVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b",
+                                      sublinear_tf=True,
+                                      ngram_range=tuple(self.config["word_ngrams"]))),
+            ("characters", TfidfVectorizer(analyzer="char_wb", sublinear_tf=True,
+                                           ngram_range=tuple(self.config["char_ngrams"]))),
+            ("concepts", TfidfVectorizer(analyzer=concepts, sublinear_tf=True)),
+        ], transformer_weights={"concepts": self.config["lexicon_weight"]})
         classifier = CalibratedClassifierCV(
             LinearSVC(C=self.config["C"], class_weight="balanced"),
-            cv=self.config["calibration_folds"], method="sigmoid", ensemble=False)
+            cv=folds, method="sigmoid", ensemble=False)
         return Pipeline([("features", features), ("classifier", classifier)])
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
-        if len({e.get(INTENT) for e in examples}) < 2:
+        examples = [(e.get(TEXT), e.get(INTENT)) for e in training_data.intent_examples
+                    if e.get(TEXT) and e.get(INTENT)]
+        if len({intent for _, intent in examples}) < 2:
             logger.debug("Fewer than two intents: nothing to train.")
             return self._resource
-        self.model = self._new_model()
-        labels = np.array([e.get(INTENT) for e in examples])  # sklearn's checks need an array
-        self.model.fit([e.get(TEXT) for e in examples], labels)
+        folds = self.config["calibration_folds"]
+        examples += with_context(examples, self.config["context_share"])
+        texts, labels = zip(*enough_for_folds(examples, folds), strict=True)
+        self.model = self._new_model(folds)
+        self.model.fit(list(texts), np.array(labels))  # sklearn's checks need an array
         self.persist()
         return self._resource
 
@@ -96,8 +141,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 ({"name": str(name), "confidence": float(p)}
                  for name, p in zip(self.model.classes_, probabilities, strict=True)),
                 key=lambda item: -item["confidence"])
+            length = self.config["ranking_length"]
             message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking[:self.config["ranking_length"]],
+            message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking,
                         add_to_output=True)
         return messages
 
@@ -115,9 +161,55 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         try:
             with model_storage.read_from(resource) as model_dir:
                 path = model_dir / MODEL_FILE
-                # Our own training wrote this file; its sklearn and numpy types are expected.
-                model = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+                unexpected = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
+                if unexpected:
+                    raise UntrustedModelError(f"{path} holds types this component never "
+                                              f"writes: {', '.join(unexpected)}")
+                model = sio.load(path, trusted=TRUSTED_TYPES)
         except (ValueError, FileNotFoundError):
             logger.debug("No trained intent classifier in the model: intents stay unknown.")
             model = None
         return cls(config, model_storage, resource, model)
+
+
+class UntrustedModelError(RuntimeError):
+    """The model file holds a type our training never writes: it is not loaded."""
+
+
+def enough_for_folds(examples: list[tuple[str, str]], folds: int) -> list[tuple[str, str]]:
+    """Calibration splits every intent over `folds` folds: an intent with fewer examples has
+    them repeated until each fold holds one (instead of the calibration failing)."""
+    counts = Counter(intent for _, intent in examples)
+    extra = [(text, intent) for text, intent in examples
+             for _ in range(-(-folds // counts[intent]) - 1) if counts[intent] < folds]
+    return examples + extra
+
+
+def script(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    first = letters[0] if letters else "a"
+    return next((name for name, (low, high) in _SCRIPTS.items() if low <= first <= high),
+                "latin")
+
+
+@lru_cache(maxsize=1)
+def message_context() -> dict[str, dict[str, list[str]]]:
+    return yaml.safe_load(CONTEXT_FILE.read_text(encoding="utf-8"))
+
+
+def with_context(examples: list[tuple[str, str]], share: float) -> list[tuple[str, str]]:
+    """Copies of a share of the topic examples with a sentence of context before or after
+    them (message_context.yml), in the example's script; the same for every intent."""
+    context = message_context()
+    chooser = random.Random(8)  # the same copies in every training run
+    copies = []
+    for text, intent in examples:
+        if intent in _NO_CONTEXT_INTENTS or chooser.random() >= share:
+            continue
+        where = chooser.choice(["before", "before", "before", "after", "both"])
+        if where in ("before", "both"):
+            text = f"{chooser.choice(context['before'][script(text)])} {text}"
+        if where in ("after", "both"):
+            text = f"{text.rstrip('.')}. {chooser.choice(context['after'][script(text)])}"
+        copies.append((text, intent))
+    return copies

@@ -1,0 +1,124 @@
+"""The multilingual intent classifier as Rasa trains, stores and loads it: a model file with
+a type it never writes is refused, an intent with a single example trains, every intent can
+be ranked, and a long message with context is judged by its question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.lexicon import concepts
+from nlu_components.tfidf_intent_classifier import (
+    MODEL_FILE,
+    TfidfIntentClassifier,
+    UntrustedModelError,
+    enough_for_folds,
+    with_context,
+)
+
+EXAMPLES = {
+    "ask_debt_help": ["ik heb schulden", "ik kan mijn rekeningen niet betalen",
+                      "hulp bij schulden", "de deurwaarder komt", "schuldhulp graag",
+                      "I have debts", "I can't pay my bills", "help with debt"],
+    "search_work": ["ik zoek werk", "ik wil een baan", "help mij werk vinden",
+                    "werk zoeken", "ik heb geen baan", "I am looking for work",
+                    "I want a job", "help me find work"],
+    "ask_childcare": ["kinderopvang", "wie past op mijn kinderen", "opvang voor mijn kind",
+                      "oppas nodig", "childcare", "who looks after my children",
+                      "care for my kid", "kinderopvang regelen"],
+    "referral_uwv": ["heb ik recht op WW"],  # a single example: fewer than the folds
+}
+
+
+def training_data() -> TrainingData:
+    return TrainingData([Message(data={TEXT: text, INTENT: intent})
+                         for intent, texts in EXAMPLES.items() for text in texts])
+
+
+def trained(tmp_path: Path, **config: object) -> tuple[TfidfIntentClassifier, LocalModelStorage,
+                                                       Resource]:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intent_classifier")
+    context = ExecutionContext(GraphSchema({}), "test")
+    component = TfidfIntentClassifier.create(
+        {**TfidfIntentClassifier.get_default_config(), **config}, storage, resource, context)
+    component.train(training_data())
+    return component, storage, resource
+
+
+def load(storage: LocalModelStorage, resource: Resource, **config: object
+         ) -> TfidfIntentClassifier:
+    return TfidfIntentClassifier.load(
+        {**TfidfIntentClassifier.get_default_config(), **config}, storage, resource,
+        ExecutionContext(GraphSchema({}), "test"))
+
+
+def parse(component: TfidfIntentClassifier, text: str) -> Message:
+    message = Message(data={TEXT: text})
+    component.process([message])
+    return message
+
+
+def test_an_intent_with_fewer_examples_than_calibration_folds_trains(tmp_path: Path) -> None:
+    component, storage, resource = trained(tmp_path, calibration_folds=3)
+    loaded = load(storage, resource)
+    assert parse(loaded, "ik heb een grote schuld").get(INTENT)["name"] == "ask_debt_help"
+    assert "referral_uwv" in loaded.model.classes_
+
+
+def test_rare_intents_are_repeated_until_every_fold_has_one() -> None:
+    examples = [("a", "x"), ("b", "y"), ("c", "y"), ("d", "z"), ("e", "z"), ("f", "z")]
+    counts = {intent: sum(i == intent for _, i in enough_for_folds(examples, 3))
+              for intent in "xyz"}
+    assert counts == {"x": 3, "y": 4, "z": 3}
+
+
+def test_ranking_length_zero_ranks_every_intent(tmp_path: Path) -> None:
+    component, storage, resource = trained(tmp_path)
+    every = parse(load(storage, resource, ranking_length=0), "ik zoek werk")
+    two = parse(load(storage, resource, ranking_length=2), "ik zoek werk")
+    assert len(every.get(INTENT_RANKING_KEY)) == len(EXAMPLES)
+    assert len(two.get(INTENT_RANKING_KEY)) == 2
+    assert every.get(INTENT)["name"] == "search_work"
+
+
+def test_a_model_file_with_a_type_it_never_writes_is_refused(tmp_path: Path) -> None:
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    component, storage, resource = trained(tmp_path)
+    assert load(storage, resource).model is not None  # what training wrote loads
+    foreign = Pipeline([("step", FunctionTransformer(Path)),  # pathlib.Path, a foreign type
+                        ("classifier", LogisticRegression())])
+    with storage.write_to(resource) as model_dir:
+        sio.dump(foreign, model_dir / MODEL_FILE)
+    with pytest.raises(UntrustedModelError, match="pathlib"):
+        load(storage, resource)
+
+
+def test_context_copies_keep_the_script_and_skip_short_answers() -> None:
+    examples = [("ik zoek werk", "search_work"), ("ja", "affirm"),
+                ("шукаю роботу", "search_work"), ("ابحث عن عمل", "search_work")]
+    copies = with_context(examples * 20, share=1.0)
+    assert all(intent == "search_work" for _, intent in copies)
+    assert len(copies) == 60
+    ukrainian = [text for text, _ in copies if "шукаю роботу" in text]
+    assert ukrainian and all(not any("a" <= c <= "z" for c in text.casefold())
+                             for text in ukrainian)
+    assert all(text != original for text, _ in copies for original, _ in examples)
+
+
+def test_official_terms_name_one_concept_in_every_language() -> None:
+    assert concepts("Ik ben ontslagen, heb ik recht op WW?") == ["unemployment_benefit"]
+    assert concepts("Як подати на допомогу по безробіттю?") == ["unemployment_benefit"]
+    assert "allowance" in concepts("Hoe vraag ik zorgtoeslag aan?")
+    assert concepts("ik wil wwerk") == []  # a short term only as a whole word
