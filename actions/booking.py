@@ -19,6 +19,8 @@ from actions.common import (
     DatabaseGuard,
     appointment_args,
     appointment_book,
+    language_of,
+    latest_topic,
     municipality,
     say,
     turn_id,
@@ -95,7 +97,8 @@ class ValidateBookingForm(DatabaseGuard, TypedTeam, TypedConfirmation, Appointme
         try:
             booked = await asyncio.to_thread(
                 appointment_book().book, tracker.sender_id, tracker.get_slot("team"), start,
-                turn_id=turn_id(tracker))
+                turn_id=turn_id(tracker), language=language_of(tracker),
+                topic=latest_topic(tracker))
         except BookingError as error:
             return explain_booking_error(error, dispatcher)
         return {"confirmed": True, "booked_reference": booked.reference}

@@ -127,3 +127,14 @@ def language_of(tracker: Tracker) -> str:
     """The person's language: the front end sends it with every message."""
     metadata = tracker.latest_message.get("metadata") or {}
     return metadata.get("language") or tracker.get_slot("language") or "nl"
+
+
+def latest_topic(tracker: Tracker) -> str | None:
+    """The last topic the person asked about in this conversation (an intent the
+    municipality's topic map knows), for the staff console's appointment list."""
+    topics = municipality().topics
+    for event in reversed(tracker.events):
+        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+        if event.get("event") == "user" and intent in topics:
+            return intent
+    return None

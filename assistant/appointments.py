@@ -15,11 +15,12 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from assistant.capacity import Capacity
 from assistant.messages import msg, when
 from assistant.municipality import Municipality, Team, load_municipality
 from assistant.schedule import is_slot_start, slot_starts
@@ -92,9 +93,12 @@ class AppointmentBook:
     """All appointment operations for one municipality and one database."""
 
     def __init__(self, municipality: Municipality, database_url: str, *,
-                 days_ahead: int = 28, min_notice: timedelta = timedelta(hours=1)) -> None:
+                 days_ahead: int = 28, min_notice: timedelta = timedelta(hours=1),
+                 capacity: Capacity | None = None) -> None:
         self.municipality = municipality
         self.database_url = database_url
+        # The staff console's hours, seats and closed days (None: municipality.yml only)
+        self.capacity = capacity
         self.days_ahead = days_ahead
         self.min_notice = min_notice
         self._turns_forgotten_at: datetime | None = None
@@ -103,13 +107,18 @@ class AppointmentBook:
     def from_settings(cls, settings: Settings) -> AppointmentBook:
         return cls(load_municipality(settings.municipality_dir), settings.database_url,
                    days_ahead=settings.booking_days_ahead,
-                   min_notice=timedelta(minutes=settings.min_notice_minutes))
+                   min_notice=timedelta(minutes=settings.min_notice_minutes),
+                   capacity=Capacity(settings.database_url))
 
     def team(self, code: str) -> Team:
         try:
-            return self.municipality.team(code)
+            team = self.municipality.team(code)
         except KeyError as error:
             raise SlotNotOffered(f"unknown team {code!r}") from error
+        return self.capacity.team(team) if self.capacity else team
+
+    def team_closed(self, code: str) -> frozenset[date]:
+        return self.capacity.closed_dates(code) if self.capacity else frozenset()
 
     def free_slots(self, team_code: str, *, after: datetime | None = None,
                    limit: int = 5, now: datetime | None = None) -> list[datetime]:
@@ -120,7 +129,8 @@ class AppointmentBook:
         end = now + timedelta(days=self.days_ahead)
         taken = self._taken_counts(team_code, start, end)
         free = []
-        for moment in slot_starts(self.municipality, team, start, end):
+        for moment in slot_starts(self.municipality, team, start, end,
+                                  self.team_closed(team_code)):
             if taken[to_db_time(moment)] < team.seats:
                 free.append(moment)
                 if len(free) >= limit:
@@ -128,9 +138,11 @@ class AppointmentBook:
         return free
 
     def book(self, owner_id: str, team_code: str, start: datetime, *,
-             now: datetime | None = None, turn_id: str | None = None) -> BookedAppointment:
+             now: datetime | None = None, turn_id: str | None = None,
+             language: str | None = None, topic: str | None = None) -> BookedAppointment:
         """Book a seat; the same turn again, or this person's own slot again, returns the
-        appointment booked before instead of a second one."""
+        appointment booked before instead of a second one. ``language`` and ``topic`` are
+        kept for the staff console."""
         if (earlier := self.earlier_outcome(owner_id, turn_id)) is not None:
             return earlier
         team = self._check_bookable(team_code, start, now)
@@ -138,6 +150,7 @@ class AppointmentBook:
             try:
                 with session_scope(self.database_url) as session:
                     row = self._new_row(owner_id, team, start, seat)
+                    row.language, row.topic = language, topic
                     session.add(row)
                     session.flush()
                     self._record(session, turn_id, owner_id, "book", row.reference)
@@ -262,7 +275,7 @@ class AppointmentBook:
         if start < now + self.min_notice:
             raise SlotInPast(start.isoformat())
         if start > now + timedelta(days=self.days_ahead) or not is_slot_start(
-                self.municipality, team, start):
+                self.municipality, team, start, self.team_closed(team_code)):
             raise SlotNotOffered(start.isoformat())
         return team
 

@@ -22,16 +22,17 @@ def is_closed(municipality: Municipality, day: date) -> bool:
             or day in _public_holidays(municipality.holidays_country, day.year))
 
 
-def slot_starts(municipality: Municipality, team: Team, start: datetime,
-                end: datetime) -> Iterator[datetime]:
-    """Every slot start of ``team`` in [start, end), as aware datetimes in local time."""
+def slot_starts(municipality: Municipality, team: Team, start: datetime, end: datetime,
+                team_closed: frozenset[date] = frozenset()) -> Iterator[datetime]:
+    """Every slot start of ``team`` in [start, end), as aware datetimes in local time;
+    ``team_closed``: the days this team is closed besides the municipality's."""
     zone = ZoneInfo(municipality.timezone)
     first_day = start.astimezone(zone).date()
     last_day = end.astimezone(zone).date()
     step = timedelta(minutes=team.slot_minutes)
     day = first_day
     while day <= last_day:
-        if not is_closed(municipality, day):
+        if not is_closed(municipality, day) and day not in team_closed:
             for period in team.opening_hours.get(day.weekday(), ()):
                 moment = datetime.combine(day, period.start, tzinfo=zone)
                 period_end = datetime.combine(day, period.end, tzinfo=zone)
@@ -42,8 +43,9 @@ def slot_starts(municipality: Municipality, team: Team, start: datetime,
         day += timedelta(days=1)
 
 
-def is_slot_start(municipality: Municipality, team: Team, moment: datetime) -> bool:
+def is_slot_start(municipality: Municipality, team: Team, moment: datetime,
+                  team_closed: frozenset[date] = frozenset()) -> bool:
     """True when ``moment`` is exactly one of the team's slot starts."""
     window_start = moment - timedelta(seconds=1)
     return any(s == moment for s in slot_starts(municipality, team, window_start,
-                                                moment + timedelta(seconds=1)))
+                                                moment + timedelta(seconds=1), team_closed))

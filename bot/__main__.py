@@ -57,7 +57,8 @@ async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
         reminders = Reminders(book, gateway, profiles, telegram.push,
                               default_language=settings.default_language)
         background.append(asyncio.create_task(reminders.run_forever()))
-    console = StaffConsole(settings, translator, load_municipality(settings.municipality_dir))
+    console = StaffConsole(settings, translator, load_municipality(settings.municipality_dir),
+                           gateway=gateway, push=telegram.push if telegram else None)
     app = create_app(gateway, translator, settings,
                      telegram_webhook=telegram.handle_webhook if telegram else None,
                      staff_console=console)

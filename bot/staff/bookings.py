@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from assistant.storage import Appointment, UserProfile, session_scope, to_db_time
+from assistant.appointments import BookedAppointment
+from assistant.storage import Appointment, UserProfile, session_scope, to_db_time, utc_now
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class StaffBookings:
                 .order_by(Appointment.starts_at, Appointment.seat)).all()
             return [self._view(row, language) for row, language in rows]
 
+    def active_on_day(self, team_code: str, day: date) -> list[BookingView]:
+        return [booking for booking in self.on_day(team_code, day) if not booking.cancelled]
+
     def find(self, reference: str) -> BookingView | None:
         with session_scope(self.database_url) as session:
             found = session.execute(
@@ -64,3 +68,37 @@ class StaffBookings:
             channel=channel_of(row.owner_id), language=row.language or profile_language,
             topic=row.topic, attendance=row.attendance,
             cancelled=row.cancelled_at is not None, cancelled_by=row.cancelled_by)
+
+
+ATTENDANCE = ("arrived", "no_show")
+
+
+class StaffActions:
+    """What staff change on an appointment: attendance, and cancelling it for the resident."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def set_attendance(self, reference: str, attendance: str | None) -> bool:
+        if attendance is not None and attendance not in ATTENDANCE:
+            raise ValueError(attendance)
+        with session_scope(self.database_url) as session:
+            row = session.execute(select(Appointment).where(
+                Appointment.reference == reference,
+                Appointment.cancelled_at.is_(None))).scalar_one_or_none()
+            if row is None:
+                return False
+            row.attendance = attendance
+            return True
+
+    def cancel(self, reference: str, by: str) -> tuple[str, BookedAppointment] | None:
+        """Cancel an active appointment for its resident; their id and the appointment, or
+        None when it was not active (cancelled meanwhile)."""
+        with session_scope(self.database_url) as session:
+            row = session.execute(select(Appointment).where(
+                Appointment.reference == reference,
+                Appointment.cancelled_at.is_(None))).scalar_one_or_none()
+            if row is None:
+                return None
+            row.cancelled_at, row.cancelled_by = utc_now(), by
+            return row.owner_id, BookedAppointment.from_row(row)

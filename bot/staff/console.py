@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
@@ -19,8 +20,13 @@ import jinja2
 import segno
 from aiohttp import web
 
+from assistant.appointments import AppointmentBook, BookedAppointment, describe
+from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
+from assistant.messages import button, message
 from assistant.municipality import Municipality, Team
 from assistant.settings import Settings
+from assistant.storage import ProfileStore
+from bot.gateway import Gateway, Reply
 from bot.i18n import Translator
 from bot.staff.accounts import (
     MAX_FAILURES_PER_ACCOUNT,
@@ -29,10 +35,13 @@ from bot.staff.accounts import (
     StaffAccounts,
     StaffMember,
 )
-from bot.staff.bookings import StaffBookings
-from bot.staff.texts import StaffTexts
+from bot.staff.bookings import ATTENDANCE, StaffActions, StaffBookings
+from bot.staff.texts import S_, StaffTexts
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Push = Callable[[str, list[Reply]], Awaitable[None]]  # a message unasked, to telegram:<id>
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "/staff"
 SESSION_COOKIE = "staff_session"
@@ -40,29 +49,50 @@ LOGIN_CSRF_COOKIE = "staff_login_csrf"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 # Pages reachable without a session, and those reachable between password and code.
 PUBLIC_ROUTES = {"login", "login_post"}
+DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
+                S_("staff.done.cancelled_told"), S_("staff.done.hours"), S_("staff.done.reset"),
+                S_("staff.done.reopened"))
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
 class StaffConsole:
     def __init__(self, settings: Settings, translator: Translator,
-                 municipality: Municipality) -> None:
+                 municipality: Municipality, *, gateway: Gateway | None = None,
+                 push: Push | None = None) -> None:
         self.settings = settings
         self.translator = translator
         self.municipality = municipality
+        self.gateway = gateway
+        self.push = push  # None: no channel to tell residents on (Telegram off)
         self.zone = ZoneInfo(municipality.timezone)
         self.accounts = StaffAccounts(settings.database_url)
         self.bookings = StaffBookings(settings.database_url, municipality.timezone)
+        self.changes = StaffActions(settings.database_url)
+        self.capacity = Capacity(settings.database_url)
+        self.profiles = ProfileStore(settings.database_url)
+        self.book = AppointmentBook(
+            municipality, settings.database_url, days_ahead=settings.booking_days_ahead,
+            min_notice=timedelta(minutes=settings.min_notice_minutes), capacity=self.capacity)
         self.texts = StaffTexts.load(settings.locales_dir)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
             undefined=jinja2.StrictUndefined)
-        self.templates.globals.update(_=self.texts, team_name=self.team_name, prefix=PREFIX)
+        self.templates.globals.update(_=self.texts, team_name=self.team_name, prefix=PREFIX,
+                                      weekday_name=self.weekday_name,
+                                      topic_name=self.topic_name)
 
     # rendering
 
     def team_name(self, team_code: str) -> str:
         team = self.municipality.teams.get(team_code)
         return self.translator.text(team.name_key, "nl") if team else team_code
+
+    def topic_name(self, topic: str | None) -> str:
+        """A booking's topic (an intent) by its label in the residents' catalog."""
+        return self.translator.text(f"intent.{topic}", "nl") if topic else "–"
+
+    def weekday_name(self, weekday: int) -> str:
+        return self.texts(f"staff.weekday.{weekday}")
 
     def render(self, request: web.Request, template: str, status: int = 200,
                **context: object) -> web.Response:
@@ -231,7 +261,175 @@ class StaffConsole:
             return self.refuse(request, 403, "staff.error.other_team")
         await asyncio.to_thread(self.accounts.audit, live.member, "appointment.view",
                                 booking.reference, booking.team_code)
-        return self.render(request, "appointment.html", booking=booking)
+        return self.render(request, "appointment.html", booking=booking,
+                           notice=self.notice(request),
+                           can_tell=booking.channel == "telegram" and self.push is not None)
+
+    def notice(self, request: web.Request) -> str | None:
+        """A short confirmation after a change (``?done=<what>``, one of ours only)."""
+        done = request.query.get("done", "")
+        key = f"staff.done.{done}"
+        return self.texts(key) if key in DONE_NOTICES else None
+
+    async def own_booking(self, request: web.Request):
+        """The appointment of the URL if this staff member may change it, else a refusal."""
+        live: LiveSession = request["staff"]
+        booking = await asyncio.to_thread(self.bookings.find, request.match_info["reference"])
+        if booking is None:
+            return None, self.refuse(request, 404, "staff.error.not_found")
+        if not live.member.may_see_team(booking.team_code):
+            await asyncio.to_thread(self.accounts.audit, live.member, "appointment.refused",
+                                    booking.reference, booking.team_code)
+            return None, self.refuse(request, 403, "staff.error.other_team")
+        return booking, None
+
+    async def attendance(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        booking, refusal = await self.own_booking(request)
+        if refusal is not None:
+            return refusal
+        value = str((await request.post()).get("attendance", ""))
+        if value not in (*ATTENDANCE, "none"):
+            return self.refuse(request, 400, "staff.error.bad_form")
+        await asyncio.to_thread(self.changes.set_attendance, booking.reference,
+                                None if value == "none" else value)
+        await asyncio.to_thread(self.accounts.audit, live.member, f"appointment.{value}",
+                                booking.reference, booking.team_code)
+        target = (f"{PREFIX}/teams/{booking.team_code}/{booking.start.date().isoformat()}"
+                  if (await request.post()).get("back") == "day"
+                  else f"{PREFIX}/appointments/{booking.reference}?done=attendance")
+        raise web.HTTPSeeOther(target)
+
+    async def cancel(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        booking, refusal = await self.own_booking(request)
+        if refusal is not None:
+            return refusal
+        cancelled = await asyncio.to_thread(self.changes.cancel, booking.reference,
+                                            live.member.email)
+        if cancelled is None:
+            raise web.HTTPSeeOther(f"{PREFIX}/appointments/{booking.reference}")
+        await asyncio.to_thread(self.accounts.audit, live.member, "appointment.cancel",
+                                booking.reference, booking.team_code)
+        told = await self.tell_resident(*cancelled)
+        raise web.HTTPSeeOther(f"{PREFIX}/appointments/{booking.reference}"
+                               f"?done={'cancelled_told' if told else 'cancelled'}")
+
+    async def tell_resident(self, owner_id: str, appointment: BookedAppointment) -> bool:
+        """Tell a Telegram resident their appointment was cancelled; False when they cannot
+        be reached (web chat, Telegram off, or the message failed)."""
+        if self.push is None or self.gateway is None or not owner_id.startswith("telegram:"):
+            return False
+        profile = await asyncio.to_thread(self.profiles.get, owner_id)
+        language = (profile.language if profile and profile.language
+                    else self.settings.default_language)
+        notice = message("appointments.cancelled_by_municipality",
+                         [button("menu.book_appointment", "/book_appointment")],
+                         **describe(appointment, self.municipality))
+        try:
+            await self.push(owner_id, [self.gateway.render(notice, language)])
+        except Exception:  # the cancellation stands; the page says the resident was not told
+            logger.exception("could not tell %s about a cancellation", owner_id)
+            return False
+        return True
+
+    # capacity (beheerders)
+
+    async def capacity_page(self, request: web.Request, *, status: int = 200,
+                            error: str | None = None, closed_now: date | None = None,
+                            hours_typed: dict[int, str] | None = None) -> web.Response:
+        live: LiveSession = request["staff"]
+        team_code = request.match_info["team"]
+        if team_code not in self.municipality.teams:
+            return self.refuse(request, 404, "staff.error.not_found")
+        if not live.member.is_beheerder:
+            return self.refuse(request, 403, "staff.error.beheerder_only")
+        team = await asyncio.to_thread(self.book.team, team_code)
+        today = self.today()
+        closed = await asyncio.to_thread(self.capacity.closed_days, team_code, today)
+        follow_up = {}
+        for day in closed:
+            follow_up[day.day] = await asyncio.to_thread(self.bookings.active_on_day,
+                                                         team_code, day.day)
+        free = await asyncio.to_thread(self.book.free_slots, team_code, limit=12)
+        hours = hours_typed or {day: format_periods(team.opening_hours.get(day, ()))
+                                for day in range(7)}
+        own = await asyncio.to_thread(self.capacity.has_own_schedule, team_code)
+        return self.render(request, "capacity.html", status=status, team_code=team_code,
+                           team=team, hours=hours, own_schedule=own, closed=closed,
+                           follow_up=follow_up, closed_now=closed_now, error=error,
+                           free=[moment.astimezone(self.zone) for moment in free],
+                           notice=self.notice(request), today=today.isoformat())
+
+    def capacity_error(self, error: CapacityError) -> str:
+        arguments = dict(error.arguments)
+        if isinstance(arguments.get("day"), int):
+            arguments["day"] = self.weekday_name(arguments["day"])
+        return self.texts(error.key, **arguments)
+
+    async def save_hours(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        team_code = request.match_info["team"]
+        if not live.member.is_beheerder or team_code not in self.municipality.teams:
+            return await self.capacity_page(request)
+        form = await request.post()
+        typed = {day: str(form.get(f"hours_{day}", "")) for day in range(7)}
+        try:
+            team = validated_team(self.municipality.team(team_code), typed,
+                                  str(form.get("slot_minutes", "")), str(form.get("seats", "")))
+        except CapacityError as error:
+            return await self.capacity_page(request, status=400, hours_typed=typed,
+                                            error=self.capacity_error(error))
+        await asyncio.to_thread(self.capacity.save, team, live.member.email)
+        await asyncio.to_thread(self.accounts.audit, live.member, "capacity.hours", "uren",
+                                team_code)
+        raise web.HTTPSeeOther(f"{PREFIX}/capacity/{team_code}?done=hours")
+
+    async def reset_hours(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        team_code = request.match_info["team"]
+        if not live.member.is_beheerder or team_code not in self.municipality.teams:
+            return await self.capacity_page(request)
+        await asyncio.to_thread(self.capacity.reset, team_code)
+        await asyncio.to_thread(self.accounts.audit, live.member, "capacity.reset", "uren",
+                                team_code)
+        raise web.HTTPSeeOther(f"{PREFIX}/capacity/{team_code}?done=reset")
+
+    async def close_day(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        team_code = request.match_info["team"]
+        if not live.member.is_beheerder or team_code not in self.municipality.teams:
+            return await self.capacity_page(request)
+        form = await request.post()
+        try:
+            day = date.fromisoformat(str(form.get("day", "")))
+        except ValueError:
+            return await self.capacity_page(request, status=400,
+                                            error=self.texts("staff.capacity.error.date"))
+        if day < self.today():
+            return await self.capacity_page(request, status=400,
+                                            error=self.texts("staff.capacity.error.past"))
+        reason = str(form.get("reason", ""))[:200]
+        await asyncio.to_thread(self.capacity.close_day, team_code, day, reason,
+                                live.member.email)
+        await asyncio.to_thread(self.accounts.audit, live.member, "capacity.close",
+                                day.isoformat(), team_code)
+        return await self.capacity_page(request, closed_now=day)
+
+    async def reopen_day(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        team_code = request.match_info["team"]
+        if not live.member.is_beheerder or team_code not in self.municipality.teams:
+            return await self.capacity_page(request)
+        try:
+            day = date.fromisoformat(str((await request.post()).get("day", "")))
+        except ValueError:
+            return await self.capacity_page(request, status=400,
+                                            error=self.texts("staff.capacity.error.date"))
+        await asyncio.to_thread(self.capacity.reopen_day, team_code, day)
+        await asyncio.to_thread(self.accounts.audit, live.member, "capacity.reopen",
+                                day.isoformat(), team_code)
+        raise web.HTTPSeeOther(f"{PREFIX}/capacity/{team_code}?done=reopened")
 
     async def audit_log(self, request: web.Request) -> web.Response:
         live: LiveSession = request["staff"]
@@ -261,6 +459,13 @@ class StaffConsole:
             ("GET", "/", self.home, "home"),
             ("GET", "/teams/{team}/{day}", self.team_day, "team_day"),
             ("GET", "/appointments/{reference}", self.appointment, "appointment"),
+            ("POST", "/appointments/{reference}/attendance", self.attendance, "attendance"),
+            ("POST", "/appointments/{reference}/cancel", self.cancel, "cancel"),
+            ("GET", "/capacity/{team}", self.capacity_page, "capacity"),
+            ("POST", "/capacity/{team}/hours", self.save_hours, "capacity_hours"),
+            ("POST", "/capacity/{team}/reset", self.reset_hours, "capacity_reset"),
+            ("POST", "/capacity/{team}/close", self.close_day, "capacity_close"),
+            ("POST", "/capacity/{team}/reopen", self.reopen_day, "capacity_reopen"),
             ("GET", "/audit", self.audit_log, "audit"),
         ]
 

@@ -44,4 +44,13 @@ ROLE_TEXTS = (S_("staff.role.beheerder"), S_("staff.role.medewerker"))
 STATUS_TEXTS = (S_("staff.status.arrived"), S_("staff.status.no_show"))
 AUDIT_TEXTS = (S_("staff.audit.action.team_day.view"), S_("staff.audit.action.team_day.refused"),
                S_("staff.audit.action.appointment.view"),
-               S_("staff.audit.action.appointment.refused"))
+               S_("staff.audit.action.appointment.refused"),
+               S_("staff.audit.action.appointment.arrived"),
+               S_("staff.audit.action.appointment.no_show"),
+               S_("staff.audit.action.appointment.none"),
+               S_("staff.audit.action.appointment.cancel"),
+               S_("staff.audit.action.capacity.hours"), S_("staff.audit.action.capacity.reset"),
+               S_("staff.audit.action.capacity.close"), S_("staff.audit.action.capacity.reopen"))
+WEEKDAY_TEXTS = (S_("staff.weekday.0"), S_("staff.weekday.1"), S_("staff.weekday.2"),
+                 S_("staff.weekday.3"), S_("staff.weekday.4"), S_("staff.weekday.5"),
+                 S_("staff.weekday.6"))

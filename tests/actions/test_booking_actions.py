@@ -179,3 +179,24 @@ async def test_erasure_removes_appointments_after_a_yes(action_settings, domain)
     assert messages[0]["custom"]["args"]["count"] == 1
     assert appointment_book().upcoming(ME) == []
     assert len(appointment_book().upcoming(SOMEONE_ELSE)) == 1
+
+
+async def test_a_booking_keeps_language_and_topic_for_the_staff_console(action_settings,
+                                                                       domain) -> None:
+    from sqlalchemy import select
+
+    from assistant.storage import Appointment, session_scope
+
+    [moment, *_] = await offered_times(domain)
+    asked = {"event": "user", "text": "borç yardımı",
+             "parse_data": {"intent": {"name": "ask_debt_help", "confidence": 0.9}}}
+    tracker = make_tracker(ME, slots={"team": "schuldhulp", "appointment_time": moment},
+                           new_slots={"confirmed": True}, text="evet",
+                           metadata={"language": "tr"}, active_loop="booking_form")
+    tracker.events.insert(0, asked)
+    _, events = await run_action(ValidateBookingForm(), tracker, domain)
+    reference = slot_events(events)["booked_reference"]
+    with session_scope(action_settings) as session:
+        row = session.execute(select(Appointment)
+                              .where(Appointment.reference == reference)).scalar_one()
+        assert (row.language, row.topic) == ("tr", "ask_debt_help")

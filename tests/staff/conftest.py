@@ -16,7 +16,7 @@ from sqlalchemy import select
 from assistant.municipality import Municipality
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.storage import StaffAccount, session_scope
-from bot.gateway import Gateway
+from bot.gateway import Gateway, Reply
 from bot.i18n import Translator
 from bot.staff.accounts import BEHEERDER, MEDEWERKER, StaffAccounts, StaffMember
 from bot.staff.console import StaffConsole
@@ -50,10 +50,28 @@ def staff_texts() -> StaffTexts:
     return StaffTexts.load(PROJECT_ROOT / "locales")
 
 
+class PushRecorder:
+    """Stands in for the Telegram bot's push in the HTTP tests (the Telegram test uses the
+    real Application)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[Reply]]] = []
+
+    async def push(self, sender: str, replies: list[Reply]) -> None:
+        self.sent.append((sender, replies))
+
+
+@pytest.fixture
+def push_recorder() -> PushRecorder:
+    return PushRecorder()
+
+
 @pytest.fixture
 async def console_server(gateway: Gateway, translator: Translator, staff_settings: Settings,
-                         midden_drenthe: Municipality) -> AsyncIterator[ConsoleServer]:
-    console = StaffConsole(staff_settings, translator, midden_drenthe)
+                         midden_drenthe: Municipality,
+                         push_recorder: PushRecorder) -> AsyncIterator[ConsoleServer]:
+    console = StaffConsole(staff_settings, translator, midden_drenthe, gateway=gateway,
+                           push=push_recorder.push)
     app = create_app(gateway, translator, staff_settings, staff_console=console)
     runner = await serve(app, "127.0.0.1", 0)
     host, port = runner.addresses[0][:2]
@@ -76,7 +94,7 @@ def medewerker(console_server: ConsoleServer) -> Staffer:
 
 
 def next_code(database_url: str, member: StaffMember) -> str:
-    """A TOTP code the console accepts now: the earliest of the allowed window not used yet
+    """A TOTP code the console accepts now: this period's, or the next one's if it was used
     (so a test can log the same person in twice within 30 seconds)."""
     with session_scope(database_url) as session:
         row = session.execute(select(StaffAccount)
@@ -84,7 +102,7 @@ def next_code(database_url: str, member: StaffMember) -> str:
         secret, last = row.totp_secret, row.last_totp_counter
     totp = pyotp.TOTP(secret)
     current = totp.timecode(datetime.now(timezone.utc))
-    counter = next(c for c in (current - 1, current, current + 1) if last is None or c > last)
+    counter = next(c for c in (current, current + 1) if last is None or c > last)
     return totp.generate_otp(counter)
 
 

@@ -54,7 +54,7 @@ async def test_a_beheerder_enrols_by_qr_code_and_reads_the_audit_log(
     await expect(page).to_have_url(f"{console_server.url}/")
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         staff_texts("staff.home.title"))
-    await page.locator(".staff-teams a[href*='klantmanager']").click()
+    await page.locator(".staff-teams a[href*='/teams/klantmanager']").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("afspraken op")
     await page.goto(f"{console_server.url}/teams/klantmanager/{local_day(appointment)}")
     row = page.locator("#appointments tbody tr", has_text=appointment.reference)
@@ -91,3 +91,43 @@ async def test_a_medewerker_logs_in_with_password_and_totp_and_sees_only_their_t
     await expect(page.get_by_role("link", name=staff_texts("staff.nav.audit"))).to_have_count(0)
     await page.goto(f"{console_server.url}/teams/schuldhulp/2026-12-08")
     await expect(page.get_by_role("alert")).to_have_text(staff_texts("staff.error.other_team"))
+
+
+async def test_a_beheerder_closes_a_day_and_sees_its_bookings_to_follow_up(
+        page: Page, console_server: ConsoleServer, beheerder: Staffer, sqlite_url: str,
+        midden_drenthe: Municipality, staff_texts: StaffTexts, action_settings: str) -> None:
+    from actions.common import appointment_book  # what the booking form offers from
+
+    appointment = book(midden_drenthe, sqlite_url, "klantmanager")
+    day = appointment.start.astimezone(AMSTERDAM).date()
+    offered_days = {m.astimezone(AMSTERDAM).date()
+                    for m in appointment_book().free_slots("klantmanager", limit=30)}
+    assert day in offered_days
+    assert console_server.accounts.check_code(beheerder.member,
+                                              next_code(sqlite_url, beheerder.member))
+    await enter_password(page, console_server, beheerder)
+    await page.get_by_label("Code").fill(next_code(sqlite_url, beheerder.member))
+    await page.get_by_role("button", name=staff_texts("staff.code.submit")).click()
+    await page.locator(".staff-teams a[href$='/capacity/klantmanager']").click()
+    free = page.locator("#free-slots li", has_text=day.strftime("%d-%m-%Y"))
+    await expect(free.first).to_be_visible()
+
+    await page.get_by_label(staff_texts("staff.capacity.day"), exact=True).fill(day.isoformat())
+    await page.get_by_label(staff_texts("staff.capacity.reason"),
+                            exact=True).fill("Heidag van het team")
+    await page.get_by_role("button", name=staff_texts("staff.capacity.close")).click()
+
+    notice = page.locator("#closed-now")
+    await expect(notice).to_contain_text(staff_texts(
+        "staff.capacity.closed_now", day=day.strftime("%d-%m-%Y"), count=1))
+    listed = notice.get_by_role("link", name=appointment.reference, exact=False)
+    await expect(listed).to_be_visible()
+    closed_row = page.locator("#closed-days tbody tr", has_text="Heidag van het team")
+    await expect(closed_row).to_contain_text(appointment.reference)
+    await expect(free).to_have_count(0)
+    await page.screenshot(path=f"{SCREENSHOT_DIR}/staff-capacity.png", full_page=True)
+    assert day not in {m.astimezone(AMSTERDAM).date()
+                       for m in appointment_book().free_slots("klantmanager", limit=30)}
+
+    await listed.click()
+    await expect(page.locator("#status")).to_have_text(staff_texts("staff.status.booked"))

@@ -14,12 +14,13 @@ from bot.staff import accounts
 from bot.staff.texts import StaffTexts, staff_catalog_path
 
 STAFF_DIR = PROJECT_ROOT / "bot" / "staff"
-FULL_ID = re.compile(r"""["'](staff\.[a-z_.]*[a-z_])["']""")
+FULL_ID = re.compile(r"""["'](staff\.[a-z0-9_.]*[a-z0-9_])["']""")
 BUILT_ID = re.compile(r"""["'](staff\.[a-z_.]*\.)["']\s*\+""")
 
 
 def staff_sources() -> list[Path]:
-    return sorted([*STAFF_DIR.glob("**/*.py"), *STAFF_DIR.glob("templates/*.html")])
+    return sorted([*STAFF_DIR.glob("**/*.py"), *STAFF_DIR.glob("templates/*.html"),
+                   PROJECT_ROOT / "assistant" / "capacity.py"])
 
 
 def used_ids() -> set[str]:
