@@ -54,6 +54,9 @@ class Settings:
     booking_days_ahead: int = 28
     slots_offered: int = 5
     min_notice_minutes: int = 60
+    # A web conversation without a message for this long is closed: a shared or public
+    # computer does not show the next person what the last one said.
+    web_idle_minutes: int = 60
 
     @property
     def rasa_url(self) -> str:
@@ -90,6 +93,7 @@ def load_settings() -> Settings:
         booking_days_ahead=_env_int("BOOKING_DAYS_AHEAD", defaults.booking_days_ahead),
         slots_offered=_env_int("SLOTS_OFFERED", defaults.slots_offered),
         min_notice_minutes=_env_int("MIN_NOTICE_MINUTES", defaults.min_notice_minutes),
+        web_idle_minutes=_env_int("WEB_IDLE_MINUTES", defaults.web_idle_minutes),
     )
 
 

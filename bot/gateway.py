@@ -265,6 +265,25 @@ class Gateway:
         except (aiohttp.ClientError, *TIMEOUTS) as error:
             logger.error("could not empty Rasa's copy of a conversation: %r", error)
 
+    async def tracker(self, sender_id: str) -> dict | None:
+        """Rasa's tracker of this conversation (events since the last restart) through its
+        HTTP API, whichever tracker store Rasa uses; None when it cannot be read."""
+        if not self.api_token:
+            return None
+        url = f"{self.rasa_url}/conversations/{quote(sender_id, safe='')}/tracker"
+        try:
+            session = await self._client()
+            async with session.get(url, params={"token": self.api_token}) as response:
+                if response.status != 200:
+                    logger.error("Rasa refused to show a conversation: HTTP %s",
+                                 response.status)
+                    return None
+                tracker = await response.json()
+        except (aiohttp.ClientError, ValueError, *TIMEOUTS) as error:
+            logger.error("could not read a conversation from Rasa: %r", error)
+            return None
+        return tracker if isinstance(tracker, dict) else None
+
     async def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self.timeout)

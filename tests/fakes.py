@@ -1,7 +1,9 @@
 """Test doubles and catalog helpers shared by every suite.
 
 ``FakeRasa`` stands in for Rasa's REST channel: a small aiohttp server on a free loopback port
-that records each request body and answers in our contract (catalog keys, never texts).
+that records each request body and answers in our contract (catalog keys, never texts). It keeps
+each conversation's events as Rasa's tracker does and shows them at Rasa's HTTP API path
+(GET /conversations/<id>/tracker?token=...).
 ``compile_locales``/``compile_dutch`` compile the catalogs into a directory of the test's own,
 so the shared ``locales/*/LC_MESSAGES/messages.mo`` files are never touched.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,8 @@ class FakeRasa:
         self.default_answer: list[dict] = [bot_message("error.no_answer")]
         self.delay_seconds = 0.0  # a slow Rasa: it handles the message, but late
         self.url = ""
+        self.api_token = "fake-rasa-api-token"
+        self.events: dict[str, list[dict]] = {}  # sender id -> its tracker's events
         self._runner: web.AppRunner | None = None
 
     def answer(self, message: str, key: str, args: dict | None = None,
@@ -64,11 +69,32 @@ class FakeRasa:
         self.received.append(body)
         await asyncio.sleep(self.delay_seconds)
         items = self.answers.get(body["message"], self.default_answer)
+        events = self.events.setdefault(body["sender"], [])
+        events.append({"event": "user", "timestamp": time.time(), "text": body["message"],
+                       "metadata": body.get("metadata") or {}})
+        events.extend({"event": "bot", "timestamp": time.time(), "text": None,
+                       "data": {"custom": item["custom"]}} for item in items)
         return web.json_response([{"recipient_id": body["sender"], **item} for item in items])
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        """Rasa's GET /conversations/<id>/tracker: 401 without the right token."""
+        if request.query.get("token") != self.api_token:
+            return web.json_response({"status": "failure"}, status=401)
+        sender = request.match_info["sender"]
+        events = self.events.get(sender, [])
+        latest = max((event["timestamp"] for event in events), default=None)
+        return web.json_response({"sender_id": sender, "events": events,
+                                  "latest_event_time": latest})
+
+    def age(self, sender: str, seconds: float) -> None:
+        """Make the conversation of ``sender`` ``seconds`` older (an idle person)."""
+        for event in self.events.get(sender, []):
+            event["timestamp"] -= seconds
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_get("/conversations/{sender}/tracker", self.tracker)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()

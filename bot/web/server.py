@@ -1,7 +1,8 @@
 """The web chat: one HTML page, a small JSON API for it and, optionally, the Telegram webhook.
 
 The person is recognised by a random session cookie; Rasa only ever sees a hash of it
-(``web:<sha256>``). Messages are not stored here: the conversation lives on the screen.
+(``web:<sha256>``). Messages are not stored here: a reloaded page reads the conversation so far
+back from Rasa's tracker (bot/web/history.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Conversation, Gateway, Reply
 from bot.i18n import Translator
+from bot.web.history import history_messages, is_idle
 
 if TYPE_CHECKING:
     from bot.staff.console import StaffConsole
@@ -246,24 +248,55 @@ class WebChat:
         session_token = session_token_of(request) or new_session_token()
         try:
             conversation = await self.conversation(request, session_token)
-            replies = await self.answer(conversation, await read_json_object(request))
+            body = await read_json_object(request)
+            if await self.idle(conversation):
+                return await self.expired(request, conversation)
+            replies = await self.answer(conversation, body)
         except BadRequest as error:
             return self.bad_request(request, error.status, session_token)
         except DatabaseDown:
             return self.database_down(request, session_token)
         return self.replies_response(request, conversation, replies, session_token)
 
+    async def idle(self, conversation: Conversation) -> bool:
+        tracker = await self.gateway.tracker(conversation.sender_id)
+        return tracker is not None and is_idle(tracker, self.settings.web_idle_minutes)
+
+    async def expired(self, request: web.Request, conversation: Conversation) -> web.Response:
+        """The conversation was idle too long: say so and start a new one in the same language
+        (the message that came in is not handled; the page gives it back to send again)."""
+        session_token = new_session_token()
+        fresh = replace(conversation, sender_id=sender_id_for(session_token),
+                        first_contact=True, language_chosen=False)
+        notice = self.gateway.notice(N_("web.conversation_expired"), conversation)
+        replies = await self.gateway.handle_payload(fresh, WELCOME_PAYLOAD)
+        data = self.replies_data(fresh, [notice, *replies])
+        return self.json_response(request, {**data, "delivered": False, "restarted": True},
+                                  session_token)
+
     async def start(self, request: web.Request) -> web.Response:
-        """POST /api/start: the welcome messages; ``{"new_conversation": true}`` starts afresh."""
+        """POST /api/start: the conversation so far (a reload, a new tab), else the welcome
+        messages; after ``web_idle_minutes`` of silence, or with ``{"new_conversation": true}``,
+        a new conversation (a new session, so a new sender for Rasa)."""
         session_token = session_token_of(request) or new_session_token()
         try:
             body = await read_json_object(request)
         except BadRequest as error:
             return self.bad_request(request, error.status, session_token)
+        returning = session_token_of(request) is not None  # else there is nothing to read
         if body.get("new_conversation") is True:
-            session_token = new_session_token()
+            session_token, returning = new_session_token(), False
         try:
             conversation = await self.conversation(request, session_token, starting=True)
+            if returning:
+                tracker = await self.gateway.tracker(conversation.sender_id)
+                if tracker is not None and is_idle(tracker, self.settings.web_idle_minutes):
+                    return await self.expired(request, conversation)
+                shown = history_messages(self.gateway, (tracker or {}).get("events") or [],
+                                         conversation.language)
+                if shown:
+                    return self.json_response(request, {"messages": shown, "delivered": True,
+                                                        "history": True}, session_token)
         except DatabaseDown:
             return self.database_down(request, session_token)
         replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
@@ -281,12 +314,16 @@ class WebChat:
                          replies: list[Reply], session_token: str) -> web.Response:
         """HTTP 200 with the replies; ``delivered`` is false when the message was not handled
         (Rasa unreachable, too long, ...), so the page can give the person their text back."""
+        return self.json_response(request, self.replies_data(conversation, replies),
+                                  session_token)
+
+    def replies_data(self, conversation: Conversation, replies: list[Reply]) -> dict:
         data = {"messages": [reply_to_json(reply) for reply in replies],
                 "delivered": all(reply.delivered for reply in replies)}
         language = next((r.language for r in reversed(replies) if r.language), "")
         if language and language != conversation.language:  # a new choice: redo the page
             data["page"] = page_texts(self.translator, language)
-        return self.json_response(request, data, session_token)
+        return data
 
     def bad_request(self, request: web.Request, status: int, session_token: str) -> web.Response:
         text = self.translator.text(N_("web.error.bad_request"), self.hinted_language(request))

@@ -67,6 +67,13 @@ async def test_book_list_and_cancel_in_the_web_chat(browser: Browser, chat_url: 
     [booked] = await appointments_of(context, live_settings.database_url)
     await expect(bot.last).to_contain_text(booked.reference)
 
+    # A reload shows the conversation so far, read back from the real Rasa's tracker.
+    await page.reload()
+    await expect(bot.last).to_contain_text(booked.reference)
+    await expect(page.locator(".message-user").first).to_have_text("ik wil een afspraak maken")
+    await expect(page.locator(".message-user", has_text="taal en inburgering")).to_have_count(1)
+    await expect(page.locator(".message-user").last).to_have_text("Ja")
+
     await say(page, "wanneer is mijn afspraak")
     await expect(bot.last).to_contain_text(booked.reference)
     await press(page, "Afzeggen")

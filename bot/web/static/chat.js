@@ -1,5 +1,6 @@
 // Web chat page: sends what the person types or presses to /api/messages and shows the replies.
-// Every text is set with textContent, never innerHTML. Messages live on the screen only.
+// Every text is set with textContent, never innerHTML. On a reload /api/start returns the
+// conversation so far (read from Rasa's tracker), so nothing is kept in the browser.
 (function () {
   "use strict";
 
@@ -58,13 +59,17 @@
     }
     log.appendChild(row);
     scrollToEnd();
+    return row;
   }
 
+  // Replies, or on a reload the conversation so far: messages the person sent have
+  // author "user", and button rows already answered are shown disabled.
   function showBotMessages(messages) {
     for (const message of messages) {
-      addBubble("bot", message.text);
+      addBubble(message.author === "user" ? "user" : "bot", message.text);
       if (Array.isArray(message.buttons) && message.buttons.length > 0) {
-        addButtonRow(message.buttons);
+        const row = addButtonRow(message.buttons);
+        setRowEnabled(row, message.answered !== true);
       }
     }
   }
@@ -114,6 +119,9 @@
     }
     if (data && data.page) {
       applyLanguage(data.page);
+    }
+    if (data && data.restarted === true) {
+      log.replaceChildren(); // the conversation expired: the new one starts on a clean screen
     }
     const messages = data && Array.isArray(data.messages) ? data.messages : [];
     if (!response.ok || !data || data.delivered === false) {
