@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
+from assistant.handover import HandoverQueue, queue_for
 from assistant.messages import N_, button, message, msg, with_appointments_button
 from assistant.municipality import Municipality, load_municipality
 from assistant.policy import Policy, load_policy
@@ -50,6 +51,11 @@ def local_zone() -> ZoneInfo:
 @lru_cache(maxsize=1)
 def appointment_book() -> AppointmentBook:
     return AppointmentBook.from_settings(get_settings())
+
+
+@lru_cache(maxsize=1)
+def handover_queue() -> HandoverQueue:
+    return queue_for(get_settings().database_url)
 
 
 def say(dispatcher: CollectingDispatcher, key: str, buttons: list[dict] | None = None,

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from datetime import datetime
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import current_policy, main_menu_buttons, municipality, say, team_name
+from actions.common import (
+    appointment_book,
+    current_policy,
+    handover_queue,
+    language_of,
+    latest_topic,
+    main_menu_buttons,
+    municipality,
+    say,
+    team_name,
+)
 from assistant.language_data import compiled_languages
 from assistant.messages import (
     N_,
@@ -22,6 +36,7 @@ from assistant.messages import (
 )
 from assistant.policy import Amount, Duration, Entry
 from assistant.settings import get_settings
+from assistant.storage import DATABASE_UNAVAILABLE
 
 METADATA_SLOTS = ("language", "channel", "role")
 
@@ -210,6 +225,25 @@ class ShowContact(Action):
         return []
 
 
+logger = logging.getLogger(__name__)
+
+# Slots the staff see with a handover request: what was chosen, never what was typed.
+HANDOVER_SLOTS = ("role", "team", "appointment_time", "booked_reference")
+
+
+def join_queue_if_open(tracker: Tracker, team: str, now: datetime | None = None) -> bool:
+    """During the team's opening hours the request joins its queue (for staff to take);
+    outside them nobody could, so it does not (a call-back request is for later)."""
+    if not appointment_book().is_open(team, now):
+        return False
+    collected = {name: str(tracker.get_slot(name)) for name in HANDOVER_SLOTS
+                 if tracker.get_slot(name)}
+    channel = tracker.sender_id.split(":", 1)[0] if ":" in tracker.sender_id else "rest"
+    handover_queue().request(tracker.sender_id, channel, team, language_of(tracker),
+                             latest_topic(tracker), collected)
+    return True
+
+
 class Handover(Action):
     """Wanting a person: how to reach one now, or an appointment with the right team."""
 
@@ -223,6 +257,10 @@ class Handover(Action):
         if tracker.get_slot("role") == "employer" and not team:
             team = town.employer_team
         team = team if team in town.teams else town.resident_team
+        try:
+            await asyncio.to_thread(join_queue_if_open, tracker, team)
+        except DATABASE_UNAVAILABLE:  # the phone number and the booking still help
+            logger.warning("handover request not queued: the database is unavailable")
         say(dispatcher, "handover.how", [
             button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
                    team=team_name(team)),

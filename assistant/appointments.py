@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from assistant.capacity import Capacity
 from assistant.messages import msg, when
 from assistant.municipality import Municipality, Team, load_municipality
-from assistant.schedule import is_slot_start, slot_starts
+from assistant.schedule import is_open_at, is_slot_start, slot_starts
 from assistant.settings import Settings
 from assistant.storage import (
     Appointment,
@@ -116,6 +116,11 @@ class AppointmentBook:
         except KeyError as error:
             raise SlotNotOffered(f"unknown team {code!r}") from error
         return self.capacity.team(team) if self.capacity else team
+
+    def is_open(self, team_code: str, moment: datetime | None = None) -> bool:
+        """Whether the team is within its opening hours now (or at ``moment``)."""
+        return is_open_at(self.municipality, self.team(team_code),
+                          moment or datetime.now(timezone.utc), self.team_closed(team_code))
 
     def team_closed(self, code: str) -> frozenset[date]:
         return self.capacity.closed_dates(code) if self.capacity else frozenset()

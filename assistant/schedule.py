@@ -49,3 +49,13 @@ def is_slot_start(municipality: Municipality, team: Team, moment: datetime,
     window_start = moment - timedelta(seconds=1)
     return any(s == moment for s in slot_starts(municipality, team, window_start,
                                                 moment + timedelta(seconds=1), team_closed))
+
+
+def is_open_at(municipality: Municipality, team: Team, moment: datetime,
+               team_closed: frozenset[date] = frozenset()) -> bool:
+    """True when ``team`` is within its opening hours at ``moment`` (an aware datetime)."""
+    local = moment.astimezone(ZoneInfo(municipality.timezone))
+    if is_closed(municipality, local.date()) or local.date() in team_closed:
+        return False
+    return any(period.start <= local.time() < period.end
+               for period in team.opening_hours.get(local.weekday(), ()))

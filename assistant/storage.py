@@ -240,6 +240,25 @@ class TeamClosedDay(Base):
     __table_args__ = (UniqueConstraint("team_code", "day", name="uq_team_closed_day"),)
 
 
+class HandoverRequest(Base):
+    """A resident asked for a person: waiting in the team's queue, taken, or closed."""
+
+    __tablename__ = "handover_requests"
+
+    id = Column(Integer, primary_key=True)
+    owner_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    team_code = Column(String(64), nullable=False, index=True)
+    language = Column(String(16), nullable=False)
+    topic = Column(String(64), nullable=True)
+    collected = Column(Text, nullable=False, default="{}")  # JSON: what the assistant knew
+    status = Column(String(16), nullable=False, default="waiting")  # waiting, taken, closed
+    requested_at = Column(DateTime, nullable=False, default=utc_now, index=True)
+    taken_by = Column(String(254), nullable=True)
+    taken_at = Column(DateTime, nullable=True)
+    closed_at = Column(DateTime, nullable=True)
+
+
 _engines: dict[str, Engine] = {}
 _session_factories: dict[str, sessionmaker] = {}
 _engines_lock = threading.Lock()

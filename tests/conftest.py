@@ -64,7 +64,7 @@ def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[st
         connection.execute(text("TRUNCATE appointments, user_profiles, button_payloads, "
                                 "turn_outcomes, staff_accounts, staff_team_members, "
                                 "staff_sessions, staff_login_failures, staff_audit_log, "
-                                "team_schedules, team_closed_days"))
+                                "team_schedules, team_closed_days, handover_requests"))
 
 
 @pytest.fixture(scope="session")
@@ -75,14 +75,16 @@ def midden_drenthe() -> Municipality:
 @pytest.fixture
 def action_settings(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[str]:
     """Point the actions at a fresh SQLite database (they read settings from the env)."""
-    from actions.common import appointment_book
+    from actions.common import appointment_book, handover_queue
 
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     get_settings.cache_clear()
     appointment_book.cache_clear()
+    handover_queue.cache_clear()
     yield sqlite_url
     get_settings.cache_clear()
     appointment_book.cache_clear()
+    handover_queue.cache_clear()
 
 
 # Catalogs, a fake Rasa and a real gateway, shared by the gateway, web chat and Telegram tests.

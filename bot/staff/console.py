@@ -22,6 +22,7 @@ from aiohttp import web
 
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
 from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
+from assistant.handover import HandoverQueue, queue_for
 from assistant.messages import button, message
 from assistant.municipality import Municipality, Team
 from assistant.settings import Settings
@@ -51,14 +52,15 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PUBLIC_ROUTES = {"login", "login_post"}
 DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
                 S_("staff.done.cancelled_told"), S_("staff.done.hours"), S_("staff.done.reset"),
-                S_("staff.done.reopened"))
+                S_("staff.done.reopened"), S_("staff.done.queue_take"),
+                S_("staff.done.queue_close"), S_("staff.done.queue_gone"))
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
 class StaffConsole:
     def __init__(self, settings: Settings, translator: Translator,
                  municipality: Municipality, *, gateway: Gateway | None = None,
-                 push: Push | None = None) -> None:
+                 push: Push | None = None, queue: HandoverQueue | None = None) -> None:
         self.settings = settings
         self.translator = translator
         self.municipality = municipality
@@ -70,6 +72,7 @@ class StaffConsole:
         self.changes = StaffActions(settings.database_url)
         self.capacity = Capacity(settings.database_url)
         self.profiles = ProfileStore(settings.database_url)
+        self.queue = queue or queue_for(settings.database_url)
         self.book = AppointmentBook(
             municipality, settings.database_url, days_ahead=settings.booking_days_ahead,
             min_notice=timedelta(minutes=settings.min_notice_minutes), capacity=self.capacity)
@@ -438,6 +441,41 @@ class StaffConsole:
         lines = await asyncio.to_thread(self.accounts.audit_lines)
         return self.render(request, "audit.html", lines=lines, zone=self.zone)
 
+    # the handover queue
+
+    async def queue_page(self, request: web.Request) -> web.Response:
+        live: LiveSession = request["staff"]
+        teams = None if live.member.is_beheerder else live.member.teams
+        tickets = await asyncio.to_thread(self.queue.open_tickets, teams)
+        await asyncio.to_thread(self.accounts.audit, live.member, "queue.view",
+                                str(len(tickets)))
+        return self.render(request, "queue.html", tickets=tickets, zone=self.zone,
+                           notice=self.notice(request))
+
+    async def queue_change(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        try:
+            ticket_id = int(request.match_info["ticket"])
+        except ValueError:
+            return self.refuse(request, 404, "staff.error.not_found")
+        ticket = await asyncio.to_thread(self.queue.find, ticket_id)
+        if ticket is None:
+            return self.refuse(request, 404, "staff.error.not_found")
+        if not live.member.may_see_team(ticket.team_code):
+            await asyncio.to_thread(self.accounts.audit, live.member, "queue.refused",
+                                    str(ticket_id), ticket.team_code)
+            return self.refuse(request, 403, "staff.error.other_team")
+        action = request.match_info["action"]
+        if action == "take":
+            changed = await asyncio.to_thread(self.queue.take, ticket_id, live.member.email)
+        else:
+            changed = await asyncio.to_thread(self.queue.close, ticket_id)
+        if changed is None:
+            raise web.HTTPSeeOther(f"{PREFIX}/queue?done=queue_gone")
+        await asyncio.to_thread(self.accounts.audit, live.member, f"queue.{action}",
+                                str(ticket_id), ticket.team_code)
+        raise web.HTTPSeeOther(f"{PREFIX}/queue?done=queue_{action}")
+
     def install(self, app: web.Application) -> None:
         """Add the console's routes and guard to the web chat's application (routes of our
         own under /staff rather than a sub-application: aiohttp 3.9's sub-applications
@@ -466,6 +504,8 @@ class StaffConsole:
             ("POST", "/capacity/{team}/reset", self.reset_hours, "capacity_reset"),
             ("POST", "/capacity/{team}/close", self.close_day, "capacity_close"),
             ("POST", "/capacity/{team}/reopen", self.reopen_day, "capacity_reopen"),
+            ("GET", "/queue", self.queue_page, "queue"),
+            ("POST", "/queue/{ticket}/{action:take|close}", self.queue_change, "queue_change"),
             ("GET", "/audit", self.audit_log, "audit"),
         ]
 

@@ -50,7 +50,12 @@ AUDIT_TEXTS = (S_("staff.audit.action.team_day.view"), S_("staff.audit.action.te
                S_("staff.audit.action.appointment.none"),
                S_("staff.audit.action.appointment.cancel"),
                S_("staff.audit.action.capacity.hours"), S_("staff.audit.action.capacity.reset"),
-               S_("staff.audit.action.capacity.close"), S_("staff.audit.action.capacity.reopen"))
+               S_("staff.audit.action.capacity.close"), S_("staff.audit.action.capacity.reopen"),
+               S_("staff.audit.action.queue.view"), S_("staff.audit.action.queue.refused"),
+               S_("staff.audit.action.queue.take"), S_("staff.audit.action.queue.close"))
+QUEUE_TEXTS = (S_("staff.queue.status.waiting"), S_("staff.queue.status.taken"),
+               S_("staff.queue.slot.role"), S_("staff.queue.slot.team"),
+               S_("staff.queue.slot.appointment_time"), S_("staff.queue.slot.booked_reference"))
 WEEKDAY_TEXTS = (S_("staff.weekday.0"), S_("staff.weekday.1"), S_("staff.weekday.2"),
                  S_("staff.weekday.3"), S_("staff.weekday.4"), S_("staff.weekday.5"),
                  S_("staff.weekday.6"))
