@@ -7,6 +7,7 @@ http://localhost:8000, Rasa on 127.0.0.1:5005 and the action server on 127.0.0.1
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,18 @@ def _env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from error
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _env_origins(name: str) -> tuple[str, ...]:
+    """Web origins separated by spaces or commas; each is checked, as it goes into a CSP."""
+    origins = tuple(os.environ.get(name, "").replace(",", " ").split())
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise SystemExit(f"{name}: {origin!r} is no origin like https://www.gemeente.nl")
+    return origins
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,8 @@ class Settings:
     # A web conversation without a message for this long is closed: a shared or public
     # computer does not show the next person what the last one said.
     web_idle_minutes: int = 60
+    # The sites that may embed the web chat (widget.js), e.g. https://www.gemeente.nl.
+    embed_origins: tuple[str, ...] = ()
 
     @property
     def rasa_url(self) -> str:
@@ -94,6 +109,7 @@ def load_settings() -> Settings:
         slots_offered=_env_int("SLOTS_OFFERED", defaults.slots_offered),
         min_notice_minutes=_env_int("MIN_NOTICE_MINUTES", defaults.min_notice_minutes),
         web_idle_minutes=_env_int("WEB_IDLE_MINUTES", defaults.web_idle_minutes),
+        embed_origins=_env_origins("EMBED_ORIGINS"),
     )
 
 

@@ -26,6 +26,7 @@ from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Conversation, Gateway, Reply
 from bot.i18n import Translator
+from bot.web.embed import embed_handler
 from bot.web.history import history_messages, is_idle
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'self'"
 )
+NOT_FRAMED = "; frame-ancestors 'none'"  # the page of its own; /embed lists who may frame it
 
 PAGE = Template("""<!DOCTYPE html>
 <html lang="$html_lang" dir="$dir">
@@ -56,11 +58,12 @@ PAGE = Template("""<!DOCTYPE html>
 <link rel="stylesheet" href="/static/chat.css">
 <script src="/static/chat.js" defer></script>
 </head>
-<body>
-<div class="chat" id="chat" data-language="$language" data-connection-error="$connection_error">
+<body class="$mode">$launcher
+<div class="chat" id="chat" data-language="$language" data-connection-error="$connection_error"
+     data-mode="$mode"$hidden>
   <header class="chat-header">
     <h1 class="chat-title">$title</h1>
-    <button type="button" class="chat-new" id="new-conversation">$new_conversation</button>
+    <button type="button" class="chat-new" id="new-conversation">$new_conversation</button>$close
   </header>
   <main class="chat-scroll" id="scroll">
     <p class="chat-intro">$intro</p>
@@ -82,6 +85,13 @@ PAGE = Template("""<!DOCTYPE html>
 </html>
 """)
 
+# In the embedded widget (bot/web/embed.py) a button opens the chat and another closes it.
+LAUNCHER = Template("""
+<button type="button" class="widget-launcher" id="widget-launcher" aria-controls="chat"
+        aria-expanded="false">$open_chat</button>""")
+CLOSE = Template("""
+    <button type="button" class="chat-close" id="widget-close">$close_chat</button>""")
+
 PAGE_TEXT_KEYS = {
     "title": N_("web.title"),
     "intro": N_("web.intro"),
@@ -93,6 +103,8 @@ PAGE_TEXT_KEYS = {
     "connection_error": N_("web.error.connection"),
     "new_conversation": N_("web.new_conversation"),
     "privacy": N_("web.privacy"),
+    "open_chat": N_("web.widget.open"),
+    "close_chat": N_("web.widget.close"),
 }
 
 
@@ -121,15 +133,20 @@ def page_texts(translator: Translator, language: str) -> dict[str, str]:
             "dir": "rtl" if rtl else "ltr"}
 
 
-def render_page(translator: Translator, language: str, notice: str | None = None) -> str:
+def render_page(translator: Translator, language: str, notice: str | None = None,
+                embedded: bool = False) -> str:
     """The chat page with every visible text from the catalog, HTML-escaped; ``notice``
-    replaces the introduction and the page reloads itself (while the database is down)."""
+    replaces the introduction and the page reloads itself (while the database is down).
+    ``embedded``: the widget in another site's page, closed until its button is pressed."""
     values = page_texts(translator, language)
     if notice is not None:
         values["intro"] = notice
     escaped = {name: html.escape(value, quote=True) for name, value in values.items()}
     reload = f'\n<meta http-equiv="refresh" content="{RETRY_AFTER_SECONDS}">' if notice else ""
-    return PAGE.substitute(escaped, reload=reload)
+    return PAGE.substitute(
+        escaped, reload=reload, mode="embedded" if embedded else "page",
+        launcher=LAUNCHER.substitute(escaped) if embedded else "",
+        close=CLOSE.substitute(escaped) if embedded else "", hidden=" hidden" if embedded else "")
 
 
 def reply_to_json(reply: Reply) -> dict:
@@ -164,7 +181,7 @@ async def read_json_object(request: web.Request, limit: int = MAX_BODY_BYTES) ->
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Defence in depth: no inline scripts, no MIME sniffing, no referrer leaks."""
     response = await handler(request)
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY + NOT_FRAMED)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     return response
@@ -207,7 +224,7 @@ class WebChat:
                             first_contact=starting and chosen is None,
                             language_chosen=chosen is not None)
 
-    async def page(self, request: web.Request) -> web.Response:
+    async def page(self, request: web.Request, embedded: bool = False) -> web.Response:
         """GET /: the chat page. With the database down: the same page in the hinted language,
         saying so, with 503; it reloads itself, and is the normal page once the database is back."""
         session_token = session_token_of(request) or new_session_token()
@@ -217,10 +234,10 @@ class WebChat:
         except DatabaseDown:
             language = self.hinted_language(request)
             page = render_page(self.translator, language,
-                               self.database_down_notice(language).text)
+                               self.database_down_notice(language).text, embedded)
             return web.Response(text=page, content_type="text/html", status=503,
                                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-        response = web.Response(text=render_page(self.translator, language),
+        response = web.Response(text=render_page(self.translator, language, embedded=embedded),
                                 content_type="text/html")
         keep_session(request, response, session_token)
         return response
@@ -382,6 +399,7 @@ def create_app(gateway: Gateway, translator: Translator, settings: Settings,
     app.router.add_get("/healthz", chat.health)
     app.router.add_post("/api/messages", chat.messages)
     app.router.add_post("/api/start", chat.start)
+    app.router.add_get("/embed", embed_handler(chat))
     if telegram_webhook is not None:
         app.router.add_post("/telegram/webhook", telegram_handler(telegram_webhook))
     app.router.add_static("/static/", STATIC_DIR)

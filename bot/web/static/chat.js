@@ -12,6 +12,10 @@
   const sendButton = document.getElementById("send-button");
   const typing = document.getElementById("typing");
   const newConversationButton = document.getElementById("new-conversation");
+  // Only in the widget (/embed): the button that opens the chat and the one that closes it.
+  const launcher = document.getElementById("widget-launcher");
+  const closeButton = document.getElementById("widget-close");
+  const embedded = chat.dataset.mode === "embedded";
 
   let language = chat.dataset.language;
   let connectionError = chat.dataset.connectionError;
@@ -89,6 +93,11 @@
     input.placeholder = page.placeholder;
     input.setAttribute("aria-label", page.placeholder);
     log.setAttribute("aria-label", page.conversation_label);
+    if (embedded) {
+      launcher.textContent = page.open_chat;
+      closeButton.textContent = page.close_chat;
+      tellHost();
+    }
   }
 
   function setBusy(value) {
@@ -188,5 +197,53 @@
     exchange("/api/start", { new_conversation: true });
   });
 
-  exchange("/api/start", {});
+  // The page around the widget sizes its frame: to the launcher while closed, to the chat
+  // while open. Only the state and sizes are posted; nothing of the conversation.
+  function tellHost() {
+    if (window.parent === window) {
+      return;
+    }
+    const box = launcher.getBoundingClientRect();
+    window.parent.postMessage({
+      webchat: chat.hidden ? "closed" : "open",
+      title: document.title,
+      width: Math.ceil(box.width + 16), // the launcher's margin: 0.5rem on each side
+      height: Math.ceil(box.height + 16),
+    }, "*");
+  }
+
+  let started = false;
+
+  function openWidget() {
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    chat.hidden = false;
+    tellHost();
+    input.focus();
+    if (!started) { // the first opening greets: a page view alone costs Rasa nothing
+      started = true;
+      exchange("/api/start", {});
+    }
+  }
+
+  function closeWidget() {
+    chat.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    tellHost();
+    launcher.focus();
+  }
+
+  if (embedded) {
+    launcher.addEventListener("click", openWidget);
+    closeButton.addEventListener("click", closeWidget);
+    chat.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        closeWidget();
+      }
+    });
+    tellHost();
+  } else {
+    exchange("/api/start", {});
+  }
 })();
