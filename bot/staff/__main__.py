@@ -1,7 +1,8 @@
 """Staff accounts from the command line.
 
 ``python -m bot.staff create-admin --email EMAIL --name NAME`` makes the first beheerder;
-``create-staff`` adds a medewerker of one or more teams (``--team CODE``, repeatable). The
+``create-staff`` adds a medewerker of one or more teams (``--team CODE``, repeatable);
+``disable --email EMAIL`` ends an account's access at once (``enable`` restores it). The
 password is asked twice (or read from standard input with ``--password-stdin``); the
 authenticator app is linked at the first login, by QR code.
 """
@@ -37,8 +38,17 @@ def main(arguments: list[str]) -> int:
         command.add_argument("--password-stdin", action="store_true")
         if name == "create-staff":
             command.add_argument("--team", action="append", required=True)
+    for name in ("disable", "enable"):
+        commands.add_parser(name).add_argument("--email", required=True)
     options = parser.parse_args(arguments)
     settings = get_settings()
+    if options.command in ("disable", "enable"):
+        found = StaffAccounts(settings.database_url).set_disabled(
+            options.email, options.command == "disable")
+        print(f"{options.email}: {'uitgeschakeld' if options.command == 'disable' else 'actief'}"
+              if found else f"Geen account {options.email}.", file=sys.stdout if found
+              else sys.stderr)
+        return 0 if found else 1
     teams = frozenset(getattr(options, "team", None) or ())
     unknown = teams - load_municipality(settings.municipality_dir).teams.keys()
     if unknown:

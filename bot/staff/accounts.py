@@ -60,6 +60,7 @@ class StaffMember:
     role: str
     teams: frozenset[str]
     enrolled: bool
+    disabled: bool = False
 
     @property
     def is_beheerder(self) -> bool:
@@ -131,6 +132,19 @@ class StaffAccounts:
         with session_scope(self.database_url) as session:
             rows = session.execute(select(StaffAccount).order_by(StaffAccount.email)).scalars()
             return [self._member(session, row) for row in rows]
+
+    def set_disabled(self, email: str, disabled: bool) -> bool:
+        """Disable (or enable again) an account; a disabled one's sessions end at once."""
+        with session_scope(self.database_url) as session:
+            row = session.execute(select(StaffAccount).where(
+                StaffAccount.email == normalise_email(email))).scalar_one_or_none()
+            if row is None:
+                return False
+            row.disabled_at = utc_now() if disabled else None
+            if disabled:
+                session.execute(delete(StaffSession)
+                                .where(StaffSession.account_id == row.id))
+            return True
 
     def provisioning_uri(self, member: StaffMember) -> str:
         """What the authenticator app reads from the QR code (only before enrolment)."""
@@ -204,6 +218,9 @@ class StaffAccounts:
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         with session_scope(self.database_url) as session:
+            # sessions nobody came back to are deleted here, not kept forever
+            session.execute(delete(StaffSession)
+                            .where(StaffSession.created_at < utc_now() - ABSOLUTE_TIMEOUT))
             session.add(StaffSession(token_hash=token_hash(token), account_id=member.id,
                                      csrf_token=csrf))
         return LiveSession(token, member, csrf, verified=False)
@@ -272,4 +289,5 @@ class StaffAccounts:
                                           .where(StaffTeamMember.account_id == row.id))
                           .scalars())
         return StaffMember(row.id, row.email, row.name, row.role, teams,
-                           enrolled=row.totp_enrolled_at is not None)
+                           enrolled=row.totp_enrolled_at is not None,
+                           disabled=row.disabled_at is not None)

@@ -32,6 +32,7 @@ from bot.i18n import Translator
 from bot.staff.accounts import (
     MAX_FAILURES_PER_ACCOUNT,
     MAX_FAILURES_PER_ADDRESS,
+    AccountError,
     LiveSession,
     StaffAccounts,
     StaffMember,
@@ -53,7 +54,8 @@ PUBLIC_ROUTES = {"login", "login_post"}
 DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
                 S_("staff.done.cancelled_told"), S_("staff.done.hours"), S_("staff.done.reset"),
                 S_("staff.done.reopened"), S_("staff.done.queue_take"),
-                S_("staff.done.queue_close"), S_("staff.done.queue_gone"))
+                S_("staff.done.queue_close"), S_("staff.done.queue_gone"),
+                S_("staff.done.account_created"), S_("staff.done.account_changed"))
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
@@ -476,6 +478,50 @@ class StaffConsole:
                                 str(ticket_id), ticket.team_code)
         raise web.HTTPSeeOther(f"{PREFIX}/queue?done=queue_{action}")
 
+    # accounts (beheerders)
+
+    async def accounts_page(self, request: web.Request, *, status: int = 200,
+                            error: str | None = None) -> web.Response:
+        live: LiveSession = request["staff"]
+        if not live.member.is_beheerder:
+            return self.refuse(request, 403, "staff.error.beheerder_only")
+        members = await asyncio.to_thread(self.accounts.all_members)
+        return self.render(request, "accounts.html", status=status, members=members,
+                           teams=list(self.municipality.teams), error=error,
+                           notice=self.notice(request))
+
+    async def create_account(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        if not live.member.is_beheerder:
+            return self.refuse(request, 403, "staff.error.beheerder_only")
+        form = await request.post()
+        teams = frozenset(str(t) for t in form.getall("team", [])
+                          if str(t) in self.municipality.teams)
+        try:
+            created = await asyncio.to_thread(
+                self.accounts.create, str(form.get("email", "")), str(form.get("name", "")),
+                str(form.get("password", "")), str(form.get("role", "")), teams)
+        except AccountError as error:
+            return await self.accounts_page(request, status=400, error=self.texts(str(error)))
+        await asyncio.to_thread(self.accounts.audit, live.member, "account.create",
+                                created.email[:64])
+        raise web.HTTPSeeOther(f"{PREFIX}/accounts?done=account_created")
+
+    async def switch_account(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        if not live.member.is_beheerder:
+            return self.refuse(request, 403, "staff.error.beheerder_only")
+        email = str((await request.post()).get("email", ""))
+        disable = request.match_info["action"] == "disable"
+        if disable and email.lower() == live.member.email:
+            return await self.accounts_page(request, status=400,
+                                            error=self.texts("staff.account.error.self"))
+        if not await asyncio.to_thread(self.accounts.set_disabled, email, disable):
+            return self.refuse(request, 404, "staff.error.not_found")
+        await asyncio.to_thread(self.accounts.audit, live.member,
+                                f"account.{request.match_info['action']}", email[:64])
+        raise web.HTTPSeeOther(f"{PREFIX}/accounts?done=account_changed")
+
     def install(self, app: web.Application) -> None:
         """Add the console's routes and guard to the web chat's application (routes of our
         own under /staff rather than a sub-application: aiohttp 3.9's sub-applications
@@ -505,7 +551,12 @@ class StaffConsole:
             ("POST", "/capacity/{team}/close", self.close_day, "capacity_close"),
             ("POST", "/capacity/{team}/reopen", self.reopen_day, "capacity_reopen"),
             ("GET", "/queue", self.queue_page, "queue"),
-            ("POST", "/queue/{ticket}/{action:take|close}", self.queue_change, "queue_change"),
+            ("POST", "/queue/{ticket}/{action:take|close}", self.queue_change,
+             "queue_change"),
+            ("GET", "/accounts", self.accounts_page, "accounts"),
+            ("POST", "/accounts", self.create_account, "accounts_create"),
+            ("POST", "/accounts/{action:disable|enable}", self.switch_account,
+             "accounts_switch"),
             ("GET", "/audit", self.audit_log, "audit"),
         ]
 

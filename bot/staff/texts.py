@@ -52,7 +52,10 @@ AUDIT_TEXTS = (S_("staff.audit.action.team_day.view"), S_("staff.audit.action.te
                S_("staff.audit.action.capacity.hours"), S_("staff.audit.action.capacity.reset"),
                S_("staff.audit.action.capacity.close"), S_("staff.audit.action.capacity.reopen"),
                S_("staff.audit.action.queue.view"), S_("staff.audit.action.queue.refused"),
-               S_("staff.audit.action.queue.take"), S_("staff.audit.action.queue.close"))
+               S_("staff.audit.action.queue.take"), S_("staff.audit.action.queue.close"),
+               S_("staff.audit.action.account.create"),
+               S_("staff.audit.action.account.disable"),
+               S_("staff.audit.action.account.enable"))
 QUEUE_TEXTS = (S_("staff.queue.status.waiting"), S_("staff.queue.status.taken"),
                S_("staff.queue.slot.role"), S_("staff.queue.slot.team"),
                S_("staff.queue.slot.appointment_time"), S_("staff.queue.slot.booked_reference"))

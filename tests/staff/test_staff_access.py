@@ -234,3 +234,17 @@ async def test_the_audit_log_records_views_and_only_beheerders_read_it(
     assert staff_texts("staff.audit.action.appointment.view") in page
     row = page.split(appointment.reference)[0].rsplit("<tr>", 1)[1]
     assert medewerker.member.email in row
+
+
+async def test_sessions_nobody_came_back_to_are_deleted(console_server: ConsoleServer,
+                                                       beheerder: Staffer,
+                                                       sqlite_url: str) -> None:
+    accounts = console_server.accounts
+    old = accounts.start_session(beheerder.member)
+    with session_scope(sqlite_url) as session:
+        session.execute(update(StaffSession)
+                        .where(StaffSession.token_hash == token_hash(old.token))
+                        .values(created_at=StaffSession.created_at - timedelta(hours=11)))
+    accounts.start_session(beheerder.member)
+    with session_scope(sqlite_url) as session:
+        assert session.get(StaffSession, token_hash(old.token)) is None

@@ -131,3 +131,51 @@ async def test_a_beheerder_closes_a_day_and_sees_its_bookings_to_follow_up(
 
     await listed.click()
     await expect(page.locator("#status")).to_have_text(staff_texts("staff.status.booked"))
+
+
+async def test_a_beheerder_makes_a_medewerker_who_enrols_at_the_first_login(
+        page: Page, browser: Browser, console_server: ConsoleServer, beheerder: Staffer,
+        sqlite_url: str, staff_texts: StaffTexts) -> None:
+    assert console_server.accounts.check_code(beheerder.member,
+                                              next_code(sqlite_url, beheerder.member))
+    await enter_password(page, console_server, beheerder)
+    await page.get_by_label("Code").fill(next_code(sqlite_url, beheerder.member))
+    await page.get_by_role("button", name=staff_texts("staff.code.submit")).click()
+    await page.get_by_role("link", name=staff_texts("staff.nav.accounts")).click()
+
+    async def fill_in(with_team: bool) -> None:
+        await page.get_by_label(staff_texts("staff.login.email")).fill("nieuw@gemeente.nl")
+        await page.get_by_label(staff_texts("staff.accounts.name"), exact=True).fill("Nina")
+        await page.get_by_label(staff_texts("staff.accounts.role")).select_option("medewerker")
+        if with_team:
+            await page.locator("input[name=team][value=schuldhulp]").check()
+        await page.get_by_label(staff_texts("staff.accounts.password")).fill(
+            "een goed eerste wachtwoord")
+        await page.get_by_role("button", name=staff_texts("staff.accounts.create")).click()
+
+    await fill_in(with_team=False)
+    await expect(page.get_by_role("alert")).to_have_text(
+        staff_texts("staff.account.error.teams"))  # a medewerker needs a team
+    await fill_in(with_team=True)
+    row = page.locator("#accounts tbody tr", has_text="nieuw@gemeente.nl")
+    await expect(row).to_contain_text(staff_texts("staff.accounts.not_enrolled"))
+    await page.screenshot(path=f"{SCREENSHOT_DIR}/staff-accounts.png", full_page=True)
+
+    context = await browser.new_context()
+    newcomer = await context.new_page()
+    staffer = Staffer(next(m for m in console_server.accounts.all_members()
+                           if m.email == "nieuw@gemeente.nl"), "een goed eerste wachtwoord")
+    await enter_password(newcomer, console_server, staffer)
+    await expect(newcomer).to_have_url(f"{console_server.url}/enrol")
+    secret = (await newcomer.locator(".staff-secret").inner_text()).strip()
+    await newcomer.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    await newcomer.get_by_role("button", name=staff_texts("staff.enrol.submit")).click()
+    await expect(newcomer.locator(".staff-teams li")).to_have_count(1)
+    await context.close()
+
+    await page.reload()
+    await expect(row).to_contain_text(staff_texts("staff.accounts.active"))
+    await row.get_by_role("button", name=staff_texts("staff.accounts.disable")).click()
+    await expect(row).to_contain_text(staff_texts("staff.accounts.disabled"))
+    assert console_server.accounts.check_password("nieuw@gemeente.nl",
+                                                  "een goed eerste wachtwoord") is None

@@ -50,3 +50,20 @@ def test_refusals_are_explained(monkeypatch, cli_database, capsys) -> None:
     assert run(monkeypatch, "een lang genoeg wachtwoord", "create-admin", "--email", "A@b.nl",
                "--name", "A") == 1
     assert "al een account" in capsys.readouterr().err
+
+
+def test_disabling_an_account_ends_its_sessions_and_logins(monkeypatch, cli_database,
+                                                          capsys) -> None:
+    assert run(monkeypatch, "een lang genoeg wachtwoord", "create-admin", "--email",
+               "a@b.nl", "--name", "A") == 0
+    accounts = StaffAccounts(cli_database)
+    member = accounts.check_password("a@b.nl", "een lang genoeg wachtwoord")
+    live = accounts.start_session(member)
+    assert accounts.session(live.token) is not None
+    assert main(["disable", "--email", "A@B.nl"]) == 0
+    assert accounts.session(live.token) is None
+    assert accounts.check_password("a@b.nl", "een lang genoeg wachtwoord") is None
+    assert main(["enable", "--email", "a@b.nl"]) == 0
+    assert accounts.check_password("a@b.nl", "een lang genoeg wachtwoord") is not None
+    assert main(["disable", "--email", "nobody@b.nl"]) == 1
+    assert "nobody@b.nl" in capsys.readouterr().err
