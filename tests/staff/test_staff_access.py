@@ -248,3 +248,15 @@ async def test_sessions_nobody_came_back_to_are_deleted(console_server: ConsoleS
     accounts.start_session(beheerder.member)
     with session_scope(sqlite_url) as session:
         assert session.get(StaffSession, token_hash(old.token)) is None
+
+
+async def test_console_pages_are_never_framed_nor_cached(
+        console_server: ConsoleServer, client: aiohttp.ClientSession, beheerder: Staffer,
+        sqlite_url: str) -> None:
+    await log_in(client, console_server, beheerder, sqlite_url)
+    for path in ("/login", "/", "/audit", "/accounts", "/queue"):
+        async with client.get(console_server.url + path) as response:
+            assert response.status == 200, path
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+            assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+            assert response.headers["Cache-Control"] == "no-store"
