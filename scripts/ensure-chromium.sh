@@ -3,6 +3,19 @@
 # Noto fonts that cover every script of the catalogs (Ge'ez for Tigrinya, Arabic, Cyrillic),
 # so a device without a Ge'ez font is not what the tests see.
 set -eu
+# axe-core, the accessibility audit the browser tests inject from this local file (no CDN),
+# from the npm registry at a pinned version.
+AXE_VERSION=4.14.1
+AXE_DIR="$(dirname "$0")/../var/axe"
+if ! grep -qs "\"version\": \"$AXE_VERSION\"" "$AXE_DIR/node_modules/axe-core/package.json"; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "Installing axe-core $AXE_VERSION for the accessibility tests (npm)..."
+    npm install --silent --no-audit --no-fund --no-save --prefix "$AXE_DIR" "axe-core@$AXE_VERSION"
+  else
+    echo "The accessibility tests need npm to install axe-core $AXE_VERSION" >&2
+    exit 1
+  fi
+fi
 NOTO_ETHIOPIC=/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="chromium"

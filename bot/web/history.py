@@ -67,5 +67,6 @@ def user_text(event: dict, offered: dict[str, str]) -> str:
 
 def as_shown(author: str, reply: Reply) -> dict:
     return {"author": author, "text": reply.text, "answered": False,
+            "lang": reply.language.replace("_", "-"),
             "buttons": [{"title": button.title, "payload": button.payload}
                         for button in reply.buttons]}

@@ -65,7 +65,7 @@ PAGE = Template("""<!DOCTYPE html>
     <h1 class="chat-title">$title</h1>
     <button type="button" class="chat-new" id="new-conversation">$new_conversation</button>$close
   </header>
-  <main class="chat-scroll" id="scroll">
+  <main class="chat-scroll" id="scroll" tabindex="0">
     <p class="chat-intro">$intro</p>
     <noscript><p class="chat-intro">$noscript</p></noscript>
     <div class="chat-log" id="messages" role="log" aria-live="polite"
@@ -150,8 +150,10 @@ def render_page(translator: Translator, language: str, notice: str | None = None
 
 
 def reply_to_json(reply: Reply) -> dict:
+    """One message for the page; ``lang`` (BCP 47) lets a screen reader speak it right."""
     return {
         "text": reply.text,
+        "lang": reply.language.replace("_", "-"),
         "buttons": [{"title": button.title, "payload": button.payload}
                     for button in reply.buttons],
     }

@@ -110,6 +110,7 @@ async def test_reply_text_and_buttons_come_from_the_catalog(
     answer = await send(client, {"text": "wat kan ik vragen"})
     assert answer["messages"] == [{
         "text": translator.text("error.no_answer", "nl"),
+        "lang": "nl",
         "buttons": [{"title": translator.text("error.empty_message", "nl"),
                      "payload": "/greet"}],
     }]

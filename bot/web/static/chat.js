@@ -68,14 +68,25 @@
 
   // Replies, or on a reload the conversation so far: messages the person sent have
   // author "user", and button rows already answered are shown disabled.
+  // Each message carries its language (a conversation may switch): lang for screen readers,
+  // dir=auto for its script's direction. Returns the last row of buttons still to answer.
   function showBotMessages(messages) {
+    let openRow = null;
     for (const message of messages) {
-      addBubble(message.author === "user" ? "user" : "bot", message.text);
+      const bubble = addBubble(message.author === "user" ? "user" : "bot", message.text);
+      if (message.lang) {
+        bubble.lang = message.lang;
+      }
       if (Array.isArray(message.buttons) && message.buttons.length > 0) {
         const row = addButtonRow(message.buttons);
+        if (message.lang) {
+          row.lang = message.lang;
+        }
         setRowEnabled(row, message.answered !== true);
+        openRow = message.answered === true ? openRow : row;
       }
     }
+    return openRow;
   }
 
   // The person chose another language: the page's own texts and direction follow.
@@ -140,10 +151,15 @@
   }
 
   // Sends one request and shows its answer; returns false when it did not get through.
-  async function exchange(path, body) {
+  // ``focusNext``: after a button press the keyboard goes on at the new buttons, else at
+  // the input (the pressed button is disabled now and would drop the focus to the page).
+  async function exchange(path, body, focusNext = false) {
     setBusy(true);
     try {
-      showBotMessages(await post(path, body));
+      const openRow = showBotMessages(await post(path, body));
+      if (focusNext) {
+        (openRow ? openRow.querySelector("button") : input).focus();
+      }
       return true;
     } catch (error) {
       if (error instanceof NotDelivered && error.messages.length > 0) {
@@ -173,9 +189,10 @@
     }
     setRowEnabled(row, false);
     const bubble = addBubble("user", title);
-    if (!(await exchange("/api/messages", { payload: payload, title: title }))) {
+    if (!(await exchange("/api/messages", { payload: payload, title: title }, true))) {
       bubble.classList.add("message-failed");
       setRowEnabled(row, true);
+      row.querySelector("button").focus();
     }
   }
 
