@@ -12,12 +12,15 @@ import logging
 import re
 import unicodedata
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 import aiohttp
 
 from assistant.messages import N_, language_menu, with_appointments_button
+from assistant.privacy.detectors import PLACEHOLDER, redact
+from assistant.privacy.logs import begin_turn
 from assistant.storage import DATABASE_UNAVAILABLE, ProfileStore
 from assistant.typed_answers.languages import language_named
 from bot.i18n import Translator
@@ -32,7 +35,14 @@ _EMOJI_MODIFIERS = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
 _LETTER_OR_DIGIT = re.compile(r"\w", re.UNICODE)
 # The idempotency key of one turn, sent to Rasa as message metadata: the booking, move and
 # cancel actions act once per turn id, so a turn sent again (a retry) returns the first outcome.
+# It is also the turn's correlation id in every log line (assistant.privacy.logs).
 TURN_ID_KEY = "turn_id"
+# What the front ends themselves send (/start, /help, the language menu of /taal and 🌐):
+# harmless, so never refused. Every other payload must be a button this conversation saw.
+FRONT_END_PAYLOADS = frozenset({"/greet", "/help", "/choose_language"})
+# Buttons remembered per conversation, and conversations remembered (oldest forgotten first).
+OFFERED_PER_CONVERSATION = 64
+CONVERSATIONS_REMEMBERED = 10_000
 # asyncio.TimeoutError is not the built-in TimeoutError before Python 3.11.
 TIMEOUTS = (TimeoutError, asyncio.TimeoutError)
 # The request reached Rasa but no answer came back: it may have been handled.
@@ -92,6 +102,12 @@ class Gateway:
         self._scripts: dict[str, str | None] = {}  # language -> script, see script_of
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
+        # The payloads of the buttons each conversation was shown: only those are forwarded.
+        self._offered: OrderedDict[str, OrderedDict[str, None]] = OrderedDict()
+        # Conversations already told that personal data need not be shared here.
+        self._told_about_personal_data: OrderedDict[str, None] = OrderedDict()
+        self._always_allowed = FRONT_END_PAYLOADS | {
+            button["payload"] for button in language_menu(translator.languages())["buttons"]}
 
     async def close(self) -> None:
         if self._session is not None:
@@ -101,13 +117,37 @@ class Gateway:
     async def handle_text(self, conversation: Conversation, text: str | None,
                           turn_id: str | None = None) -> list[Reply]:
         """Something the person typed; ``turn_id`` when the front end sends it again."""
+        turn_id = begin_turn(turn_id or new_turn_id())
+        return self.remember_offered(conversation.sender_id,
+                                     await self._answer_text(conversation, text, turn_id))
+
+    async def handle_payload(self, conversation: Conversation, payload: str,
+                             turn_id: str | None = None) -> list[Reply]:
+        """A button press: forwarded as it is (``/intent{...}``) only when it is a button this
+        conversation was offered; anything else a client sends as a payload is refused."""
+        turn_id = begin_turn(turn_id or new_turn_id())
+        if payload not in self._always_allowed and not self.was_offered(conversation.sender_id,
+                                                                        payload):
+            logger.info("refused a payload that was not offered (%d characters)", len(payload))
+            return [self.refusal("error.unknown_button", conversation)]
+        return self.remember_offered(conversation.sender_id,
+                                     await self._ask_rasa(conversation, payload, turn_id))
+
+    async def _answer_text(self, conversation: Conversation, text: str | None,
+                           turn_id: str) -> list[Reply]:
         cleaned = clean_user_text(text)
         if not cleaned:
             return [self.refusal("error.empty_message", conversation)]
         if len(cleaned) > MAX_MESSAGE_CHARS:
             return [self.refusal("error.message_too_long", conversation,
                                  limit=MAX_MESSAGE_CHARS)]
-        if not _LETTER_OR_DIGIT.search(cleaned):
+        # Personal data is replaced here, before Rasa, a log line or a database sees it.
+        redacted = redact(cleaned)
+        cleaned, words = redacted.text, redacted.text.replace(PLACEHOLDER, " ")
+        notice = self._personal_data_notice(conversation, bool(redacted.findings))
+        if not _LETTER_OR_DIGIT.search(words):
+            if redacted.findings:  # nothing but personal data: say why there is no answer
+                return [self.notice("privacy.personal_data_removed", conversation)]
             meaning = EMOJI_INTENTS.get(_EMOJI_MODIFIERS.sub("", cleaned))
             if meaning:
                 return await self._ask_rasa(conversation, meaning, turn_id)
@@ -118,14 +158,29 @@ class Gateway:
                 conversation, f'/choose_language{{"language":"{language}"}}', turn_id)
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
         replies = await self._ask_rasa(conversation, cleaned.lstrip("/"), turn_id)
-        return replies + self._language_hint(conversation, replies, cleaned)
+        return notice + replies + self._language_hint(conversation, replies, words)
 
-    async def handle_payload(self, conversation: Conversation, payload: str,
-                             turn_id: str | None = None) -> list[Reply]:
-        """A button press: the payload is sent as it is (``/intent{...}``)."""
-        if not payload.startswith("/") or len(payload) > MAX_MESSAGE_CHARS:
-            return [self.refusal("error.unknown_button", conversation)]
-        return await self._ask_rasa(conversation, payload, turn_id)
+    def _personal_data_notice(self, conversation: Conversation, found: bool) -> list[Reply]:
+        """Once per conversation: "you need not share this here; it was not stored"."""
+        if not found or conversation.sender_id in self._told_about_personal_data:
+            return []
+        _remember(self._told_about_personal_data, conversation.sender_id, None,
+                  CONVERSATIONS_REMEMBERED)
+        return [self.notice("privacy.personal_data_removed", conversation)]
+
+    def remember_offered(self, sender_id: str, replies: list[Reply]) -> list[Reply]:
+        """Note the buttons shown to ``sender_id`` (front ends call this for what they send
+        without the gateway: menus, reminders); returns ``replies`` unchanged."""
+        payloads = [button.payload for reply in replies for button in reply.buttons]
+        if payloads:
+            offered = self._offered.get(sender_id) or OrderedDict()
+            for payload in payloads:
+                _remember(offered, payload, None, OFFERED_PER_CONVERSATION)
+            _remember(self._offered, sender_id, offered, CONVERSATIONS_REMEMBERED)
+        return replies
+
+    def was_offered(self, sender_id: str, payload: str) -> bool:
+        return payload in self._offered.get(sender_id, {})
 
     def unsupported_content(self, conversation: Conversation) -> list[Reply]:
         """Stickers, photos, voice notes: we only read text."""
@@ -158,7 +213,7 @@ class Gateway:
             session = await self._client()
             async with session.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body) as resp:
                 if resp.status != 200:
-                    logger.error("Rasa answered HTTP %s: %s", resp.status, await resp.text())
+                    logger.error("Rasa answered HTTP %s", resp.status)
                     return [self.refusal("error.assistant_unavailable", conversation)]
                 items = await resp.json()
         except OUTCOME_UNKNOWN as error:
@@ -181,8 +236,7 @@ class Gateway:
             # Rasa answers every turn; silence means an action failed (action server down).
             # Its dialogue state is then unreliable, so start this conversation afresh:
             # appointments live in our database and are not affected.
-            logger.error("Rasa returned no messages for %r; restarting the conversation",
-                         text[:80])
+            logger.error("Rasa returned no messages; restarting the conversation")
             await self._restart(conversation)
             return [self.no_answer(conversation)]
         return replies
@@ -296,7 +350,7 @@ class Gateway:
             return self.render(custom, language)
         if item.get("text"):
             # Only Rasa's own defaults send plain text; ours always use catalog ids.
-            logger.warning("untranslated text from Rasa: %r", item["text"][:80])
+            logger.warning("untranslated text from Rasa (%d characters)", len(item["text"]))
             buttons = tuple(Button(b.get("title", ""), b.get("payload", ""))
                             for b in item.get("buttons") or [])
             return Reply(item["text"], buttons, language=language)
@@ -312,6 +366,14 @@ class Gateway:
             for b in message.get("buttons") or []
         )
         return Reply(text, buttons, language=language)
+
+
+def _remember(memory: OrderedDict, key: str, value: object, limit: int) -> None:
+    """Put ``key`` last in ``memory``, forgetting the oldest entries beyond ``limit``."""
+    memory[key] = value
+    memory.move_to_end(key)
+    while len(memory) > limit:
+        memory.popitem(last=False)
 
 
 def clean_user_text(text: str | None) -> str:

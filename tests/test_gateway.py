@@ -89,7 +89,7 @@ async def test_every_turn_carries_its_own_turn_id_and_a_given_one_is_kept(
         gateway: Gateway, fake_rasa: FakeRasa) -> None:
     await gateway.handle_text(CONVERSATION, "ik wil een afspraak")
     await gateway.handle_text(CONVERSATION, "ik wil een afspraak")
-    await gateway.handle_payload(CONVERSATION, "/affirm", turn_id="a-retried-turn")
+    await gateway.handle_payload(CONVERSATION, "/greet", turn_id="a-retried-turn")
 
     turn_ids = [body["metadata"][TURN_ID_KEY] for body in fake_rasa.received]
     assert len(turn_ids[0]) == 32 and turn_ids[0] != turn_ids[1]

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.language_data import read_catalog
 from assistant.storage import ProfileStore
-from bot.gateway import Conversation, Gateway, dominant_script
+from bot.gateway import Button, Conversation, Gateway, Reply, dominant_script
 from bot.i18n import FSI, PDI, RLM, Translator
 from tests.fakes import FakeRasa, bot_message
 
@@ -54,6 +54,8 @@ async def test_a_choice_is_kept_for_the_person_and_answered_in_the_new_language(
         language_gateway: Gateway, fake_rasa: FakeRasa, translator: Translator) -> None:
     fake_rasa.answers[CHOOSE_UK] = [{"custom": {"key": "language.changed", "args": {},
                                                 "set_language": "uk"}}]
+    language_gateway.remember_offered(conversation().sender_id,  # the menu was shown
+                                      [language_gateway.language_menu("nl")])
     [reply] = await language_gateway.handle_payload(conversation(), CHOOSE_UK)
     assert (reply.language, reply.text) == ("uk", translator.text("language.changed", "uk"))
     assert reply.text != translator.text("language.changed", "nl")
@@ -65,7 +67,10 @@ async def test_a_language_we_do_not_have_is_not_switched_to(
         language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
     fake_rasa.answers["/x"] = [{"custom": {"key": "language.changed", "args": {},
                                            "set_language": "kl"}}]
+    language_gateway.remember_offered(conversation().sender_id,
+                                      [Reply("?", (Button("x", "/x"),))])
     [reply] = await language_gateway.handle_payload(conversation(), "/x")
+    assert fake_rasa.messages == ["/x"]
     assert reply.language == "nl"
     assert language_gateway.profiles.get("web:" + "a" * 32) is None
 

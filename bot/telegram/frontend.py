@@ -49,6 +49,10 @@ COMMANDS = (("start", N_("telegram.command.start")), ("help", N_("menu.help")),
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 
 
+class MalformedUpdate(ValueError):
+    """A webhook body that is no Telegram update (the web server answers 400)."""
+
+
 class _Chat:
     """The update handlers; they share the gateway, the stores and the settings."""
 
@@ -116,8 +120,13 @@ class _Chat:
         await self.send(context.bot, chat_id, replies)
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Logs the failure and, when there is a chat, says so kindly: never a traceback."""
-        logger.error("Telegram update failed: %r", update, exc_info=context.error)
+        """Logs the failure and, when there is a chat, says so kindly: never a traceback.
+        The log line names the update by its number only: an update holds the person's
+        name, username and text."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        error = context.error
+        logger.error("Telegram update %s failed: %s", update_id, type(error).__name__,
+                     exc_info=(type(error), error, error.__traceback__) if error else None)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         database_down = isinstance(context.error, DATABASE_UNAVAILABLE)
@@ -159,7 +168,9 @@ class _Chat:
                 or self.settings.default_language)
 
     async def send(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-        """Each reply as plain-text messages; its buttons under the last part."""
+        """Each reply as plain-text messages; its buttons under the last part (and noted as
+        offered to this chat: only those are forwarded when pressed)."""
+        self.gateway.remember_offered(sender_id(chat_id), replies)
         for reply in replies:
             markup = await self.keyboard(reply)
             parts = split_text(reply.text)
@@ -345,8 +356,14 @@ class TelegramFrontend:
         """One update POSTed by Telegram; False (and nothing queued) when the secret is wrong."""
         secret = self.settings.telegram_webhook_secret
         if not secret or secret_header is None or not hmac.compare_digest(
-                secret_header.encode(), secret.encode()):
+                secret_header.encode("utf-8", "surrogateescape"), secret.encode()):
             logger.warning("Telegram webhook call with a wrong secret token")
             return False
-        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise MalformedUpdate(type(error).__name__) from error
+        if update is None or not isinstance(update.update_id, int):
+            raise MalformedUpdate("no update_id")
+        await self.application.update_queue.put(update)
         return True

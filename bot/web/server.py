@@ -32,6 +32,7 @@ from bot.web.history import history_messages, is_idle
 if TYPE_CHECKING:
     from bot.staff.console import StaffConsole
 
+# True: queued; False: wrong secret; raises ValueError for an update of the wrong shape.
 TelegramWebhook = Callable[[dict, str | None], Awaitable[bool]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -170,13 +171,19 @@ async def read_json_object(request: web.Request, limit: int = MAX_BODY_BYTES) ->
             raise BadRequest(413)
     if not body.strip():
         return {}
-    try:
-        data = json.loads(body)
-    except ValueError as error:
-        raise BadRequest(400) from error
+    data = parse_json(bytes(body))
     if not isinstance(data, dict):
         raise BadRequest(400)
     return data
+
+
+def parse_json(body: bytes) -> object:
+    """JSON, or BadRequest: invalid text, a wrong encoding, or nesting so deep (thousands of
+    brackets) that the parser gives up."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise BadRequest(400) from error
 
 
 @web.middleware
@@ -377,14 +384,19 @@ def telegram_handler(telegram_webhook: TelegramWebhook) -> Handler:
     """POST /telegram/webhook: hands the update and its secret header to the Telegram bot."""
 
     async def receive_update(request: web.Request) -> web.Response:
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+        if secret is not None and not secret.isascii():
+            return web.Response(status=400)  # Telegram's secrets are ASCII: not Telegram
         try:
-            update = await request.json()
-        except ValueError:
+            update = parse_json(await request.read())
+        except BadRequest:
             return web.Response(status=400)
         if not isinstance(update, dict):
             return web.Response(status=400)
-        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
-        accepted = await telegram_webhook(update, secret)
+        try:
+            accepted = await telegram_webhook(update, secret)
+        except ValueError:  # an update Telegram would not send (MalformedUpdate)
+            return web.Response(status=400)
         return web.Response(status=200 if accepted else 403)
 
     return receive_update

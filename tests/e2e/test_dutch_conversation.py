@@ -111,19 +111,27 @@ async def test_a_typed_date_in_the_past_is_explained(gateway: Gateway, live_sett
     assert appointments_of(live_settings.database_url, resident.sender_id) == []
 
 
+async def book_with_a_klantmanager(gateway: Gateway, resident: Conversation) -> None:
+    replies = await gateway.handle_text(resident, "ik wil een afspraak met een klantmanager")
+    replies = await choose_team_if_asked(gateway, resident, replies, "klantmanager")
+    first_time = [p for p in button_payloads(replies) if "appointment_time" in p][0]
+    await gateway.handle_payload(resident, first_time)
+    await gateway.handle_text(resident, "ja")
+
+
 async def test_someone_elses_reference_cannot_be_cancelled(gateway: Gateway,
                                                           live_settings) -> None:
     owner, intruder = new_resident(), new_resident()
-    replies = await gateway.handle_payload(owner, '/book_appointment{"team":"klantmanager"}')
-    first_time = [p for p in button_payloads(replies) if "appointment_time" in p][0]
-    await gateway.handle_payload(owner, first_time)
-    await gateway.handle_payload(owner, "/affirm")
+    await book_with_a_klantmanager(gateway, owner)
     [booked] = appointments_of(live_settings.database_url, owner.sender_id)
 
-    replies = await gateway.handle_payload(
+    # A crafted button is refused by the gateway; typed, the action finds no such appointment.
+    [refused] = await gateway.handle_payload(
         intruder, f'/cancel_appointment{{"appointment_reference":"{booked.reference}"}}')
+    assert refused.delivered is False
+    replies = await gateway.handle_text(intruder, f"annuleer afspraak {booked.reference}")
     assert "geen afspraken" in all_text(replies)
-    replies = await gateway.handle_payload(intruder, "/affirm")
+    replies = await gateway.handle_text(intruder, "ja")
     [still_booked] = appointments_of(live_settings.database_url, owner.sender_id)
     assert still_booked.cancelled_at is None
 
@@ -148,10 +156,7 @@ async def test_erasure_empties_our_database_and_rasas_copy(gateway: Gateway, liv
     import aiohttp
 
     resident = new_resident()
-    replies = await gateway.handle_payload(resident, '/book_appointment{"team":"klantmanager"}')
-    first_time = [p for p in button_payloads(replies) if "appointment_time" in p][0]
-    await gateway.handle_payload(resident, first_time)
-    await gateway.handle_text(resident, "ja")
+    await book_with_a_klantmanager(gateway, resident)
     await gateway.handle_text(resident, "mijn buurman Jan de Vries weet er ook van")
     assert len(appointments_of(live_settings.database_url, resident.sender_id)) == 1
 

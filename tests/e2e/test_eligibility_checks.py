@@ -80,6 +80,7 @@ async def test_stop_in_the_middle_of_a_check(gateway: Gateway) -> None:
 
 async def test_employer_intake_ends_with_the_checklist(gateway: Gateway) -> None:
     employer = new_resident()
+    await gateway.handle_payload(employer, "/greet")  # the welcome menu offers the intake
     replies = await gateway.handle_payload(employer, "/offer_vacancy")
     assert '/inform{"choice":"logistiek"}' in button_payloads(replies)
     for payload in ('/inform{"choice":"logistiek"}', '/inform{"choice":"true"}',

@@ -124,6 +124,7 @@ async def test_every_check_runs_to_its_outcome_in_the_web_chat(web: TestClient, 
     """Each of the six checks, started from the check menu's button, answered with the first
     button or a typed number, ends with reasons, sources and the offer to book."""
     screen = Screen(Translator(live_settings.locales_dir, "nl", live_settings.timezone), "nl")
+    await web.post("/api/start", json={})  # the welcome menu offers the checks
     await choose(web, "nl")
     menu = await post(web, {"payload": "/check_eligibility"})
     assert f"/{check}" in payloads(menu)

@@ -115,10 +115,13 @@ async def test_keyboard_already_gone_is_no_problem(
     telegram_api.failures["editMessageReplyMarkup"] = {
         "error_code": 400, "description": "Bad Request: message is not modified"}
 
+    fake_rasa.default_answer = SLOT_ANSWER
+    await process(application, message_update(1, "Ik wil een afspraak maken"))
+    fake_rasa.default_answer = [bot_message("error.no_answer")]
     await process(application, callback_update(2, "b:" + buttons.save(LONG_PAYLOAD)))
 
     assert fake_rasa.received[-1]["message"] == LONG_PAYLOAD
-    assert len(telegram_api.sent("sendMessage")) == 1
+    assert len(telegram_api.sent("sendMessage")) == 2
 
 
 @pytest.mark.parametrize("data", ["b:doesnotexist12345678", "old-style-data"])

@@ -124,8 +124,27 @@ async def test_typed_slash_is_not_sent_as_an_intent(client: TestClient, fake_ras
 
 async def test_button_payload_is_sent_as_it_is(client: TestClient, fake_rasa) -> None:
     payload = '/choose_topic{"topic": "uitkering"}'
+    fake_rasa.answer("waar kan ik over vragen", "error.no_answer", buttons=[
+        {"key": "error.empty_message", "args": {}, "payload": payload}])
+    await send(client, {"text": "waar kan ik over vragen"})
     await send(client, {"payload": payload, "title": "Uitkering"})
-    assert fake_rasa.messages == [payload]
+    assert fake_rasa.messages == ["waar kan ik over vragen", payload]
+
+
+@pytest.mark.parametrize("payload", [
+    "/restart", "/session_start", "/back", '/inform{"appointment_reference": "ABC-DEF"}',
+    "/action_cancel_appointment", '/choose_topic{"topic": "uitkering"}\n2026 INFO forged',
+])
+async def test_a_payload_that_was_not_offered_is_refused(
+        client: TestClient, fake_rasa, translator: Translator, payload: str) -> None:
+    offered = '/choose_topic{"topic": "uitkering"}'
+    fake_rasa.answer("hallo", "error.no_answer", buttons=[
+        {"key": "error.empty_message", "args": {}, "payload": offered}])
+    await send(client, {"text": "hallo"})
+    answer = await send(client, {"payload": payload})
+    assert fake_rasa.messages == ["hallo"]
+    assert answer["delivered"] is False
+    assert answer["messages"][0]["text"] == translator.text("error.unknown_button", "nl")
 
 
 async def test_start_sends_the_welcome_payload(client: TestClient, fake_rasa,
