@@ -3,3 +3,7 @@
 Actions decide and remember; they never write user-facing prose. They send catalog
 message ids with typed arguments (``assistant.messages``) and the gateway renders them.
 """
+
+from assistant.privacy.logs import follow_turns_in_the_action_server
+
+follow_turns_in_the_action_server()

@@ -72,6 +72,7 @@ class Settings:
     web_idle_minutes: int = 60
     # The sites that may embed the web chat (widget.js), e.g. https://www.gemeente.nl.
     embed_origins: tuple[str, ...] = ()
+    log_retention_days: int = 14  # the servers' log files in var/logs (README: Privacy)
 
     @property
     def rasa_url(self) -> str:
@@ -110,6 +111,7 @@ def load_settings() -> Settings:
         min_notice_minutes=_env_int("MIN_NOTICE_MINUTES", defaults.min_notice_minutes),
         web_idle_minutes=_env_int("WEB_IDLE_MINUTES", defaults.web_idle_minutes),
         embed_origins=_env_origins("EMBED_ORIGINS"),
+        log_retention_days=_env_int("LOG_RETENTION_DAYS", defaults.log_retention_days),
     )
 
 

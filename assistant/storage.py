@@ -12,7 +12,6 @@ from base64 import b32encode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from sqlalchemy import (
     Column,
@@ -40,6 +39,8 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+from assistant.privacy.files import owner_only_file
 
 Base = declarative_base()
 
@@ -298,7 +299,8 @@ def create_engine_for(database_url: str) -> Engine:
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # SQLite gives its -wal and -shm files the database file's permissions.
+            owner_only_file(path)
         engine = create_engine(database_url, future=True,
                                connect_args={"timeout": LOCK_WAIT_SECONDS,
                                              "check_same_thread": False})

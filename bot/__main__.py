@@ -15,6 +15,8 @@ from assistant.appointments import AppointmentBook
 from assistant.migrations import migrate_database
 from assistant.municipality import ConfigError, load_municipality
 from assistant.policy import catalog_keys, validate_policy
+from assistant.privacy.files import owner_only_from_now_on
+from assistant.privacy.logs import configure_logging
 from assistant.settings import Settings, get_settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.gateway import Gateway
@@ -95,8 +97,8 @@ def print_welcome(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging("gateway")
+    owner_only_from_now_on()
     settings = get_settings()
     stack = RasaStack(settings)
     try:

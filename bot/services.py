@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from assistant.privacy.files import start_new_log
 from assistant.settings import PROJECT_ROOT, Settings
 
 
@@ -128,7 +129,8 @@ class RasaStack:
         return path
 
     def _spawn(self, name: str, arguments: list[str]) -> None:
-        log = (self.log_dir / f"{name}-{self.settings.rasa_port}.log").open("a")
+        path = self.log_dir / f"{name}-{self.settings.rasa_port}.log"
+        log = start_new_log(path, self.settings.log_retention_days).open("a")
         self.processes[name] = subprocess.Popen(
             [sys.executable, *arguments], cwd=PROJECT_ROOT, env=child_environment(self.settings),
             stdout=log, stderr=subprocess.STDOUT)

@@ -24,6 +24,8 @@ from alembic.config import Config
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
+from assistant.privacy.files import owner_only_file
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 BASELINE = "0001"  # the schema create_all made before there were migrations
 HEAD = "head"
@@ -77,7 +79,7 @@ def _only_one_migrating(engine: Engine, connection: Connection) -> Iterator[None
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate-lock", "w") as lock_file:
+    with owner_only_file(f"{database}.migrate-lock").open("w") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:
             yield

@@ -14,6 +14,7 @@ import os
 import secrets
 import sys
 import traceback
+import zlib
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
@@ -23,7 +24,6 @@ correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
 # bot token in request URLs (httpx): never below WARNING, whatever the level asked for.
 TALKATIVE_LOGGERS = ("telegram", "httpx", "httpcore", "apscheduler", "sanic.access",
                      "aiohttp.access", "rasa_sdk.endpoint", "rasa_sdk.executor")
-LOG_FILE_MODE = 0o600
 
 
 def begin_turn(known: str = "") -> str:
@@ -73,8 +73,40 @@ def configure_logging(service: str, level: str | None = None) -> None:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
-def owner_only_file(path: os.PathLike | str) -> None:
-    """Create ``path`` if needed and make it readable and writable by its owner only."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, LOG_FILE_MODE)
-    os.close(descriptor)
-    os.chmod(path, LOG_FILE_MODE)
+
+def read_action_call(body: bytes, deflated: bool) -> tuple[str, str]:
+    """The action's name and the turn id Rasa passed on with the message (its metadata), read
+    from an action call; empty where the call has none."""
+    try:
+        call = json.loads(zlib.decompress(body) if deflated else body)
+        action = call.get("next_action", "")
+        turn = call["tracker"]["latest_message"]["metadata"].get("turn_id", "")
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, zlib.error):
+        return "", ""
+    action = action if isinstance(action, str) and action.isidentifier() else ""
+    turn = turn if isinstance(turn, str) and turn.isalnum() and len(turn) <= 64 else ""
+    return action, turn
+
+
+def follow_turns_in_the_action_server() -> None:
+    """In the action server (rasa_sdk on Sanic): JSON log lines, each with the turn id of the
+    action call being run. Does nothing where there is no action server (tests, scripts)."""
+    try:
+        from sanic import Sanic
+        from sanic.exceptions import SanicException
+
+        app = Sanic.get_app("rasa_sdk")
+    except (ImportError, SanicException):
+        return
+    configure_logging("actions")
+
+    logger = logging.getLogger("actions")
+
+    async def take_turn_id(request) -> None:
+        if request.path == "/webhook":
+            action, turn = read_action_call(
+                request.body, request.headers.get("Content-Encoding") == "deflate")
+            begin_turn(turn)
+            logger.info("running %s", action or "an unnamed action")
+
+    app.register_middleware(take_turn_id, "request")

@@ -91,3 +91,9 @@ async def test_the_logs_of_a_whole_conversation_hold_none_of_the_typed_text(
     assert all(len(value or "") == 32 for value in correlation_ids)
     logged = {json.loads(line).get("correlation_id") for line in gateway_log.splitlines()}
     assert logged - {None} <= correlation_ids  # every gateway line names its turn
+    action_lines = [json.loads(line) for path in live_stack.log_dir.glob("actions-*.log")
+                    for line in path.read_text(errors="replace").splitlines()
+                    if line.startswith("{")]
+    followed = {line.get("correlation_id") for line in action_lines
+                if line["message"].startswith("running ")}
+    assert len(followed & correlation_ids) >= 3  # the turns are followed into the actions
