@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.privacy.scores import score  # noqa: E402
+from assistant.privacy.scores import false_alarms, resident_messages, score  # noqa: E402
 from tests.privacy.detector_tables import NEGATIVES, POSITIVES, TODAY  # noqa: E402
 
 
@@ -30,6 +30,12 @@ def main() -> int:
              for name in ("true_positives", "false_positives", "false_negatives")}
     tp, fp, fn = total["true_positives"], total["false_positives"], total["false_negatives"]
     print(f"{'all':<14}{tp:>4}{fp:>4}{fn:>4}{tp / (tp + fp):>11.2f}{tp / (tp + fn):>8.2f}")
+    messages = resident_messages()
+    alarms = false_alarms(messages)
+    print(f"\nresidents' messages without personal data (NLU training and held-out sets, "
+          f"every language): {len(messages)}, taken for personal data: {len(alarms)}")
+    for alarm in alarms:
+        print(f"  {alarm}")
     return 0
 
 
