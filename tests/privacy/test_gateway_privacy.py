@@ -114,3 +114,24 @@ async def test_log_lines_are_json_without_the_typed_text(
         record = json.loads(line)
         assert record["correlation_id"] == fake_rasa.received[0]["metadata"]["turn_id"]
         assert "Jan" not in line and "Dorpsstraat" not in line and "forged" not in line
+
+
+async def test_the_web_chat_shows_the_notice_and_sends_rasa_no_iban(
+        gateway: Gateway, fake_rasa: FakeRasa, translator: Translator) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from assistant.settings import load_settings
+    from bot.web import create_app
+
+    client = TestClient(TestServer(create_app(gateway, translator, load_settings()),
+                                   host="127.0.0.1"))
+    await client.start_server()
+    try:
+        response = await client.post("/api/messages", json={
+            "text": "mijn rekening is NL91 ABNA 0417 1643 00, wanneer krijg ik geld?"})
+        answer = await response.json()
+    finally:
+        await client.close()
+    assert fake_rasa.messages == [f"mijn rekening is {PLACEHOLDER}, wanneer krijg ik geld?"]
+    assert answer["messages"][0]["text"] == notice(translator)
+    assert answer["delivered"] is True

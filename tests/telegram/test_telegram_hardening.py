@@ -104,3 +104,19 @@ async def test_a_failing_update_is_logged_without_the_person_or_their_text(
                         PERSON.get("last_name", PERSON["first_name"]),
                         PERSON.get("username", PERSON["first_name"])):
             assert private not in line, line
+
+
+async def test_a_bsn_typed_on_telegram_is_replaced_and_the_person_told_once(
+        application, fake_rasa: FakeRasa, telegram_api: RecordingRequest,
+        translator: Translator) -> None:
+    from telegram import Update
+
+    for number, text in enumerate(["mijn bsn is 111222333 en ik wil bijstand",
+                                   "bel me op 0612345678"], start=1):
+        await application.process_update(Update.de_json(message_update(number, text),
+                                                        application.bot))
+
+    assert fake_rasa.messages == ["mijn bsn is […] en ik wil bijstand", "bel me op […]"]
+    notice = translator.text("privacy.personal_data_removed", "nl")
+    assert telegram_api.texts().count(notice) == 1
+    assert "111222333" not in json.dumps(telegram_api.sent("sendMessage"))
