@@ -160,3 +160,40 @@ def test_the_detectors_take_any_text(text: str) -> None:
                                        max_value=date(2100, 1, 1)))
 def test_the_typed_time_parser_takes_any_text(text: str, today: date) -> None:
     parse_when(text, today)
+
+
+LANGUAGES = ["nl", "en", "ar", "ti", "fa", "fa_AF", "tr", "uk"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=typed_text.map(lambda t: t[:1000]), language=st.sampled_from(LANGUAGES),
+       numbers=st.booleans())
+def test_the_typed_answer_matcher_takes_any_text(text: str, language: str,
+                                                 numbers: bool) -> None:
+    from assistant.typed_answers.languages import language_named
+    from assistant.typed_answers.matcher import (
+        Option,
+        number_in,
+        ordinal_in,
+        understand,
+        yes_no_options,
+    )
+
+    teams = (Option("klantmanager", ("team.klantmanager.name",)),
+             Option("schuldhulp", ("team.schuldhulp.name",)))
+    for options in (yes_no_options(), teams, ()):
+        understood = understand(text, options, language, numbers=numbers)
+        assert understood is None or understood.how
+    number_in(text, language)
+    ordinal_in(text, language)
+    assert language_named(text, LANGUAGES) in (None, *LANGUAGES)
+
+
+def test_zero_typed_to_a_question_with_buttons_is_not_understood() -> None:
+    """Found by the property above: "0" was read as one past the last button (IndexError)."""
+    from assistant.typed_answers.matcher import Option, understand
+
+    teams = (Option("klantmanager", ("team.klantmanager.name",)),
+             Option("schuldhulp", ("team.schuldhulp.name",)))
+    assert understand("0", teams, "nl") is None
+    assert understand("2", teams, "nl").value == "schuldhulp"

@@ -80,7 +80,7 @@ class RecordingRequest(BaseRequest):
 def message_update(update_id: int, text: str | None = None, **content: Any) -> dict:
     """A private-chat message update as Telegram POSTs it."""
     body: dict[str, Any] = {"message_id": update_id, "date": int(time.time()),
-                            "from": PERSON, "chat": PRIVATE_CHAT, **content}
+                            "from": dict(PERSON), "chat": dict(PRIVATE_CHAT), **content}
     if text is not None:
         body["text"] = text
         if text.startswith("/"):
@@ -93,7 +93,7 @@ def callback_update(update_id: int, data: str, message_id: int = 77) -> dict:
     """A press on an inline button under one of the bot's messages."""
     keyboard = {"inline_keyboard": [[{"text": "Kies", "callback_data": data}]]}
     return {"update_id": update_id, "callback_query": {
-        "id": f"cbq-{update_id}", "from": PERSON, "chat_instance": "-98765", "data": data,
+        "id": f"cbq-{update_id}", "from": dict(PERSON), "chat_instance": "-98765", "data": data,
         "message": {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
                     "chat": PRIVATE_CHAT, "text": "Kies een moment", "reply_markup": keyboard},
     }}
