@@ -24,7 +24,7 @@ from aiohttp import web
 from assistant.messages import N_, with_appointments_button
 from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE
-from bot.gateway import Conversation, Gateway, Reply
+from bot.gateway import Button, Conversation, Gateway, Reply
 from bot.i18n import Translator
 from bot.web.embed import embed_handler
 from bot.web.history import history_messages, is_idle
@@ -321,6 +321,11 @@ class WebChat:
                 shown = history_messages(self.gateway, (tracker or {}).get("events") or [],
                                          conversation.language)
                 if shown:
+                    # The buttons the page shows again were offered in this conversation
+                    # (they come from its tracker): they work after a restart too.
+                    self.gateway.remember_offered(conversation.sender_id, [
+                        Reply("", tuple(Button(b["title"], b["payload"]) for b in m["buttons"]))
+                        for m in shown if not m["answered"]])
                     return self.json_response(request, {"messages": shown, "delivered": True,
                                                         "history": True}, session_token)
         except DatabaseDown:
