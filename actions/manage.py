@@ -27,7 +27,6 @@ from assistant.appointments import (
     normalise_reference,
 )
 from assistant.messages import NP_, button, when
-from assistant.typed_answers import ordinal_in
 from assistant.when_parser import parse_when
 
 REFERENCE_PATTERN = re.compile(r"\b([A-Za-z2-9]{3})-?([A-Za-z2-9]{3})\b")
@@ -215,8 +214,6 @@ def pick_reference(value: Any, mine: list[BookedAppointment]) -> BookedAppointme
         if (found := by_reference.get(normalise_reference(match[0]))) is not None:
             return found
     ordinal = parse_when(value, datetime.now().date()).ordinal
-    if ordinal is None:
-        ordinal = ordinal_in(value, "nl")  # "другий", "ikincisi", "الأول": any language's
     if ordinal is not None and -len(mine) <= (ordinal - 1 if ordinal > 0 else -1) < len(mine):
         return mine[ordinal - 1 if ordinal > 0 else -1]
     return None

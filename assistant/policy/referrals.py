@@ -68,10 +68,10 @@ class Subject:
 
 
 def _keyword_pattern(keyword: str) -> str:
-    """A whole word, or a word start when the keyword ends in ``*``; spaces match any gap."""
-    prefix = keyword.endswith("*")
-    words = [re.escape(w) for w in keyword.rstrip("*").split()]
-    return r"(?<!\w)" + r"\s+".join(words) + ("" if prefix else r"(?!\w)")
+    """Whole words; a word ending in ``*`` is a word start. Spaces match any gap."""
+    words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) + r"(?!\w)"
+             for w in keyword.split()]
+    return r"(?<!\w)" + r"\s+".join(words)
 
 
 @dataclass(frozen=True)

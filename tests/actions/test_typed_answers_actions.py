@@ -12,7 +12,6 @@ import pytest
 from actions.booking import AskAppointmentTime, ValidateBookingForm
 from actions.common import local_zone
 from actions.eligibility import AskCheckAnswer, StartCheck, ValidateEligibilityForm
-from actions.manage import ValidateCancelForm
 from actions.privacy import ValidateDeleteDataForm
 from tests.actions.conftest import make_tracker, run_action, sent_keys, slot_events
 
@@ -185,23 +184,3 @@ async def test_a_team_word_the_nlu_misread_is_read_from_the_typed_title(action_s
                            metadata={"language": "tr"})
     messages, events = await run_action(ValidateBookingForm(), tracker, domain)
     assert sent_keys(messages) == [] and slot_events(events)["team"] == "klantmanager"
-
-
-@pytest.mark.parametrize(("typed", "index"), [("другий", 1), ("ikincisi", 1), ("الأول", 0),
-                                              ("the last one", 1)])
-async def test_an_appointment_chosen_by_a_typed_ordinal(action_settings, domain, typed,
-                                                        index) -> None:
-    offer = make_tracker("web:typed", slots={"team": "schuldhulp"})
-    _, offered = await run_action(AskAppointmentTime(), offer, domain)
-    times = slot_events(offered)["offered_times"][:2]
-    references = []
-    for moment in times:
-        book = make_tracker("web:typed", slots={"team": "schuldhulp", "appointment_time": moment},
-                            new_slots={"confirmed": True}, active_loop="booking_form")
-        _, events = await run_action(ValidateBookingForm(), book, domain)
-        references.append(slot_events(events)["booked_reference"])
-    cancel = make_tracker("web:typed", slots={"requested_slot": "appointment_reference"},
-                          text=typed, new_slots={"appointment_reference": typed},
-                          active_loop="cancel_form", metadata={"language": "uk"})
-    _, events = await run_action(ValidateCancelForm(), cancel, domain)
-    assert slot_events(events)["appointment_reference"] == references[index]

@@ -247,9 +247,6 @@ NOT_ANSWERS = [
     ("has_vacancy", "en", "what do you mean"),
     ("has_vacancy", "uk", "що це означає"),
     ("has_vacancy", "nl", "dat ligt eraan"),
-    ("migrant_group", "nl", "0"),  # no button 0
-    ("migrant_group", "nl", "9"),  # nor a ninth
-    ("migrant_group", "nl", "de zesde"),
     ("age", "nl", "hallo"),
     ("age", "nl", "oud"),
     ("age", "nl", "300"),
