@@ -89,7 +89,8 @@ def understand(text: str, options: Sequence[Option], language: str, *,
     position = ordinal_in(typed, language, locales_dir=locales_dir)
     if position is None and not numbers and _DIGITS.fullmatch(typed):
         position = int(typed)  # "2" where the buttons are not numbers: the second button
-    if position is not None and options and -len(options) <= position <= len(options) != 0:
+    # 1 is the first button, -1 the last; 0 ("00", "nulde") is no button at all
+    if position and options and -len(options) <= position <= len(options):
         index = position - 1 if position > 0 else len(options) + position
         return Understood(options[index].value, "ordinal")
     return None

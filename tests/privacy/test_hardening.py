@@ -196,4 +196,5 @@ def test_zero_typed_to_a_question_with_buttons_is_not_understood() -> None:
     teams = (Option("klantmanager", ("team.klantmanager.name",)),
              Option("schuldhulp", ("team.schuldhulp.name",)))
     assert understand("0", teams, "nl") is None
+    assert understand("00", teams, "nl") is None
     assert understand("2", teams, "nl").value == "schuldhulp"
