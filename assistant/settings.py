@@ -58,6 +58,10 @@ class Settings:
     action_port: int = 5055
     model_path: Path = PROJECT_ROOT / "models" / "assistant.tar.gz"
     rasa_timeout_seconds: float = 30.0
+    # How long a turn may wait for a Rasa or action server that is being restarted.
+    turn_retry_seconds: float = 25.0
+    workers: int = 0  # Rasa + action server pairs; 0: as many as the machine can carry
+    redis_url: str = "redis://127.0.0.1:6379/0"  # Rasa's lock store when workers > 1
     rasa_api_token: str = ""  # empty: the launcher makes a random one for this run
 
     telegram_token: str = ""
@@ -82,6 +86,10 @@ class Settings:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}/webhook"
 
+    def rasa_urls(self, workers: int) -> list[str]:
+        """Worker ``i`` listens on RASA_PORT + i (its action server on ACTION_PORT + i)."""
+        return [f"http://{self.rasa_host}:{self.rasa_port + i}" for i in range(workers)]
+
     @property
     def municipality_dir(self) -> Path:
         return self.policy_dir / self.municipality
@@ -103,6 +111,10 @@ def load_settings() -> Settings:
         action_port=_env_int("ACTION_PORT", defaults.action_port),
         model_path=Path(_env("MODEL_PATH", str(defaults.model_path))),
         rasa_api_token=_env("RASA_API_TOKEN", ""),
+        rasa_timeout_seconds=_env_int("RASA_TIMEOUT_SECONDS", int(defaults.rasa_timeout_seconds)),
+        turn_retry_seconds=_env_int("TURN_RETRY_SECONDS", int(defaults.turn_retry_seconds)),
+        workers=_env_int("WORKERS", defaults.workers),
+        redis_url=_env("REDIS_URL", defaults.redis_url),
         telegram_token=_env("TELEGRAM_BOT_TOKEN", ""),
         telegram_webhook_url=_env("TELEGRAM_WEBHOOK_URL", ""),
         telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET", ""),
@@ -113,6 +125,17 @@ def load_settings() -> Settings:
         embed_origins=_env_origins("EMBED_ORIGINS"),
         log_retention_days=_env_int("LOG_RETENTION_DAYS", defaults.log_retention_days),
     )
+
+
+def conversations_url(database_url: str) -> str:
+    """Where Rasa keeps the conversations: the same PostgreSQL database; with SQLite a file
+    beside the database file, because SQLite locks the whole file for a write and one slow
+    booking would then hold up every conversation."""
+    prefix, separator, path = database_url.partition(":///")
+    if not prefix.startswith("sqlite") or not separator or path in ("", ":memory:"):
+        return database_url
+    file = Path(path)
+    return f"{prefix}:///{file.with_name(file.stem + '-conversations' + file.suffix)}"
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
 """Run the whole assistant: ``python -m bot`` (what ``make run`` does).
 
-Starts the action server and the Rasa server on loopback, then the web chat on
-http://localhost:8000 and, when TELEGRAM_BOT_TOKEN is set, the Telegram bot.
+Starts WORKERS pairs of an action server and a Rasa server on loopback (restarted when
+they die), then the web chat on http://localhost:8000 and, when TELEGRAM_BOT_TOKEN is set,
+the Telegram bot.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from assistant.privacy.logs import configure_logging
 from assistant.settings import Settings, get_settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.gateway import Gateway
+from bot.health import HealthCheck, Parts
 from bot.i18n import Translator
 from bot.reminders import Reminders
 from bot.services import RasaStack, StartupError, port_is_free
@@ -42,11 +44,14 @@ def check_configuration(settings: Settings) -> None:
                            "Stop what uses it, or set WEB_PORT.")
 
 
-async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
+async def run_front_ends(settings: Settings, stack: RasaStack) -> None:
     translator = Translator(settings.locales_dir, settings.default_language, settings.timezone)
     profiles = ProfileStore(settings.database_url)
-    gateway = Gateway(settings.rasa_url, translator, settings.rasa_timeout_seconds,
-                      api_token=rasa_api_token, profiles=profiles)
+    gateway = Gateway(stack.rasa_urls, translator, settings.rasa_timeout_seconds,
+                      api_token=stack.api_token, profiles=profiles,
+                      retry_seconds=settings.turn_retry_seconds)
+    health = HealthCheck(Parts(tuple(stack.rasa_urls), tuple(stack.action_urls),
+                               settings.database_url))
     telegram = None
     background: list[asyncio.Task] = []
     if settings.telegram_token:
@@ -63,9 +68,9 @@ async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
                            gateway=gateway, push=telegram.push if telegram else None)
     app = create_app(gateway, translator, settings,
                      telegram_webhook=telegram.handle_webhook if telegram else None,
-                     staff_console=console)
+                     staff_console=console, health=health)
     runner = await serve(app, settings.web_host, settings.web_port)
-    print_welcome(settings)
+    print_welcome(settings, stack.workers)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -77,14 +82,18 @@ async def run_front_ends(settings: Settings, rasa_api_token: str) -> None:
         await telegram.stop()
     await runner.cleanup()
     await gateway.close()
+    await health.close()
 
 
-def print_welcome(settings: Settings) -> None:
+def print_welcome(settings: Settings, workers: int) -> None:
     host = "localhost" if settings.web_host in ("127.0.0.1", "0.0.0.0") else settings.web_host
-    lines = [f"Web chat:  http://{host}:{settings.web_port}",
+    lines = [f"Web chat:  http://{host}:{settings.web_port}  (health: /healthz)",
              f"Staff:     http://{host}:{settings.web_port}/staff/ "
              "(first account: python -m bot.staff create-admin)",
-             f"Database:  {settings.database_url.split('@')[-1]}"]
+             f"Database:  {settings.database_url.split('@')[-1]}",
+             f"Workers:   {workers} Rasa + action server pair(s)"
+             + (f", lock store Redis at {settings.redis_url.split('@')[-1]}"
+                if workers > 1 else "")]
     if settings.telegram_token and settings.telegram_webhook_url:
         lines.append(f"Telegram:  webhook at {settings.telegram_webhook_url}")
     elif settings.telegram_token:
@@ -100,19 +109,21 @@ def main() -> int:
     configure_logging("gateway")
     owner_only_from_now_on()
     settings = get_settings()
-    stack = RasaStack(settings)
+    stack: RasaStack | None = None
     try:
         check_configuration(settings)
         migrate_database(settings.database_url)
-        print("Starting the action server and the Rasa server (this takes about half a minute)...",
-              flush=True)
+        stack = RasaStack(settings)
+        print(f"Starting {stack.workers} action server(s) and Rasa server(s) "
+              "(this takes about half a minute)...", flush=True)
         stack.start()
-        asyncio.run(run_front_ends(settings, stack.api_token))
+        asyncio.run(run_front_ends(settings, stack))
     except (ConfigError, StartupError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 1
     finally:
-        stack.stop()
+        if stack is not None:
+            stack.stop()
     return 0
 
 

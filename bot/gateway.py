@@ -12,7 +12,10 @@ import logging
 import re
 import unicodedata
 import uuid
+import zlib
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
@@ -90,12 +93,38 @@ class Conversation:
                 **self.extra}
 
 
-class Gateway:
-    """Sends user input to Rasa and renders what comes back."""
+class TurnFailed(Exception):
+    """Rasa did not answer a turn. ``retry_safe``: sending it again cannot act twice (it
+    never arrived, or its actions act once per turn id); ``outcome_unknown``: it may have
+    been handled."""
 
-    def __init__(self, rasa_url: str, translator: Translator, timeout_seconds: float = 30.0,
-                 api_token: str = "", profiles: ProfileStore | None = None) -> None:
-        self.rasa_url = rasa_url.rstrip("/")
+    def __init__(self, reason: str, retry_safe: bool, outcome_unknown: bool = False,
+                 action_failed: bool = False) -> None:
+        super().__init__(reason)
+        self.retry_safe = retry_safe
+        self.outcome_unknown = outcome_unknown
+        self.action_failed = action_failed
+
+
+class Gateway:
+    """Sends user input to Rasa and renders what comes back.
+
+    With several Rasa workers (``rasa_url`` a list) each conversation goes to one worker,
+    chosen by its sender id; when that worker is down the turn goes to the next (they share
+    the conversations in the database, and the Redis lock store keeps a conversation's
+    turns in order). A turn that failed because a worker or its action server was being
+    restarted is sent again, with the same turn id, for up to ``retry_seconds``: Rasa
+    (``bot/rasa_channel.py``) did not save a turn whose action could not run.
+    """
+
+    def __init__(self, rasa_url: str | list[str], translator: Translator,
+                 timeout_seconds: float = 30.0, api_token: str = "",
+                 profiles: ProfileStore | None = None, retry_seconds: float = 0.0) -> None:
+        urls = [rasa_url] if isinstance(rasa_url, str) else list(rasa_url)
+        self.rasa_urls = [url.rstrip("/") for url in urls]
+        self.rasa_url = self.rasa_urls[0]
+        self.retry_seconds = retry_seconds
+        self._turn_locks: dict[str, list] = {}  # sender id -> [lock, turns waiting or running]
         self.api_token = api_token  # Rasa's HTTP API, used only to repair a broken conversation
         self.translator = translator
         self.profiles = profiles  # where a person's language choice is kept
@@ -210,52 +239,110 @@ class Gateway:
         body = {"sender": conversation.sender_id, "message": text,
                 "metadata": {**conversation.metadata(), TURN_ID_KEY: turn_id or new_turn_id()}}
         try:
-            session = await self._client()
-            async with session.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body) as resp:
-                if resp.status != 200:
-                    logger.error("Rasa answered HTTP %s", resp.status)
-                    return [self.refusal("error.assistant_unavailable", conversation)]
-                items = await resp.json()
-        except OUTCOME_UNKNOWN as error:
-            logger.error("no answer from Rasa for turn %s: %r", body["metadata"][TURN_ID_KEY],
-                         error)
-            return [self.outcome_unknown(conversation)]
-        except aiohttp.ClientError as error:
-            logger.error("Rasa not reachable at %s: %r", self.rasa_url, error)
+            async with self._one_turn_at_a_time(conversation.sender_id):
+                items = await self._send_turn(conversation.sender_id, body)
+        except TurnFailed as failure:
+            logger.error("no answer from Rasa for turn %s: %s", body["metadata"][TURN_ID_KEY],
+                         failure)
+            if failure.outcome_unknown:
+                return [self.outcome_unknown(conversation)]
+            if failure.action_failed:
+                return [self.no_answer(conversation)]
             return [self.refusal("error.assistant_unavailable", conversation)]
         if any(isinstance(item.get("custom"), dict) and item["custom"].get("forget_conversation")
-               for item in items or []):
+               for item in items):
             await self._forget(conversation)
-        chosen = await self._language_chosen(conversation, items or [])
+        chosen = await self._language_chosen(conversation, items)
         language = chosen or conversation.language
-        replies = [self.render_item(item, language) for item in items or []]
+        replies = [self.render_item(item, language) for item in items]
         replies = [reply for reply in replies if reply is not None]
         if replies and conversation.first_contact and not chosen:
             replies.append(self.language_menu(language))
-        if not replies:
-            # Rasa answers every turn; silence means an action failed (action server down).
-            # Its dialogue state is then unreliable, so start this conversation afresh:
-            # appointments live in our database and are not affected.
-            logger.error("Rasa returned no messages; restarting the conversation")
-            await self._restart(conversation)
+        if not replies:  # Rasa answers every turn; our actions always say something
+            logger.error("Rasa returned no messages for turn %s", body["metadata"][TURN_ID_KEY])
             return [self.no_answer(conversation)]
         return replies
 
-    async def _restart(self, conversation: Conversation) -> None:
-        """Restart the conversation through Rasa's HTTP API. A message would not do: after
-        failed actions Rasa's circuit breaker refuses every further turn of this sender."""
+    @asynccontextmanager
+    async def _one_turn_at_a_time(self, sender_id: str) -> AsyncIterator[None]:
+        """A person's messages go to Rasa one after the other, in the order they came (a
+        worker reads concurrent requests in no particular order; the lock store in Redis
+        then only keeps them from running at once)."""
+        entry = self._turn_locks.setdefault(sender_id, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if not entry[1]:
+                del self._turn_locks[sender_id]
+
+    def worker_for(self, sender_id: str, attempt: int = 0) -> str:
+        """The Rasa worker of this conversation (the same from every gateway and machine);
+        the next ones when it does not answer."""
+        first = zlib.crc32(sender_id.encode("utf-8")) % len(self.rasa_urls)
+        return self.rasa_urls[(first + attempt) % len(self.rasa_urls)]
+
+    async def _send_turn(self, sender_id: str, body: dict) -> list[dict]:
+        """Rasa's answer to one turn, sent again while a worker restarts (when safe)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.retry_seconds
+        pause, attempt = 0.25, 0
+        while True:
+            url = self.worker_for(sender_id, attempt)
+            try:
+                return await self._post_turn(url, body)
+            except TurnFailed as failure:
+                if not failure.retry_safe or loop.time() + pause > deadline:
+                    raise
+                logger.warning("turn %s not answered by %s (%s); trying again",
+                               body["metadata"].get(TURN_ID_KEY), url, failure)
+            await asyncio.sleep(pause)
+            pause, attempt = min(pause * 2, 2.0), attempt + 1
+
+    async def _post_turn(self, url: str, body: dict) -> list[dict]:
+        session = await self._client()
+        try:
+            async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
+                if response.status == 503:
+                    # bot/rasa_channel.py: an action server or the database was down, and
+                    # the turn was not saved; the actions act once per turn id.
+                    reason = (await response.json(content_type=None) or {}).get("error", "")
+                    raise TurnFailed(f"HTTP 503 {reason}", retry_safe=True,
+                                     action_failed=reason == "action_failed")
+                if response.status != 200:
+                    raise TurnFailed(f"HTTP {response.status}",
+                                     retry_safe=response.status >= 500)
+                return await response.json() or []
+        except aiohttp.ClientConnectorError as error:  # never arrived
+            raise TurnFailed(f"not reachable: {error}", retry_safe=True) from error
+        except TIMEOUTS as error:
+            # It may still be running there: never send it twice at the same time.
+            raise TurnFailed(f"no answer in time: {error!r}", retry_safe=False,
+                             outcome_unknown=True) from error
+        except OUTCOME_UNKNOWN as error:  # the worker died while handling it
+            raise TurnFailed(f"connection lost: {error!r}", retry_safe=True,
+                             outcome_unknown=True) from error
+        except (aiohttp.ClientError, ValueError) as error:
+            raise TurnFailed(repr(error), retry_safe=isinstance(error, aiohttp.ClientOSError),
+                             outcome_unknown=True) from error
+
+    async def _tracker_request(self, method: str, url: str, events: list[dict],
+                               purpose: str) -> bool:
         if not self.api_token:
-            return
-        url = f"{self.rasa_url}/conversations/{quote(conversation.sender_id, safe='')}"
-        events = [{"event": "restart"}, {"event": "action", "name": "action_listen"}]
+            logger.error("cannot %s without Rasa's API token", purpose)
+            return False
         try:
             session = await self._client()
-            async with session.post(f"{url}/tracker/events", json=events,
-                                    params={"token": self.api_token}) as response:
-                if response.status != 200:
-                    logger.error("restart refused: HTTP %s", response.status)
+            async with session.request(method, url, json=events,
+                                       params={"token": self.api_token}) as response:
+                if response.status == 200:
+                    return True
+                logger.error("Rasa refused to %s: HTTP %s", purpose, response.status)
         except (aiohttp.ClientError, *TIMEOUTS) as error:
-            logger.error("could not restart the conversation: %r", error)
+            logger.error("could not %s: %r", purpose, error)
+        return False
 
     async def _language_chosen(self, conversation: Conversation, items: list) -> str | None:
         """The language the person just chose (the dialogue says so with ``set_language``),
@@ -304,27 +391,19 @@ class Gateway:
 
     async def _forget(self, conversation: Conversation) -> None:
         """Erasure: replace Rasa's events of this conversation (everything the person typed)
-        by none. Our own data was deleted by the action that asked for this."""
-        if not self.api_token:
-            logger.error("cannot empty Rasa's copy of a conversation without an API token")
-            return
-        url = f"{self.rasa_url}/conversations/{quote(conversation.sender_id, safe='')}"
-        try:
-            session = await self._client()
-            async with session.put(f"{url}/tracker/events", json=[],
-                                   params={"token": self.api_token}) as response:
-                if response.status != 200:
-                    logger.error("Rasa refused to forget a conversation: HTTP %s",
-                                 response.status)
-        except (aiohttp.ClientError, *TIMEOUTS) as error:
-            logger.error("could not empty Rasa's copy of a conversation: %r", error)
+        by none; the tracker store then deletes them. Our own data was deleted by the action
+        that asked for this."""
+        url = self.worker_for(conversation.sender_id)
+        await self._tracker_request(
+            "PUT", f"{url}/conversations/{quote(conversation.sender_id, safe='')}/tracker/events",
+            [], "empty Rasa's copy of a conversation")
 
     async def tracker(self, sender_id: str) -> dict | None:
         """Rasa's tracker of this conversation (events since the last restart) through its
         HTTP API, whichever tracker store Rasa uses; None when it cannot be read."""
         if not self.api_token:
             return None
-        url = f"{self.rasa_url}/conversations/{quote(sender_id, safe='')}/tracker"
+        url = f"{self.worker_for(sender_id)}/conversations/{quote(sender_id, safe='')}/tracker"
         try:
             session = await self._client()
             async with session.get(url, params={"token": self.api_token}) as response:
@@ -340,7 +419,10 @@ class Gateway:
 
     async def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self.timeout)
+            # One pool of kept-alive connections to the workers, as large as the number of
+            # people waiting for an answer at once (aiohttp's default of 100 queued the rest).
+            self._session = aiohttp.ClientSession(
+                timeout=self.timeout, connector=aiohttp.TCPConnector(limit=0))
         return self._session
 
     def render_item(self, item: dict, language: str) -> Reply | None:

@@ -1,22 +1,38 @@
-"""Starting and stopping the Rasa server and the action server as child processes.
+"""Starting, supervising and stopping the Rasa servers and the action servers.
 
-Used by ``python -m bot`` and by the end-to-end tests, so both run the same real servers.
+``WORKERS`` pairs of one Rasa server and one action server run as child processes on
+loopback; a child that dies is started again (with a growing pause when it keeps dying).
+Conversations live in the database (``bot/tracker_store.py``), so a restarted or another
+worker continues them; with more than one worker a lock store in Redis
+(``bot/lock_store.py``) keeps one conversation's turns in order. Used by ``python -m bot``
+and by the end-to-end tests, so both run the same real servers.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 from assistant.privacy.files import start_new_log
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.settings import PROJECT_ROOT, Settings, conversations_url
+
+logger = logging.getLogger(__name__)
+
+FIRST_RESTART_DELAY = 1.0
+MAX_RESTART_DELAY = 30.0
+STABLE_AFTER_SECONDS = 60.0  # a child up this long starts again at the first delay
+MEMORY_PER_WORKER = 1.5 * 1024**3  # a Rasa server with its model and an action server
 
 
 class StartupError(RuntimeError):
@@ -49,53 +65,180 @@ def child_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-class RasaStack:
-    """The action server (rasa_sdk) and the Rasa server with the trained model, on loopback."""
+def redis_answers(redis_url: str) -> bool:
+    import redis
 
-    def __init__(self, settings: Settings, log_dir: Path | None = None) -> None:
+    try:
+        return bool(redis.Redis.from_url(redis_url, socket_timeout=1,
+                                         socket_connect_timeout=1).ping())
+    except (redis.RedisError, OSError, ValueError):
+        return False
+
+
+def available_memory() -> int:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 2 * int(MEMORY_PER_WORKER)
+
+
+def resolve_workers(settings: Settings) -> int:
+    """``WORKERS``, or as many as the cores and the memory carry (one without Redis)."""
+    if settings.workers > 0:
+        if settings.workers > 1 and not redis_answers(settings.redis_url):
+            raise StartupError(f"WORKERS={settings.workers} needs Redis (Rasa's lock store) at "
+                               f"REDIS_URL={settings.redis_url}, which does not answer. Start "
+                               "Redis, set REDIS_URL, or set WORKERS=1.")
+        return settings.workers
+    carried = max(1, min(os.cpu_count() or 1, available_memory() // int(MEMORY_PER_WORKER)))
+    if carried > 1 and not redis_answers(settings.redis_url):
+        logger.info("No Redis at %s: one worker (several need Rasa's Redis lock store)",
+                    settings.redis_url)
+        return 1
+    return carried
+
+
+def endpoints_config(settings: Settings, action_port: int, workers: int) -> dict:
+    """What one Rasa server needs: its action server, the project's database for the
+    conversations, and with several workers the Redis lock store."""
+    config: dict = {
+        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
+        "tracker_store": {"type": "bot.tracker_store.ProjectTrackerStore",
+                          "url": conversations_url(settings.database_url)},
+    }
+    if workers > 1:
+        config["lock_store"] = {"type": "bot.lock_store.OrderedRedisLockStore",
+                                "url": settings.redis_url}
+    return config
+
+
+class Child:
+    """One supervised server process."""
+
+    def __init__(self, name: str, arguments: list[str], health_url: str, log_path: Path,
+                 env: dict[str, str]) -> None:
+        self.name = name
+        self.arguments = arguments
+        self.health_url = health_url
+        self.log_path = log_path
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.supervised = True
+        self.started_at = 0.0
+        self.delay = FIRST_RESTART_DELAY / 2
+        self.restart_at = 0.0
+        self.restarts = 0
+
+    def spawn(self) -> None:
+        with self.log_path.open("a") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen([sys.executable, *self.arguments], cwd=PROJECT_ROOT,
+                                            env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.started_at = time.monotonic()
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+class RasaStack:
+    """``workers`` pairs of a Rasa server (trained model, REST channel, HTTP API) and an
+    action server (rasa_sdk), on loopback, restarted when they die."""
+
+    def __init__(self, settings: Settings, log_dir: Path | None = None,
+                 workers: int | None = None) -> None:
         self.settings = settings
         self.log_dir = log_dir or PROJECT_ROOT / "var" / "logs"
-        self.processes: dict[str, subprocess.Popen] = {}
+        self.workers = workers or resolve_workers(settings)
+        self.children: dict[str, Child] = {}
         # Rasa's HTTP API (loopback only) lets the gateway repair a broken conversation.
         # Hex, not token_urlsafe: a token starting with "-" is read by rasa's argument parser
         # as an option, and Rasa then refuses to start (it happened, about 1 run in 64).
         self.api_token = settings.rasa_api_token or secrets.token_hex(24)
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._supervisor: threading.Thread | None = None
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return self.settings.rasa_urls(self.workers)
+
+    @property
+    def action_urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.settings.action_port + i}" for i in range(self.workers)]
 
     def start(self, timeout_seconds: float = 180.0) -> None:
         self._check_ready_to_start()
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.start_action_server()
-        self._spawn("rasa", self.rasa_arguments(self._write_endpoints()))
+        env = child_environment(self.settings)
+        for worker in range(self.workers):
+            action_port = self.settings.action_port + worker
+            rasa_port = self.settings.rasa_port + worker
+            self.children[f"actions-{worker}"] = Child(
+                f"actions-{worker}", ["-m", "rasa_sdk", "--actions", "actions",
+                                      "--port", str(action_port)],
+                f"http://127.0.0.1:{action_port}/health",
+                start_new_log(self.log_dir / f"actions-{rasa_port}.log",
+                              self.settings.log_retention_days), env)
+            self.children[f"rasa-{worker}"] = Child(
+                f"rasa-{worker}", self.rasa_arguments(self._write_endpoints(worker), rasa_port),
+                f"http://{self.settings.rasa_host}:{rasa_port}/",
+                start_new_log(self.log_dir / f"rasa-{rasa_port}.log",
+                              self.settings.log_retention_days), env)
+        for child in self.children.values():
+            child.spawn()
         self.wait_until_ready(timeout_seconds)
+        self._stopping.clear()
+        self._supervisor = threading.Thread(target=self._supervise, name="supervisor",
+                                            daemon=True)
+        self._supervisor.start()
+        logger.info("%d worker(s) ready: Rasa at %s", self.workers, ", ".join(self.rasa_urls))
 
-    def rasa_arguments(self, endpoints: Path) -> list[str]:
-        """``python`` arguments of the Rasa server: REST channel and HTTP API on loopback."""
-        return ["-m", "rasa", "run", "--model", str(self.settings.model_path),
+    def rasa_arguments(self, endpoints: Path, port: int | None = None) -> list[str]:
+        """``python`` arguments of a Rasa server: REST channel and HTTP API on loopback."""
+        # bot.rasa_server: Rasa itself, keeping its connections to the action server open.
+        return ["-m", "bot.rasa_server", "run", "--model", str(self.settings.model_path),
                 "--endpoints", str(endpoints),
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"),
                 "--enable-api", f"--auth-token={self.api_token}",  # "=": it may begin with "-"
-                "--interface", self.settings.rasa_host, "--port", str(self.settings.rasa_port)]
+                "--interface", self.settings.rasa_host,
+                "--port", str(port or self.settings.rasa_port)]
 
-    def start_action_server(self) -> None:
-        self._spawn("actions", ["-m", "rasa_sdk", "--actions", "actions",
-                                "--port", str(self.settings.action_port)])
+    def pid(self, name: str) -> int | None:
+        """The process id of ``rasa-0``, ``actions-1``, ...; None while it is restarting."""
+        with self._lock:
+            child = self.children[name]
+            return child.process.pid if child.running() else None
+
+    def restarts(self, name: str) -> int:
+        return self.children[name].restarts
 
     def stop_action_server(self) -> None:
-        """Only for tests of what people see when the action server is down."""
-        process = self.processes.pop("actions")
-        process.terminate()
-        process.wait(timeout=20)
+        """Only for tests of what people see when the action server stays down."""
+        with self._lock:
+            child = self.children["actions-0"]
+            child.supervised = False
+        if child.process is not None:
+            child.process.terminate()
+            child.process.wait(timeout=20)
+
+    def start_action_server(self) -> None:
+        with self._lock:
+            child = self.children["actions-0"]
+            if not child.running():
+                child.spawn()
+            child.supervised = True
 
     def wait_until_ready(self, timeout_seconds: float) -> None:
         deadline = time.monotonic() + timeout_seconds
-        urls = {"actions": f"http://127.0.0.1:{self.settings.action_port}/health",
-                "rasa": f"{self.settings.rasa_url}/"}
-        waiting = dict(urls)
+        waiting = {name: child.health_url for name, child in self.children.items()}
         while waiting:
             for name, url in list(waiting.items()):
                 if _answers(url):
                     waiting.pop(name)
-            self._check_children_alive()
+            if self._supervisor is None:
+                self._check_children_alive()
             if time.monotonic() > deadline:
                 self.stop()
                 raise StartupError(f"{', '.join(waiting)} did not start within "
@@ -103,46 +246,76 @@ class RasaStack:
             time.sleep(0.5)
 
     def stop(self) -> None:
-        for process in self.processes.values():
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=5)
+            self._supervisor = None
+        processes = [child.process for child in self.children.values() if child.process]
+        for process in processes:
             if process.poll() is None:
                 process.terminate()
-        for process in self.processes.values():
+        for process in processes:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-        self.processes.clear()
+                process.wait(timeout=5)
+        self.children.clear()
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(0.5):
+            with self._lock:
+                for child in self.children.values():
+                    if child.supervised:
+                        self._look_after(child)
+
+    def _look_after(self, child: Child) -> None:
+        now = time.monotonic()
+        if child.process is None:
+            if now >= child.restart_at:
+                child.restarts += 1
+                logger.warning("starting %s again (restart %d)", child.name, child.restarts)
+                child.spawn()
+            return
+        code = child.process.poll()
+        if code is None:
+            return
+        uptime = now - child.started_at
+        child.delay = (FIRST_RESTART_DELAY if uptime >= STABLE_AFTER_SECONDS
+                       else min(child.delay * 2, MAX_RESTART_DELAY))
+        logger.error("%s stopped (exit %s) after %.0f s; starting it again in %.0f s; see %s",
+                     child.name, code, uptime, child.delay, child.log_path)
+        child.process = None
+        child.restart_at = now + child.delay
 
     def _check_ready_to_start(self) -> None:
         if not self.settings.model_path.exists():
             raise StartupError(f"No trained model at {self.settings.model_path}: run `make run`, "
                                "which trains it, or `make train`.")
-        for name, host, port in (("action server", "127.0.0.1", self.settings.action_port),
-                                 ("Rasa server", self.settings.rasa_host, self.settings.rasa_port)):
-            if not port_is_free(host, port):
-                raise StartupError(f"Port {port} for the {name} is in use. Stop what uses it, "
-                                   f"or choose another port (ACTION_PORT / RASA_PORT).")
+        for worker in range(self.workers):
+            for name, host, port in (
+                    ("action server", "127.0.0.1", self.settings.action_port + worker),
+                    ("Rasa server", self.settings.rasa_host, self.settings.rasa_port + worker)):
+                if not port_is_free(host, port):
+                    raise StartupError(
+                        f"Port {port} for the {name} is in use. Stop what uses it, or choose "
+                        "other ports (ACTION_PORT / RASA_PORT; worker i uses the port + i).")
 
-    def _write_endpoints(self) -> Path:
-        path = self.log_dir.parent / f"endpoints-{self.settings.action_port}.yml"
-        path.write_text(f'action_endpoint:\n  url: "{self.settings.action_url}"\n')
+    def _write_endpoints(self, worker: int) -> Path:
+        action_port = self.settings.action_port + worker
+        path = self.log_dir.parent / f"endpoints-{action_port}.yml"
+        path.write_text(yaml.safe_dump(endpoints_config(self.settings, action_port,
+                                                        self.workers), sort_keys=False))
         return path
 
-    def _spawn(self, name: str, arguments: list[str]) -> None:
-        path = self.log_dir / f"{name}-{self.settings.rasa_port}.log"
-        log = start_new_log(path, self.settings.log_retention_days).open("a")
-        self.processes[name] = subprocess.Popen(
-            [sys.executable, *arguments], cwd=PROJECT_ROOT, env=child_environment(self.settings),
-            stdout=log, stderr=subprocess.STDOUT)
-        log.close()  # the child has its own copy of the file descriptor
-
     def _check_children_alive(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is not None:
-                command = " ".join(process.args[2:4])
+        for child in self.children.values():
+            if child.process is not None and child.process.poll() is not None:
+                command = " ".join(child.arguments[:2])
+                code = child.process.returncode
                 self.stop()
-                raise StartupError(f"`{command}` stopped during start-up "
-                                   f"(exit {process.returncode}); see {self.log_dir}")
+                raise StartupError(f"`{command}` ({child.name}) stopped during start-up "
+                                   f"(exit {code}); see {self.log_dir}")
 
 
 def _answers(url: str) -> bool:

@@ -1,9 +1,15 @@
-"""Benchmark: intent F1 (cross-validation and held-out set) and per-turn latency.
+"""Benchmark: the whole assistant under load through its web chat API, against a bare Rasa.
 
-    make benchmark            # or: .venv/bin/python scripts/benchmark.py [--turns 300] [--folds 3]
+    make benchmark      # or: .venv/bin/python scripts/benchmark.py [--seconds 30] [--workers N]
+                        #     [--memory 1000,5000] [--skip-training] [--with-nlu]
 
-Prints figures; it asserts nothing. Latency is measured through the gateway against the
-real Rasa server and action server on loopback, with a fresh SQLite database.
+In one run, on loopback, for our assistant (``python -m bot``: web chat, gateway, Rasa and
+action servers, a fresh SQLite database) and for a reference (the ``rasa init`` example,
+trained in a temporary folder, on its REST channel): one resident's p50/p95; 50 residents
+with 2 s think time; 50 back to back; 200 with 2 s think time. It prints our saturated
+throughput as a ratio of the reference's, the memory (RSS) of every process after 1,000
+and 5,000 conversations, the cold start and the training time. ``--with-nlu`` adds intent
+F1 on the held-out sets and in cross-validation. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
@@ -11,46 +17,323 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import random
 import shutil
+import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import aiohttp
+
+from assistant.language_data import eval_path, training_languages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+SESSION_COOKIE = "webchat_session"
 
-from assistant.language_data import eval_path, training_languages  # noqa: E402
-from assistant.settings import load_settings  # noqa: E402
-from bot.gateway import Conversation, Gateway  # noqa: E402
-from bot.i18n import Translator  # noqa: E402
-from bot.services import RasaStack  # noqa: E402
-
-CONVERSATION = [
-    ("text", "hallo"),
-    ("text", "ik zoek werk"),
-    ("text", "wat is loonkostensubsidie"),
-    ("text", "ik wil een afspraak maken met de budgetconsulent"),
-    ("first_time", None),
-    ("text", "ja"),
-    ("text", "wanneer is mijn afspraak"),
-    ("text", "ik wil mijn afspraak afzeggen"),
-    ("text", "ja"),
-    ("text", "bedankt doei"),
+# A resident's visit: a question, a booking with the first time offered, looking it up,
+# cancelling it (so the calendar never fills up), goodbye. ``None``: the first time button.
+OUR_CONVERSATION: list[str | None] = [
+    "hallo", "ik zoek werk", "wat is loonkostensubsidie",
+    "ik wil een afspraak maken met de budgetconsulent", None, "ja",
+    "wanneer is mijn afspraak", "ik wil mijn afspraak afzeggen", "ja", "bedankt doei",
 ]
+SHORT_CONVERSATION: list[str | None] = ["wat is loonkostensubsidie", "bedankt doei"]
+REFERENCE_CONVERSATION = ["hello", "I am sad", "no", "I am great", "bye",
+                          "are you a bot?", "hi", "I am happy", "yes", "goodbye"]
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore",
+       "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "RASA_TELEMETRY_ENABLED": "false"}
 
 
-def rasa_nlu_test(arguments: list[str], out: Path) -> dict:
-    command = [sys.executable, "-m", "rasa", "test", "nlu", "--config", "config.yml",
-               "--out", str(out), "--no-plot", *arguments]
-    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+def free_port(count: int = 1) -> int:
+    """A port with ``count`` free ports from it on."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = probe.getsockname()[1]
+        if base + count < 65000 and all(_free(base + i) for i in range(count)):
+            return base
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_for(url: str, timeout: float, process: subprocess.Popen) -> float:
+    """Seconds until ``url`` answers 200."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args} stopped (exit {process.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- residents ---------------------------------------------------------------------------
+
+
+class Resident:
+    """One person talking: ``say`` returns the seconds the reply took."""
+
+    async def start(self) -> None:
+        """Begin a new conversation."""
+
+    async def say(self, step: str | None) -> None:
+        raise NotImplementedError
+
+
+class WebChatResident(Resident):
+    """Talks to our web chat API like the page does: a session cookie, JSON replies."""
+
+    def __init__(self, http: aiohttp.ClientSession, base_url: str) -> None:
+        self.http, self.base_url = http, base_url
+        self.cookie = ""
+        self.buttons: list[str] = []
+
+    async def _post(self, path: str, body: dict) -> None:
+        headers = {"Cookie": f"{SESSION_COOKIE}={self.cookie}"} if self.cookie else {}
+        async with self.http.post(self.base_url + path, json=body, headers=headers) as response:
+            data = await response.json()
+            if response.status != 200 or not data.get("delivered", False):
+                raise RuntimeError(f"HTTP {response.status}: {str(data)[:120]}")
+            morsel = response.cookies.get(SESSION_COOKIE)
+            if morsel is not None:
+                self.cookie = morsel.value
+        self.buttons = [b["payload"] for m in data["messages"] for b in m["buttons"]]
+
+    async def start(self) -> None:
+        self.cookie = ""
+        await self._post("/api/start", {"new_conversation": True})
+
+    async def say(self, step: str | None) -> None:
+        if step is None:
+            times = [p for p in self.buttons if "appointment_time" in p or '"team"' in p]
+            await self._post("/api/messages", {"payload": times[0] if times else "/help"})
+        else:
+            await self._post("/api/messages", {"text": step})
+
+
+class RestResident(Resident):
+    """Talks to a bare Rasa's REST channel."""
+
+    def __init__(self, http: aiohttp.ClientSession, base_url: str) -> None:
+        self.http, self.base_url = http, base_url
+        self.sender = ""
+
+    async def start(self) -> None:
+        self.sender = uuid.uuid4().hex
+
+    async def say(self, step: str | None) -> None:
+        async with self.http.post(f"{self.base_url}/webhooks/rest/webhook",
+                                  json={"sender": self.sender, "message": step}) as response:
+            data = await response.json()
+            if response.status != 200 or not data:
+                raise RuntimeError(f"HTTP {response.status}: {str(data)[:120]}")
+
+
+@dataclass
+class Load:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    conversations: int = 0
+    seconds: float = 0.0
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0
+
+    def line(self) -> str:
+        return (f"p50 {self.percentile(0.5):6.0f} ms  p95 {self.percentile(0.95):6.0f} ms  "
+                f"{self.throughput:5.1f} replies/s  ({len(self.latencies)} replies, "
+                f"{self.errors} errors)")
+
+
+Factory = Callable[[], Resident]
+
+
+async def run_load(make: Factory, script: list, residents: int, think: float, seconds: float,
+                   conversations: int | None = None) -> Load:
+    """``residents`` people, each going through ``script`` again and again with ``think``
+    seconds between a reply and their next message, for ``seconds`` (or until
+    ``conversations`` conversations have been finished)."""
+    load = Load()
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    def more() -> bool:
+        if conversations is not None:
+            return load.conversations < conversations
+        return time.perf_counter() < deadline
+
+    async def resident_loop() -> None:
+        person = make()
+        if think:
+            await asyncio.sleep(random.uniform(0, think))
+        while more():
+            load.conversations += 1
+            await person.start()
+            for step in script:
+                if not more() and conversations is None:
+                    return
+                sent = time.perf_counter()
+                try:
+                    await person.say(step)
+                    load.latencies.append(time.perf_counter() - sent)
+                except (aiohttp.ClientError, asyncio.TimeoutError, RuntimeError):
+                    load.errors += 1
+                if think:
+                    await asyncio.sleep(think)
+
+    await asyncio.gather(*(resident_loop() for _ in range(residents)))
+    load.seconds = time.perf_counter() - started
+    return load
+
+
+def http_session() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                 cookie_jar=aiohttp.DummyCookieJar(),
+                                 timeout=aiohttp.ClientTimeout(total=120))
+
+
+async def scenarios(make_factory: Callable[[aiohttp.ClientSession], Factory], script: list,
+                    seconds: float) -> dict[str, Load]:
+    results: dict[str, Load] = {}
+    async with http_session() as http:
+        make = make_factory(http)
+        await run_load(make, script, 1, 0, 3)  # warm up: first turns load lazily
+        results["1 resident"] = await run_load(make, script, 1, 0, seconds)
+        results["50 residents, 2 s think"] = await run_load(make, script, 50, 2.0, seconds)
+        results["50 back to back"] = await run_load(make, script, 50, 0, seconds)
+        results["200 residents, 2 s think"] = await run_load(make, script, 200, 2.0, seconds)
+    return results
+
+
+# --- processes -----------------------------------------------------------------------------
+
+
+def rss_of_tree(pid: int) -> list[tuple[str, int]]:
+    """(command, RSS bytes) of ``pid`` and all its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            command = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ")
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        rss = next(int(line.split()[1]) * 1024 for line in status.splitlines()
+                   if line.startswith("VmRSS:"))
+        found.append((_short(command.decode(errors="replace")), rss))
+        todo.extend(int(child) for child in children)
+    return found
+
+
+def _short(command: str) -> str:
+    words = command.split()
+    if "rasa_sdk" in words:
+        return f"action server :{words[words.index('--port') + 1]}"
+    if "rasa" in words and "run" in words:
+        return f"rasa server :{words[words.index('--port') + 1]}"
+    if "bot" in words:
+        return "web chat + gateway + supervisor"
+    return " ".join(words[:3])
+
+
+def start_ours(scratch: Path, workers: int | None) -> tuple[subprocess.Popen, str, float, int]:
+    web_port = free_port()
+    count = workers or 4
+    env = {**ENV, "WEB_PORT": str(web_port), "RASA_PORT": str(free_port(count)),
+           "ACTION_PORT": str(free_port(count)),
+           "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}"}
+    if workers:
+        env["WORKERS"] = str(workers)
+    log = (scratch / "assistant.log").open("w")
+    process = subprocess.Popen([PYTHON, "-m", "bot"], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{web_port}"
+    cold = wait_for(f"{base}/healthz", 300, process)  # the first worker can answer
+    while True:  # measure with every worker up
+        report = json.loads(urllib.request.urlopen(f"{base}/healthz", timeout=5).read())
+        if report["workers_answering"] == report["workers"]:
+            return process, base, cold, report["workers"]
+        time.sleep(0.5)
+
+
+def start_reference(scratch: Path) -> tuple[subprocess.Popen, str, float, float]:
+    """``rasa init`` in a temporary folder (it trains its model), then its server."""
+    folder = scratch / "reference"
+    folder.mkdir()
+    started = time.monotonic()
+    subprocess.run([PYTHON, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(folder)],
+                   cwd=folder, env=ENV, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    return json.loads((out / "intent_report.json").read_text())
+    training = time.monotonic() - started
+    port = free_port()
+    log = (scratch / "reference.log").open("w")
+    process = subprocess.Popen([PYTHON, "-m", "rasa", "run", "--port", str(port),
+                                "--interface", "127.0.0.1", "--model", "models"],
+                               cwd=folder, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    cold = wait_for(f"{base}/", 300, process)
+    return process, base, cold, training
+
+
+def train_ours(scratch: Path) -> float:
+    started = time.monotonic()
+    subprocess.run([PYTHON, "-m", "rasa", "train", "--config", "config.yml", "--domain",
+                    "domain", "--data", "nlu_data", "--out", str(scratch / "models"),
+                    "--force"], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+async def memory_after(base: str, pid: int, marks: list[int]) -> list[tuple[int, list]]:
+    """RSS of every process after ``marks`` conversations (50 at a time, back to back)."""
+    found, done = [], 0
+    async with http_session() as http:
+        for mark in marks:
+            await run_load(lambda: WebChatResident(http, base), SHORT_CONVERSATION, 50, 0,
+                           3600, conversations=mark - done)
+            done = mark
+            found.append((mark, rss_of_tree(pid)))
+    return found
 
 
 def heldout_tests(folder: Path) -> Path:
@@ -62,81 +345,82 @@ def heldout_tests(folder: Path) -> Path:
     return folder
 
 
-def print_f1(title: str, report: dict) -> None:
-    macro, weighted = report["macro avg"], report["weighted avg"]
-    print(f"{title}: macro F1 {macro['f1-score']:.3f}, weighted F1 {weighted['f1-score']:.3f}, "
-          f"accuracy {report.get('accuracy', float('nan')):.3f}")
-    worst = sorted((name, r["f1-score"]) for name, r in report.items()
-                   if isinstance(r, dict) and "support" in r and name not in
-                   ("macro avg", "weighted avg", "micro avg"))
-    worst = sorted(worst, key=lambda item: item[1])[:5]
-    print("  weakest intents: " + ", ".join(f"{name} {f1:.2f}" for name, f1 in worst))
+def nlu_figures(scratch: Path, folds: int) -> None:
+    for title, arguments in (
+            ("held-out test sets (never trained on)",
+             ["--nlu", str(heldout_tests(scratch / "sets")), "--model",
+              "models/assistant.tar.gz"]),
+            (f"{folds}-fold cross-validation",
+             ["--nlu", "nlu_data/nlu", "--cross-validation", "--folds", str(folds)])):
+        out = scratch / title.split()[0]
+        subprocess.run([PYTHON, "-m", "rasa", "test", "nlu", "--config", "config.yml",
+                        "--out", str(out), "--no-plot", *arguments], cwd=ROOT, env=ENV,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        report = json.loads((out / "intent_report.json").read_text())
+        print(f"Intent F1, {title}: macro {report['macro avg']['f1-score']:.3f}, "
+              f"accuracy {report.get('accuracy', float('nan')):.3f}")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# --- the run -------------------------------------------------------------------------------
 
 
-async def measure_latency(gateway: Gateway, turns: int) -> list[float]:
-    durations: list[float] = []
-    while len(durations) < turns:
-        person = Conversation(sender_id=f"web:bench-{uuid.uuid4().hex}", channel="web")
-        replies = []
-        for kind, text in CONVERSATION:
-            started = time.perf_counter()
-            if kind == "first_time":
-                times = [b.payload for r in replies for b in r.buttons
-                         if "appointment_time" in b.payload or '"team"' in b.payload]
-                replies = await gateway.handle_payload(person, times[0] if times else "/help")
-            else:
-                replies = await gateway.handle_text(person, text)
-            durations.append((time.perf_counter() - started) * 1000)
-    return durations[:turns]
-
-
-def latency(turns: int) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        settings = replace(load_settings(), database_url=f"sqlite:///{scratch}/bench.sqlite3",
-                           rasa_port=free_port(), action_port=free_port())
-        stack = RasaStack(settings, log_dir=Path(scratch) / "logs")
-        stack.start()
-        try:
-            translator = Translator(settings.locales_dir, "nl", settings.timezone)
-            gateway = Gateway(settings.rasa_url, translator, api_token=stack.api_token)
-
-            async def run() -> list[float]:
-                try:
-                    return await measure_latency(gateway, turns)
-                finally:
-                    await gateway.close()
-
-            durations = sorted(asyncio.run(run()))
-        finally:
-            stack.stop()
-    p95 = durations[int(0.95 * (len(durations) - 1))]
-    print(f"Latency over {len(durations)} turns through the gateway: "
-          f"p50 {statistics.median(durations):.0f} ms, p95 {p95:.0f} ms, "
-          f"max {durations[-1]:.0f} ms")
+def measure(run: Callable[[], Awaitable[dict[str, Load]]]) -> dict[str, Load]:
+    return asyncio.run(run())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=30, help="per load scenario")
+    parser.add_argument("--workers", type=int, default=0, help="WORKERS (0: the default)")
+    parser.add_argument("--memory", default="1000,5000", help="conversations; empty: skip")
+    parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--with-nlu", action="store_true", help="intent F1 figures too")
     parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--skip-cv", action="store_true", help="only held-out and latency")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        if not options.skip_cv:
-            cv = rasa_nlu_test(["--nlu", "nlu_data/nlu", "--cross-validation",
-                                "--folds", str(options.folds)], Path(scratch) / "cv")
-            print_f1(f"Intent F1, {options.folds}-fold cross-validation", cv)
-        held_out = rasa_nlu_test(["--nlu", str(heldout_tests(Path(scratch) / "sets")),
-                                  "--model", "models/assistant.tar.gz"],
-                                 Path(scratch) / "heldout")
-        print_f1("Intent F1, held-out set (never trained on)", held_out)
-    latency(options.turns)
+    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
+          "(other programs on it change the figures)", flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        reference: dict[str, Load] = {}
+        if not options.skip_reference:
+            process, base, cold, training = start_reference(scratch)
+            try:
+                print(f"Reference (rasa init, REST channel): trained in {training:.0f} s, "
+                      f"cold start {cold:.1f} s", flush=True)
+                reference = measure(lambda: scenarios(
+                    lambda http: lambda: RestResident(http, base), REFERENCE_CONVERSATION,
+                    options.seconds))
+                for name, load in reference.items():
+                    print(f"  reference  {name:26} {load.line()}", flush=True)
+            finally:
+                stop(process)
+        process, base, cold, workers = start_ours(scratch, options.workers or None)
+        try:
+            print(f"Assistant ({workers} worker(s), web chat API): cold start {cold:.1f} s",
+                  flush=True)
+            ours = measure(lambda: scenarios(
+                lambda http: lambda: WebChatResident(http, base), OUR_CONVERSATION,
+                options.seconds))
+            for name, load in ours.items():
+                print(f"  assistant  {name:26} {load.line()}", flush=True)
+            if reference:
+                ratio = (ours["50 back to back"].throughput
+                         / reference["50 back to back"].throughput)
+                print(f"Saturated throughput (50 back to back): {ratio:.2f}x the reference",
+                      flush=True)
+            marks = [int(mark) for mark in options.memory.split(",") if mark.strip()]
+            for mark, processes in asyncio.run(memory_after(base, process.pid, marks)):
+                total = sum(rss for _, rss in processes)
+                listed = ", ".join(f"{name} {rss / 2**20:.0f}" for name, rss in processes)
+                print(f"Memory after {mark} conversations: {total / 2**20:.0f} MB "
+                      f"({listed})", flush=True)
+        finally:
+            stop(process)
+        if not options.skip_training:
+            print(f"Training our model: {train_ours(scratch):.0f} s", flush=True)
+        if options.with_nlu:
+            nlu_figures(scratch, options.folds)
 
 
 if __name__ == "__main__":

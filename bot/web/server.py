@@ -25,6 +25,7 @@ from assistant.messages import N_, with_appointments_button
 from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Button, Conversation, Gateway, Reply
+from bot.health import HealthCheck
 from bot.i18n import Translator
 from bot.web.embed import embed_handler
 from bot.web.history import history_messages, is_idle
@@ -199,10 +200,12 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 class WebChat:
     """The request handlers of one web chat application."""
 
-    def __init__(self, gateway: Gateway, translator: Translator, settings: Settings) -> None:
+    def __init__(self, gateway: Gateway, translator: Translator, settings: Settings,
+                 health: HealthCheck | None = None) -> None:
         self.gateway = gateway
         self.translator = translator
         self.settings = settings
+        self.health_check = health
 
     def hinted_language(self, request: web.Request) -> str:
         """Until the person chooses: ?lang=, else the browser's Accept-Language, else the
@@ -266,8 +269,17 @@ class WebChat:
         return response
 
     async def health(self, _request: web.Request) -> web.Response:
-        """GET /healthz: the web server is up (it does not check Rasa)."""
-        return web.json_response({"status": "ok"})
+        """GET /healthz and /healthz/ready: each part's state; 503 when the assistant cannot
+        answer a message now (no worker with both its Rasa and action server, or no database)."""
+        if self.health_check is None:  # a web chat without servers of its own (tests)
+            return web.json_response({"status": "ok", "web": "ok"})
+        ready, report = await self.health_check.report()
+        return web.json_response(report, status=200 if ready else 503,
+                                 headers={"Cache-Control": "no-store"})
+
+    async def alive(self, _request: web.Request) -> web.Response:
+        """GET /healthz/live: this process answers (restart it when it does not)."""
+        return web.json_response({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
     async def messages(self, request: web.Request) -> web.Response:
         """POST /api/messages: ``{"text": ...}`` typed or ``{"payload": ...}`` from a button."""
@@ -409,13 +421,17 @@ def telegram_handler(telegram_webhook: TelegramWebhook) -> Handler:
 
 def create_app(gateway: Gateway, translator: Translator, settings: Settings,
                telegram_webhook: TelegramWebhook | None = None,
-               staff_console: StaffConsole | None = None) -> web.Application:
+               staff_console: StaffConsole | None = None,
+               health: HealthCheck | None = None) -> web.Application:
     """The web chat application; with ``telegram_webhook`` it also receives Telegram updates,
-    with ``staff_console`` it serves the staff console at /staff (bot/staff)."""
-    chat = WebChat(gateway, translator, settings)
+    with ``staff_console`` it serves the staff console at /staff (bot/staff), with
+    ``health`` /healthz reports every part."""
+    chat = WebChat(gateway, translator, settings, health)
     app = web.Application(middlewares=[security_headers])
     app.router.add_get("/", chat.page)
     app.router.add_get("/healthz", chat.health)
+    app.router.add_get("/healthz/ready", chat.health)
+    app.router.add_get("/healthz/live", chat.alive)
     app.router.add_post("/api/messages", chat.messages)
     app.router.add_post("/api/start", chat.start)
     app.router.add_get("/embed", embed_handler(chat))

@@ -38,7 +38,8 @@ def trained_model() -> Path:
 def live_settings(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Settings:
     database = tmp_path_factory.mktemp("e2e") / "assistant.sqlite3"
     return replace(load_settings(), database_url=f"sqlite:///{database}",
-                   rasa_port=free_port(), action_port=free_port(), model_path=trained_model)
+                   rasa_port=free_port(), action_port=free_port(), model_path=trained_model,
+                   workers=1)
 
 
 @pytest.fixture(scope="session")

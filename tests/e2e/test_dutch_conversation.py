@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from assistant.settings import conversations_url
 from assistant.storage import Appointment, session_scope
 from bot.gateway import Conversation, Gateway, Reply
 
@@ -171,6 +172,12 @@ async def test_erasure_empties_our_database_and_rasas_copy(gateway: Gateway, liv
         tracker = await response.json()
     typed = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
     assert not any("Jan de Vries" in (text or "") for text in typed), typed
+    # Rasa keeps conversations in our database (its SQL tracker store): erased there too.
+    with session_scope(conversations_url(live_settings.database_url)) as session:
+        stored = session.execute(text("SELECT data FROM events WHERE sender_id = :sender"),
+                                 {"sender": resident.sender_id}).scalars().all()
+    assert not any("Jan de Vries" in data for data in stored)
+    assert not any("verwijder" in data for data in stored), stored
 
     replies = await gateway.handle_text(resident, "hallo")  # and the person can go on
     assert "digitale assistent" in all_text(replies)

@@ -98,9 +98,11 @@ async def test_new_conversation_gets_a_new_sender_id(client: TestClient, fake_ra
 
 async def test_metadata_reaches_rasa(client: TestClient, fake_rasa) -> None:
     await send(client, {"text": "ik wil een afspraak"})
-    metadata = fake_rasa.received[0]["metadata"]
-    assert len(metadata.pop("turn_id")) == 32
-    assert metadata == {"channel": "web", "language": "nl", "role": "resident"}
+    await send(client, {"text": "ik wil een afspraak"})
+    first, second = (body["metadata"] for body in fake_rasa.received)
+    turn_ids = first.pop("turn_id"), second.pop("turn_id")
+    assert first == {"channel": "web", "language": "nl", "role": "resident"}
+    assert turn_ids[0] != turn_ids[1]  # one id per turn, even for the same words
 
 
 async def test_reply_text_and_buttons_come_from_the_catalog(
@@ -264,7 +266,8 @@ async def test_page_language_reaches_rasa(make_client: ClientFactory, fake_rasa,
 
 
 async def test_health_and_static_files(client: TestClient) -> None:
-    assert await (await client.get("/healthz")).json() == {"status": "ok"}
+    assert await (await client.get("/healthz")).json() == {"status": "ok", "web": "ok"}
+    assert (await client.get("/healthz/live")).status == 200
     assert (await client.get("/static/chat.js")).status == 200
     assert (await client.get("/static/chat.css")).status == 200
 

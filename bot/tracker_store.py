@@ -1,0 +1,83 @@
+"""Rasa's conversations kept in the project's own database (loaded by the Rasa server).
+
+Rasa's ``SQLTrackerStore`` with three changes, so a restarted or second Rasa worker continues
+every conversation where it was:
+
+- it uses the project's engine (SQLite in WAL mode with a busy timeout, so several
+  processes can share the file; PostgreSQL with pre-ping, so a restarted database server
+  costs no failed turn) on ``DATABASE_URL``, with SQLite on a file beside it
+  (``assistant.settings.conversations_url``);
+- reading and writing run in a thread, not on Rasa's event loop;
+- saving a tracker with fewer events than stored replaces the stored ones: that is what
+  Rasa's "replace events" API means, and erasure (replacing by none) then really erases.
+
+Configured by the launcher (``bot/services.py``) in the endpoints file it writes:
+``tracker_store: {type: bot.tracker_store.ProjectTrackerStore, url: ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import sessionmaker
+
+from assistant.settings import conversations_url, get_settings
+from assistant.storage import get_engine
+
+EVENTS_TABLE = SQLTrackerStore.SQLEvent.__tablename__
+
+
+class ProjectTrackerStore(SQLTrackerStore):
+    def __init__(self, domain: Domain | None = None, host: str | None = None,
+                 event_broker: EventBroker | None = None, **kwargs: Any) -> None:
+        url = host or conversations_url(get_settings().database_url)
+        engine = get_engine(url)  # also creates the project's tables when they are missing
+        SQLTrackerStore.Base.metadata.create_all(engine)
+        # Skip SQLTrackerStore.__init__: it builds a second engine without our settings.
+        super(SQLTrackerStore, self).__init__(domain, event_broker, **kwargs)
+        self.engine = engine
+        self.sessionmaker = sessionmaker(bind=engine)
+
+    async def _retrieve(self, sender_id: str,
+                        fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        events = await asyncio.to_thread(self._load_events, sender_id,
+                                         fetch_events_from_all_sessions)
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    def _load_events(self, sender_id: str, all_sessions: bool) -> list[dict]:
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, all_sessions)
+            return [json.loads(row.data) for row in rows]
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        await asyncio.to_thread(self._store_events, tracker.sender_id, list(tracker.events))
+
+    def _store_events(self, sender_id: str, events: list[Event]) -> None:
+        with self.session_scope() as session:
+            stored = self._event_query(session, sender_id,
+                                       fetch_events_from_all_sessions=False).count()
+            if len(events) < stored:
+                # A replacement (rewind after a failed turn, or erasure): drop every stored
+                # event of this person, then write what the tracker holds now.
+                session.query(self.SQLEvent).filter(
+                    self.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
+                stored = 0
+            for event in events[stored:]:
+                data = event.as_dict()
+                session.add(self.SQLEvent(
+                    sender_id=sender_id, type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"), data=json.dumps(data)))
+            session.commit()
