@@ -19,7 +19,7 @@ from assistant.privacy.files import owner_only_file, start_new_log
 from assistant.privacy.logs import JsonFormatter, begin_turn, read_action_call
 from assistant.settings import load_settings
 from assistant.storage import forget_engine, get_engine
-from bot.services import RasaStack
+from bot.services import Child, child_environment
 
 
 def mode(path: Path) -> int:
@@ -86,9 +86,12 @@ def test_an_existing_world_readable_file_is_made_owner_only(tmp_path: Path) -> N
 
 
 def test_the_servers_logs_are_owner_only(tmp_path: Path) -> None:
-    stack = RasaStack(replace(load_settings(), rasa_port=5999), log_dir=tmp_path)
-    stack._spawn("probe", ["-c", "print('started')"])
-    stack.processes["probe"].wait(timeout=30)
+    settings = replace(load_settings(), rasa_port=5999)
+    child = Child("probe", ["-c", "print('started')"], "http://127.0.0.1:1/",
+                  start_new_log(tmp_path / "probe-5999.log", settings.log_retention_days),
+                  child_environment(settings))
+    child.spawn()
+    child.process.wait(timeout=30)
     log = tmp_path / "probe-5999.log"
     assert log.read_text().strip() == "started"
     assert mode(log) == 0o600
