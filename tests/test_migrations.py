@@ -4,7 +4,6 @@ databases that create_all made before migrations existed are adopted, their data
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from sqlalchemy.engine import Engine
 from assistant.migrations import downgrade, migrate, migrate_database
 from assistant.municipality import ConfigError
 from assistant.storage import Base, create_engine_for
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import throwaway_postgres_database
 from tests.fakes import closed_port_url
 
 OUR_TABLES = {"appointments", "button_payloads", "turn_outcomes", "user_profiles",
@@ -33,21 +32,10 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    psycopg2 = pytest.importorskip("psycopg2")
-    try:
-        admin = psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=3)
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"no PostgreSQL server at {POSTGRES_ADMIN_URL}: {error}")
-    admin.autocommit = True
-    name = f"migrations_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    engine = create_engine_for(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}")
-    yield engine
-    engine.dispose()
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with throwaway_postgres_database("migrations") as url:
+        engine = create_engine_for(url)
+        yield engine
+        engine.dispose()
 
 
 def differences(engine: Engine) -> list:
