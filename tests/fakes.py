@@ -52,6 +52,7 @@ class FakeRasa:
         self.url = ""
         self.api_token = "fake-rasa-api-token"
         self.events: dict[str, list[dict]] = {}  # sender id -> its tracker's events
+        self.tracker_reads = 0  # GET /conversations/<id>/tracker requests answered
         self._runner: web.AppRunner | None = None
 
     def answer(self, message: str, key: str, args: dict | None = None,
@@ -80,6 +81,7 @@ class FakeRasa:
         """Rasa's GET /conversations/<id>/tracker: 401 without the right token."""
         if request.query.get("token") != self.api_token:
             return web.json_response({"status": "failure"}, status=401)
+        self.tracker_reads += 1
         sender = request.match_info["sender"]
         events = self.events.get(sender, [])
         latest = max((event["timestamp"] for event in events), default=None)

@@ -28,7 +28,7 @@ from bot.gateway import Button, Conversation, Gateway, Reply
 from bot.health import HealthCheck
 from bot.i18n import Translator
 from bot.web.embed import embed_handler
-from bot.web.history import history_messages, is_idle
+from bot.web.history import LastActivity, history_messages, idle_since, last_event_time
 
 if TYPE_CHECKING:
     from bot.staff.console import StaffConsole
@@ -198,7 +198,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 
 
 class WebChat:
-    """The request handlers of one web chat application."""
+    """The request handlers of one web chat application (``app[WEB_CHAT]``)."""
 
     def __init__(self, gateway: Gateway, translator: Translator, settings: Settings,
                  health: HealthCheck | None = None) -> None:
@@ -206,6 +206,7 @@ class WebChat:
         self.translator = translator
         self.settings = settings
         self.health_check = health
+        self.activity = LastActivity()  # each conversation's last turn, for the idle check
 
     def hinted_language(self, request: web.Request) -> str:
         """Until the person chooses: ?lang=, else the browser's Accept-Language, else the
@@ -294,11 +295,18 @@ class WebChat:
             return self.bad_request(request, error.status, session_token)
         except DatabaseDown:
             return self.database_down(request, session_token)
+        self.activity.note(conversation.sender_id)
         return self.replies_response(request, conversation, replies, session_token)
 
     async def idle(self, conversation: Conversation) -> bool:
-        tracker = await self.gateway.tracker(conversation.sender_id)
-        return tracker is not None and is_idle(tracker, self.settings.web_idle_minutes)
+        """No turn for ``web_idle_minutes``: from this process's memory, or (the first time
+        after a restart) from Rasa's tracker."""
+        sender = conversation.sender_id
+        if sender not in self.activity:
+            tracker = await self.gateway.tracker(sender)
+            self.activity.note(sender, last_event_time(tracker or {}) or self.activity.clock())
+        return idle_since(self.activity.get(sender), self.settings.web_idle_minutes,
+                          self.activity.clock())
 
     async def expired(self, request: web.Request, conversation: Conversation) -> web.Response:
         """The conversation was idle too long: say so and start a new one in the same language
@@ -308,6 +316,7 @@ class WebChat:
                         first_contact=True, language_chosen=False)
         notice = self.gateway.notice(N_("web.conversation_expired"), conversation)
         replies = await self.gateway.handle_payload(fresh, WELCOME_PAYLOAD)
+        self.activity.note(fresh.sender_id)
         data = self.replies_data(fresh, [notice, *replies])
         return self.json_response(request, {**data, "delivered": False, "restarted": True},
                                   session_token)
@@ -327,8 +336,12 @@ class WebChat:
         try:
             conversation = await self.conversation(request, session_token, starting=True)
             if returning:
+                # Read anyway for the history, so the tracker's time is the one that counts.
                 tracker = await self.gateway.tracker(conversation.sender_id)
-                if tracker is not None and is_idle(tracker, self.settings.web_idle_minutes):
+                latest = last_event_time(tracker or {})
+                if latest is not None:
+                    self.activity.note(conversation.sender_id, latest)
+                if idle_since(latest, self.settings.web_idle_minutes, self.activity.clock()):
                     return await self.expired(request, conversation)
                 shown = history_messages(self.gateway, (tracker or {}).get("events") or [],
                                          conversation.language)
@@ -343,6 +356,7 @@ class WebChat:
         except DatabaseDown:
             return self.database_down(request, session_token)
         replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
+        self.activity.note(conversation.sender_id)
         return self.replies_response(request, conversation, replies, session_token)
 
     async def answer(self, conversation: Conversation, body: dict) -> list[Reply]:
@@ -378,6 +392,9 @@ class WebChat:
         response = web.json_response(data, status=status, headers={"Cache-Control": "no-store"})
         keep_session(request, response, session_token)
         return response
+
+
+WEB_CHAT = web.AppKey("web_chat", WebChat)
 
 
 def session_token_of(request: web.Request) -> str | None:
@@ -428,6 +445,7 @@ def create_app(gateway: Gateway, translator: Translator, settings: Settings,
     ``health`` /healthz reports every part."""
     chat = WebChat(gateway, translator, settings, health)
     app = web.Application(middlewares=[security_headers])
+    app[WEB_CHAT] = chat
     app.router.add_get("/", chat.page)
     app.router.add_get("/healthz", chat.health)
     app.router.add_get("/healthz/ready", chat.health)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
+from aiohttp import web
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from assistant.settings import Settings
@@ -16,7 +17,7 @@ from assistant.storage import ProfileStore
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.web import create_app, serve
-from bot.web.server import SESSION_COOKIE, sender_id_for
+from bot.web.server import SESSION_COOKIE, WEB_CHAT, sender_id_for
 
 PHONE = {"width": 360, "height": 640}
 TOPIC_PAYLOAD = '/choose_topic{"topic": "uitkering"}'
@@ -25,16 +26,28 @@ IDLE_MINUTES = 30
 
 
 @pytest.fixture
-async def chat_url(fake_rasa, translator: Translator, settings: Settings,
-                   sqlite_url: str) -> AsyncIterator[str]:
+async def chat_app(fake_rasa, translator: Translator, settings: Settings,
+                   sqlite_url: str) -> AsyncIterator[web.Application]:
     gateway = Gateway(fake_rasa.url, translator, timeout_seconds=5,
                       api_token=fake_rasa.api_token, profiles=ProfileStore(sqlite_url))
-    app = create_app(gateway, translator, replace(settings, web_idle_minutes=IDLE_MINUTES))
-    runner = await serve(app, "127.0.0.1", 0)
+    yield create_app(gateway, translator, replace(settings, web_idle_minutes=IDLE_MINUTES))
+    await gateway.close()
+
+
+@pytest.fixture
+async def chat_url(chat_app: web.Application) -> AsyncIterator[str]:
+    runner = await serve(chat_app, "127.0.0.1", 0)
     host, port = runner.addresses[0][:2]
     yield f"http://{host}:{port}/"
     await runner.cleanup()
-    await gateway.close()
+
+
+def make_idle(app: web.Application, fake_rasa, sender: str, seconds: float) -> None:
+    """``sender`` said nothing for ``seconds``: in Rasa's tracker and in the web chat's
+    memory of each conversation's last turn."""
+    fake_rasa.age(sender, seconds)
+    activity = app[WEB_CHAT].activity
+    activity.note(sender, activity.get(sender) - seconds)
 
 
 @pytest.fixture
@@ -156,11 +169,12 @@ async def test_an_idle_conversation_is_closed_on_reload_with_a_notice(
 
 
 async def test_a_message_after_the_idle_time_gets_the_notice_and_is_given_back(
-        context: BrowserContext, chat_url: str, fake_rasa, translator: Translator) -> None:
+        context: BrowserContext, chat_app: web.Application, chat_url: str, fake_rasa,
+        translator: Translator) -> None:
     page = await open_chat(context, chat_url)
     await page.locator(".button-row button", has_text="العربية").click()
     await expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    fake_rasa.age(await sender_of(context), (IDLE_MINUTES + 5) * 60)
+    make_idle(chat_app, fake_rasa, await sender_of(context), (IDLE_MINUTES + 5) * 60)
 
     await type_and_enter(page, "متى موعدي؟")
     bots = page.locator(".message-bot")
