@@ -66,10 +66,13 @@ class BookedAppointment:
     start: datetime
     end: datetime
     location: str
+    cancelled: bool = False
+    revision: int = 0  # moves so far (the calendar event's SEQUENCE)
 
     @classmethod
     def from_row(cls, row: Appointment) -> BookedAppointment:
-        return cls(row.reference, row.team_code, row.start, row.end, row.location)
+        return cls(row.reference, row.team_code, row.start, row.end, row.location,
+                   cancelled=row.cancelled_at is not None, revision=row.revision or 0)
 
 
 def describe(appointment: BookedAppointment, municipality: Municipality) -> dict:
@@ -195,6 +198,16 @@ class AppointmentBook:
             ).scalars().all()
             return [BookedAppointment.from_row(row) for row in rows]
 
+    def find(self, owner_id: str, reference: str) -> BookedAppointment | None:
+        """This person's appointment ``reference``, past, upcoming or cancelled; None when it
+        is not theirs (another person's reference is as unknown as a made-up one)."""
+        with session_scope(self.database_url) as session:
+            row = session.execute(
+                select(Appointment).where(Appointment.reference == normalise_reference(reference),
+                                          Appointment.owner_id == owner_id)
+            ).scalar_one_or_none()
+            return BookedAppointment.from_row(row) if row is not None else None
+
     def cancel(self, owner_id: str, reference: str, *,
                turn_id: str | None = None) -> BookedAppointment:
         if (earlier := self.earlier_outcome(owner_id, turn_id)) is not None:
@@ -228,6 +241,7 @@ class AppointmentBook:
                     row.ends_at = to_db_time(new_start + timedelta(minutes=team.slot_minutes))
                     row.seat = seat
                     row.reminded_at = None
+                    row.revision = (row.revision or 0) + 1
                     session.flush()
                     self._record(session, turn_id, owner_id, "move", row.reference)
                     return BookedAppointment.from_row(row)

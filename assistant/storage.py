@@ -98,6 +98,9 @@ class Appointment(Base):
     language = Column(String(16), nullable=True)
     attendance = Column(String(16), nullable=True)  # arrived, no_show
     cancelled_by = Column(String(254), nullable=True)  # a staff member's e-mail; empty: resident
+    # Raised at every move: the SEQUENCE of the appointment's calendar event (.ics), so a
+    # calendar replaces the event it has instead of adding a second one.
+    revision = Column(Integer, nullable=False, default=0, server_default="0")
 
     __table_args__ = (
         # The guarantee against double booking: one active appointment per team, time and seat.

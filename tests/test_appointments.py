@@ -122,3 +122,18 @@ def test_times_are_stored_in_utc_and_shown_in_amsterdam(book: AppointmentBook) -
 def test_references_are_read_forgivingly() -> None:
     assert normalise_reference("abc def") == "ABC-DEF"
     assert normalise_reference(" kp7-4qx ") == "KP7-4QX"
+
+
+def test_find_shows_ones_own_appointment_in_every_state_and_counts_its_moves(
+        book: AppointmentBook) -> None:
+    nine = datetime(2026, 11, 30, 9, 0, tzinfo=AMSTERDAM)
+    booked = book.book("web:a", "klantmanager", nine, now=NOW)
+    assert booked.revision == 0 and not booked.cancelled
+    assert book.find("web:b", booked.reference) is None  # another person's: unknown
+    moved = book.reschedule("web:a", booked.reference, nine + timedelta(hours=1), now=NOW)
+    moved = book.reschedule("web:a", booked.reference, nine + timedelta(hours=2), now=NOW)
+    assert moved.revision == 2
+    book.cancel("web:a", booked.reference)
+    found = book.find("web:a", booked.reference.lower().replace("-", ""))
+    assert found is not None and found.cancelled and found.revision == 2
+    assert found.start == nine + timedelta(hours=2)
