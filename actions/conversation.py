@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -22,6 +22,7 @@ from actions.common import (
     say,
     team_name,
 )
+from assistant.handover import QUEUED_MARK, Ticket
 from assistant.language_data import compiled_languages
 from assistant.messages import (
     N_,
@@ -231,21 +232,25 @@ logger = logging.getLogger(__name__)
 HANDOVER_SLOTS = ("role", "team", "appointment_time", "booked_reference")
 
 
-def join_queue_if_open(tracker: Tracker, team: str, now: datetime | None = None) -> bool:
+def current_time() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def join_queue_if_open(tracker: Tracker, team: str, now: datetime | None = None) -> Ticket | None:
     """During the team's opening hours the request joins its queue (for staff to take);
     outside them nobody could, so it does not (a call-back request is for later)."""
     if not appointment_book().is_open(team, now):
-        return False
+        return None
     collected = {name: str(tracker.get_slot(name)) for name in HANDOVER_SLOTS
                  if tracker.get_slot(name)}
     channel = tracker.sender_id.split(":", 1)[0] if ":" in tracker.sender_id else "rest"
-    handover_queue().request(tracker.sender_id, channel, team, language_of(tracker),
-                             latest_topic(tracker), collected)
-    return True
+    return handover_queue().request(tracker.sender_id, channel, team, language_of(tracker),
+                                    latest_topic(tracker), collected)
 
 
 class Handover(Action):
-    """Wanting a person: how to reach one now, or an appointment with the right team."""
+    """Wanting a person: during the team's opening hours a place in its queue (a medewerker
+    joins this chat); otherwise how to reach one, or an appointment with the right team."""
 
     def name(self) -> str:
         return "action_handover"
@@ -257,12 +262,18 @@ class Handover(Action):
         if tracker.get_slot("role") == "employer" and not team:
             team = town.employer_team
         team = team if team in town.teams else town.resident_team
+        ticket = None
         try:
-            await asyncio.to_thread(join_queue_if_open, tracker, team)
+            ticket = await asyncio.to_thread(join_queue_if_open, tracker, team, current_time())
         except DATABASE_UNAVAILABLE:  # the phone number and the booking still help
             logger.warning("handover request not queued: the database is unavailable")
-        say(dispatcher, "handover.how", [
-            button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
-                   team=team_name(team)),
-        ], phone=town.phone, hours=msg(town.hours_key), team=team_name(team))
+        buttons = [button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
+                          team=team_name(team))]
+        args = {"phone": town.phone, "hours": msg(town.hours_key), "team": team_name(team)}
+        if ticket is None:
+            say(dispatcher, "handover.how", buttons, **args)
+            return []
+        # The mark tells the gateway (bot/live.py) to listen for the medewerker's lines.
+        dispatcher.utter_message(json_message={**message("handover.queued", buttons, **args),
+                                               QUEUED_MARK: ticket.id})
         return []

@@ -9,7 +9,7 @@ from rasa_sdk.events import AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import DatabaseGuard, appointment_book, say
+from actions.common import DatabaseGuard, appointment_book, handover_queue, say
 from actions.typed import TypedConfirmation
 from assistant.messages import NP_, button, message
 from assistant.settings import get_settings
@@ -35,8 +35,10 @@ class DeleteMyData(DatabaseGuard, Action):
 
 
 def forget(sender_id: str) -> int:
-    """Erase this person's appointments and profile; returns how many appointments."""
+    """Erase this person's appointments, profile, requests for a person and the lines of
+    their live conversations; returns how many appointments."""
     appointments = appointment_book().forget(sender_id)
+    handover_queue().forget(sender_id)
     ProfileStore(get_settings().database_url).delete(sender_id)
     return appointments
 

@@ -4,9 +4,10 @@
 the queue in our own database. A municipality whose contact centre has its own queue
 implements the same protocol against that system and names it in ``queue_for``.
 
-This is the first part of the live handover: requests join the team's queue with their
-language, topic and what the assistant collected, and staff take and close them. Chatting
-with the resident from the console comes next.
+Requests join the team's queue with their language, topic and what the assistant
+collected; a medewerker takes one, and the resident and the medewerker then exchange lines
+(``Line``) until the medewerker hands back to the assistant or closes it. Delivering the
+lines at once (the web chat, Telegram) is bot/live.py's part.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
-from assistant.storage import HandoverRequest, session_scope, utc_now
+from assistant.storage import HandoverRequest, LiveMessage, session_scope, utc_now
 
 WAITING, TAKEN, CLOSED = "waiting", "taken", "closed"
 OPEN = (WAITING, TAKEN)
+RESIDENT, STAFF, NOTICE = "resident", "staff", "notice"  # who wrote a line
+MAX_LINE_CHARS = 2000
+# What the handover action adds to its message when the request joined a queue: the gateway
+# then listens for the medewerker (bot/live.py).
+QUEUED_MARK = "handover_ticket"
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,20 @@ class Ticket:
     taken_by: str | None
 
 
+@dataclass(frozen=True)
+class Line:
+    """One line of a live conversation; a notice is a catalog id for the resident."""
+
+    id: int
+    ticket_id: int
+    author: str
+    text: str
+    key: str | None
+    args: dict[str, str]
+    staff_name: str | None
+    created_at: datetime
+
+
 class HandoverQueue(Protocol):
     def request(self, owner_id: str, channel: str, team_code: str, language: str,
                 topic: str | None, collected: dict[str, str]) -> Ticket:
@@ -52,6 +72,19 @@ class HandoverQueue(Protocol):
         """Assign a waiting request; None when someone else took it first."""
 
     def close(self, ticket_id: int) -> Ticket | None: ...
+
+    def add_line(self, ticket: Ticket, author: str, text: str = "", key: str | None = None,
+                 args: dict[str, str] | None = None, staff_name: str | None = None) -> Line:
+        """Keep one line of the live conversation (a resident's, a medewerker's, a notice)."""
+
+    def lines(self, ticket_id: int, after: int = 0) -> list[Line]:
+        """The ticket's lines after line ``after``, oldest first."""
+
+    def lines_of(self, owner_id: str, after: int = 0) -> list[Line]:
+        """The lines of all of a resident's tickets after line ``after``, oldest first."""
+
+    def forget(self, owner_id: str) -> int:
+        """Erasure: delete the resident's requests and lines; returns how many requests."""
 
 
 class DatabaseQueue:
@@ -110,6 +143,38 @@ class DatabaseQueue:
             return _ticket(row)
 
 
+    def add_line(self, ticket: Ticket, author: str, text: str = "", key: str | None = None,
+                 args: dict[str, str] | None = None, staff_name: str | None = None) -> Line:
+        with session_scope(self.database_url) as session:
+            row = LiveMessage(ticket_id=ticket.id, owner_id=ticket.owner_id, author=author,
+                              text=text[:MAX_LINE_CHARS], key=key,
+                              args=json.dumps(args or {}, ensure_ascii=False),
+                              staff_name=staff_name)
+            session.add(row)
+            session.flush()
+            return _line(row)
+
+    def lines(self, ticket_id: int, after: int = 0) -> list[Line]:
+        with session_scope(self.database_url) as session:
+            rows = session.execute(select(LiveMessage).where(
+                LiveMessage.ticket_id == ticket_id, LiveMessage.id > after)
+                .order_by(LiveMessage.id)).scalars()
+            return [_line(row) for row in rows]
+
+    def lines_of(self, owner_id: str, after: int = 0) -> list[Line]:
+        with session_scope(self.database_url) as session:
+            rows = session.execute(select(LiveMessage).where(
+                LiveMessage.owner_id == owner_id, LiveMessage.id > after)
+                .order_by(LiveMessage.id)).scalars()
+            return [_line(row) for row in rows]
+
+    def forget(self, owner_id: str) -> int:
+        with session_scope(self.database_url) as session:
+            session.execute(delete(LiveMessage).where(LiveMessage.owner_id == owner_id))
+            return session.execute(delete(HandoverRequest).where(
+                HandoverRequest.owner_id == owner_id)).rowcount
+
+
 def queue_for(database_url: str) -> HandoverQueue:
     """The queue this installation uses (only our own database, for now)."""
     return DatabaseQueue(database_url)
@@ -119,3 +184,9 @@ def _ticket(row: HandoverRequest) -> Ticket:
     return Ticket(row.id, row.owner_id, row.channel, row.team_code, row.language, row.topic,
                   json.loads(row.collected or "{}"), row.status,
                   row.requested_at.replace(tzinfo=timezone.utc), row.taken_by)
+
+
+def _line(row: LiveMessage) -> Line:
+    return Line(row.id, row.ticket_id, row.author, row.text, row.key,
+                json.loads(row.args or "{}"), row.staff_name,
+                row.created_at.replace(tzinfo=timezone.utc))

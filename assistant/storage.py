@@ -263,6 +263,24 @@ class HandoverRequest(Base):
     closed_at = Column(DateTime, nullable=True)
 
 
+
+class LiveMessage(Base):
+    """One line of a live conversation between a resident and a medewerker: what the resident
+    typed (personal data already replaced at the gateway), what the medewerker typed, or a
+    notice to the resident (a catalog id, rendered in their language when delivered)."""
+
+    __tablename__ = "live_messages"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, nullable=False, index=True)
+    owner_id = Column(String(128), nullable=False, index=True)
+    author = Column(String(16), nullable=False)  # resident, staff, notice
+    text = Column(Text, nullable=False, default="")
+    key = Column(String(64), nullable=True)  # notices: the catalog id
+    args = Column(Text, nullable=False, default="{}")  # notices: JSON arguments
+    staff_name = Column(String(128), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
+
 _engines: dict[str, Engine] = {}
 _session_factories: dict[str, sessionmaker] = {}
 _engines_lock = threading.Lock()

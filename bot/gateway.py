@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import aiohttp
@@ -27,6 +28,9 @@ from assistant.privacy.logs import begin_turn
 from assistant.storage import DATABASE_UNAVAILABLE, ProfileStore
 from assistant.typed_answers.languages import language_named
 from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.live import LiveChat
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +139,9 @@ class Gateway:
         self._offered: OrderedDict[str, OrderedDict[str, None]] = OrderedDict()
         # Conversations already told that personal data need not be shared here.
         self._told_about_personal_data: OrderedDict[str, None] = OrderedDict()
+        # Residents talking with a medewerker (bot/live.py): their messages go there, not to
+        # Rasa. None: no live handover in this process.
+        self.live: LiveChat | None = None
         self._always_allowed = FRONT_END_PAYLOADS | {
             button["payload"] for button in language_menu(translator.languages())["buttons"]}
 
@@ -155,6 +162,8 @@ class Gateway:
         """A button press: forwarded as it is (``/intent{...}``) only when it is a button this
         conversation was offered; anything else a client sends as a payload is refused."""
         turn_id = begin_turn(turn_id or new_turn_id())
+        if self.live is not None and self.live.talking(conversation.sender_id):
+            return [self.refusal("live.buttons_paused", conversation)]
         if payload not in self._always_allowed and not self.was_offered(conversation.sender_id,
                                                                         payload):
             logger.info("refused a payload that was not offered (%d characters)", len(payload))
@@ -174,6 +183,13 @@ class Gateway:
         redacted = redact(cleaned)
         cleaned, words = redacted.text, redacted.text.replace(PLACEHOLDER, " ")
         notice = self._personal_data_notice(conversation, bool(redacted.findings))
+        if self.live is not None and self.live.talking(conversation.sender_id):
+            try:
+                await self.live.from_resident(conversation.sender_id, cleaned)
+            except DATABASE_UNAVAILABLE:
+                logger.exception("a line for the medewerker could not be kept")
+                return [self.refusal("error.assistant_unavailable", conversation)]
+            return notice  # the medewerker answers through the live chat
         if not _LETTER_OR_DIGIT.search(words):
             if redacted.findings:  # nothing but personal data: say why there is no answer
                 return [self.notice("privacy.personal_data_removed", conversation)]
@@ -249,6 +265,8 @@ class Gateway:
             if failure.action_failed:
                 return [self.no_answer(conversation)]
             return [self.refusal("error.assistant_unavailable", conversation)]
+        if self.live is not None:
+            self.live.saw(conversation.sender_id, items)
         if any(isinstance(item.get("custom"), dict) and item["custom"].get("forget_conversation")
                for item in items):
             await self._forget(conversation)

@@ -22,13 +22,14 @@ from aiohttp import web
 
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
 from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
-from assistant.handover import HandoverQueue, queue_for
+from assistant.handover import CLOSED, MAX_LINE_CHARS, TAKEN, HandoverQueue, Line, Ticket, queue_for
 from assistant.messages import button, message
 from assistant.municipality import Municipality, Team
 from assistant.settings import Settings
 from assistant.storage import ProfileStore
-from bot.gateway import Gateway, Reply
+from bot.gateway import Gateway, Reply, clean_user_text
 from bot.i18n import Translator
+from bot.live import LiveChat
 from bot.staff.accounts import (
     MAX_FAILURES_PER_ACCOUNT,
     MAX_FAILURES_PER_ADDRESS,
@@ -39,6 +40,7 @@ from bot.staff.accounts import (
 )
 from bot.staff.bookings import ATTENDANCE, StaffActions, StaffBookings
 from bot.staff.texts import S_, StaffTexts
+from bot.web.history import history_messages
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Push = Callable[[str, list[Reply]], Awaitable[None]]  # a message unasked, to telegram:<id>
@@ -55,7 +57,8 @@ DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
                 S_("staff.done.cancelled_told"), S_("staff.done.hours"), S_("staff.done.reset"),
                 S_("staff.done.reopened"), S_("staff.done.queue_take"),
                 S_("staff.done.queue_close"), S_("staff.done.queue_gone"),
-                S_("staff.done.account_created"), S_("staff.done.account_changed"))
+                S_("staff.done.account_created"), S_("staff.done.account_changed"),
+                S_("staff.done.handed_back"), S_("staff.done.live_closed"))
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
@@ -75,6 +78,12 @@ class StaffConsole:
         self.capacity = Capacity(settings.database_url)
         self.profiles = ProfileStore(settings.database_url)
         self.queue = queue or queue_for(settings.database_url)
+        # The live handover shares the gateway's: the gateway routes a resident's messages.
+        self.live: LiveChat | None = None
+        if gateway is not None:
+            if gateway.live is None:
+                gateway.live = LiveChat(self.queue, gateway.render, push)
+            self.live = gateway.live
         self.book = AppointmentBook(
             municipality, settings.database_url, days_ahead=settings.booking_days_ahead,
             min_notice=timedelta(minutes=settings.min_notice_minutes), capacity=self.capacity)
@@ -469,14 +478,126 @@ class StaffConsole:
             return self.refuse(request, 403, "staff.error.other_team")
         action = request.match_info["action"]
         if action == "take":
-            changed = await asyncio.to_thread(self.queue.take, ticket_id, live.member.email)
+            changed = await self.take(ticket_id, live.member)
+        elif self.live is not None:
+            changed = await self.live.end(ticket, False, live.member.name)
         else:
             changed = await asyncio.to_thread(self.queue.close, ticket_id)
         if changed is None:
             raise web.HTTPSeeOther(f"{PREFIX}/queue?done=queue_gone")
         await asyncio.to_thread(self.accounts.audit, live.member, f"queue.{action}",
                                 str(ticket_id), ticket.team_code)
+        if action == "take" and self.live is not None:  # on to the conversation
+            raise web.HTTPSeeOther(f"{PREFIX}/conversations/{ticket_id}?done=queue_take")
         raise web.HTTPSeeOther(f"{PREFIX}/queue?done=queue_{action}")
+
+    async def take(self, ticket_id: int, member: StaffMember) -> Ticket | None:
+        if self.live is None:
+            return await asyncio.to_thread(self.queue.take, ticket_id, member.email)
+        return await self.live.take(ticket_id, member.email, member.name)
+
+    # the live conversation
+
+    async def own_ticket(self, request: web.Request, audit_as: str):
+        """The ticket of the URL if this staff member may see it (audited), else a refusal."""
+        live: LiveSession = request["staff"]
+        try:
+            ticket_id = int(request.match_info["ticket"])
+        except ValueError:
+            return None, self.refuse(request, 404, "staff.error.not_found")
+        ticket = await asyncio.to_thread(self.queue.find, ticket_id)
+        if ticket is None or self.live is None:
+            return None, self.refuse(request, 404, "staff.error.not_found")
+        if not live.member.may_see_team(ticket.team_code):
+            await asyncio.to_thread(self.accounts.audit, live.member, "conversation.refused",
+                                    str(ticket_id), ticket.team_code)
+            return None, self.refuse(request, 403, "staff.error.other_team")
+        if audit_as:
+            await asyncio.to_thread(self.accounts.audit, live.member, audit_as,
+                                    str(ticket_id), ticket.team_code)
+        return ticket, None
+
+    def may_answer(self, member: StaffMember, ticket: Ticket) -> bool:
+        """Only the medewerker who took it talks with the resident (a beheerder may end it)."""
+        return ticket.status == TAKEN and ticket.taken_by == member.email
+
+    async def conversation_page(self, request: web.Request) -> web.Response:
+        live: LiveSession = request["staff"]
+        ticket, refusal = await self.own_ticket(request, "conversation.view")
+        if refusal is not None:
+            return refusal
+        transcript = await self.transcript(ticket.owner_id)
+        lines = await asyncio.to_thread(self.queue.lines, ticket.id)
+        return self.render(request, "conversation.html", ticket=ticket, transcript=transcript,
+                           lines=[self.line_json(line) for line in lines], zone=self.zone,
+                           after=lines[-1].id if lines else 0, notice=self.notice(request),
+                           may_answer=self.may_answer(live.member, ticket),
+                           may_end=ticket.status != CLOSED and (
+                               self.may_answer(live.member, ticket)
+                               or live.member.is_beheerder),
+                           max_chars=MAX_LINE_CHARS)
+
+    async def transcript(self, owner_id: str) -> list[dict]:
+        """The conversation with the assistant so far, from Rasa's tracker: the assistant's
+        messages in Dutch, the resident's own words (personal data replaced at the gateway)."""
+        tracker = await self.gateway.tracker(owner_id) if self.gateway is not None else None
+        if tracker is None:
+            return []
+        return history_messages(self.gateway, tracker.get("events") or [], "nl")
+
+    def line_json(self, line: Line) -> dict:
+        text = line.text
+        if line.author == "notice" and self.live is not None:
+            text = self.live.text_of(line, "nl")
+        return {"id": line.id, "author": line.author, "text": text,
+                "name": line.staff_name or "",
+                "at": line.created_at.astimezone(self.zone).strftime("%H:%M")}
+
+    async def conversation_lines(self, request: web.Request) -> web.Response:
+        """GET …/lines?after=<id>: new lines as JSON, as soon as there is one (a long poll)."""
+        ticket, refusal = await self.own_ticket(request, "")
+        if refusal is not None:
+            return refusal
+        try:
+            after = max(0, int(request.query.get("after", "0")))
+        except ValueError:
+            after = 0
+        lines = await self.live.lines_for_staff(ticket.id, after)
+        current = await asyncio.to_thread(self.queue.find, ticket.id)
+        return web.json_response({"lines": [self.line_json(line) for line in lines],
+                                  "after": lines[-1].id if lines else after,
+                                  "status": current.status if current else CLOSED},
+                                 headers={"Cache-Control": "no-store"})
+
+    async def conversation_say(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        ticket, refusal = await self.own_ticket(request, "")
+        if refusal is not None:
+            return refusal
+        if not self.may_answer(live.member, ticket):
+            return self.refuse(request, 403, "staff.error.not_yours")
+        text = clean_user_text(str((await request.post()).get("text", "")))[:MAX_LINE_CHARS]
+        if text:
+            await self.live.say(ticket, text, live.member.name)
+        if request.headers.get("Accept") == "application/json":  # staff.js: no reload
+            return web.json_response({"ok": True}, headers={"Cache-Control": "no-store"})
+        raise web.HTTPSeeOther(f"{PREFIX}/conversations/{ticket.id}")
+
+    async def conversation_end(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        ticket, refusal = await self.own_ticket(request, "")
+        if refusal is not None:
+            return refusal
+        if not (self.may_answer(live.member, ticket) or live.member.is_beheerder):
+            return self.refuse(request, 403, "staff.error.not_yours")
+        action = request.match_info["action"]
+        ended = await self.live.end(ticket, action == "handback", live.member.name)
+        if ended is None:
+            raise web.HTTPSeeOther(f"{PREFIX}/queue?done=queue_gone")
+        await asyncio.to_thread(self.accounts.audit, live.member, f"conversation.{action}",
+                                str(ticket.id), ticket.team_code)
+        done = "handed_back" if action == "handback" else "live_closed"
+        raise web.HTTPSeeOther(f"{PREFIX}/queue?done={done}")
 
     # accounts (beheerders)
 
@@ -527,6 +648,8 @@ class StaffConsole:
         own under /staff rather than a sub-application: aiohttp 3.9's sub-applications
         cannot resolve a request whose Host carries a port with the yarl Rasa needs)."""
         app.middlewares.append(self.guard)
+        if self.live is not None:
+            app.on_startup.append(self.load_live)
         for method, path, handler, name in self.routes():
             app.router.add_route(method, PREFIX + path, handler, name=f"staff.{name}")
         app.router.add_get(PREFIX, self.to_home)
@@ -553,12 +676,22 @@ class StaffConsole:
             ("GET", "/queue", self.queue_page, "queue"),
             ("POST", "/queue/{ticket}/{action:take|close}", self.queue_change,
              "queue_change"),
+            ("GET", "/conversations/{ticket}", self.conversation_page, "conversation"),
+            ("GET", "/conversations/{ticket}/lines", self.conversation_lines,
+             "conversation_lines"),
+            ("POST", "/conversations/{ticket}/say", self.conversation_say, "conversation_say"),
+            ("POST", "/conversations/{ticket}/{action:handback|close}", self.conversation_end,
+             "conversation_end"),
             ("GET", "/accounts", self.accounts_page, "accounts"),
             ("POST", "/accounts", self.create_account, "accounts_create"),
             ("POST", "/accounts/{action:disable|enable}", self.switch_account,
              "accounts_switch"),
             ("GET", "/audit", self.audit_log, "audit"),
         ]
+
+    async def load_live(self, _app: web.Application) -> None:
+        """The requests open at start-up: their residents still talk with their medewerker."""
+        await self.live.load()
 
     async def to_home(self, _request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound(f"{PREFIX}/")

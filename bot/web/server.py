@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from assistant.handover import RESIDENT, STAFF, Line
 from assistant.messages import N_, with_appointments_button
 from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Button, Conversation, Gateway, Reply
 from bot.health import HealthCheck
 from bot.i18n import Translator
+from bot.live import LiveChat
 from bot.web.embed import embed_handler
 from bot.web.history import LastActivity, history_messages, idle_since, last_event_time
 
@@ -291,12 +293,48 @@ class WebChat:
             if await self.idle(conversation):
                 return await self.expired(request, conversation)
             replies = await self.answer(conversation, body)
+            live = await self.live_state(conversation)
         except BadRequest as error:
             return self.bad_request(request, error.status, session_token)
-        except DatabaseDown:
+        except (DatabaseDown, *DATABASE_UNAVAILABLE):
             return self.database_down(request, session_token)
         self.activity.note(conversation.sender_id)
-        return self.replies_response(request, conversation, replies, session_token)
+        return self.json_response(request, {**self.replies_data(conversation, replies), **live},
+                                  session_token)
+
+    async def live_state(self, conversation: Conversation) -> dict:
+        """While a medewerker has or may take this conversation: where the page's long poll
+        of /api/live starts (the lines so far are the page's already)."""
+        live = self.gateway.live
+        if live is None or live.open_ticket(conversation.sender_id) is None:
+            return {}
+        lines = await asyncio.to_thread(live.queue.lines_of, conversation.sender_id)
+        return {"live": {"after": lines[-1].id if lines else 0}}
+
+    async def live_lines(self, request: web.Request) -> web.Response:
+        """GET /api/live?after=<line>: the medewerker's lines and the join and leave notices
+        after that line, as soon as there is one (a long poll of at most ~20 s);
+        ``live`` is false once the handover is over."""
+        session_token = session_token_of(request)
+        live = self.gateway.live
+        try:
+            after = max(0, int(request.query.get("after", "0")))
+        except ValueError:
+            after = 0
+        if session_token is None or live is None:
+            return web.json_response({"messages": [], "after": after, "live": False},
+                                     headers={"Cache-Control": "no-store"})
+        try:
+            conversation = await self.conversation(request, session_token)
+            lines = await live.lines_for_resident(conversation.sender_id, after)
+        except (DatabaseDown, *DATABASE_UNAVAILABLE):
+            return web.json_response({"messages": [], "after": after, "live": True},
+                                     status=503, headers={"Retry-After": "5"})
+        return web.json_response({
+            "messages": [live_line_json(live, line, conversation.language) for line in lines],
+            "after": lines[-1].id if lines else after,
+            "live": live.open_ticket(conversation.sender_id) is not None,
+        }, headers={"Cache-Control": "no-store"})
 
     async def idle(self, conversation: Conversation) -> bool:
         """No turn for ``web_idle_minutes``: from this process's memory, or (the first time
@@ -351,13 +389,27 @@ class WebChat:
                     self.gateway.remember_offered(conversation.sender_id, [
                         Reply("", tuple(Button(b["title"], b["payload"]) for b in m["buttons"]))
                         for m in shown if not m["answered"]])
-                    return self.json_response(request, {"messages": shown, "delivered": True,
-                                                        "history": True}, session_token)
+                    return self.json_response(request, {
+                        "messages": shown, "delivered": True, "history": True,
+                        **await self.live_history(conversation)}, session_token)
         except DatabaseDown:
             return self.database_down(request, session_token)
         replies = await self.gateway.handle_payload(conversation, WELCOME_PAYLOAD)
         self.activity.note(conversation.sender_id)
         return self.replies_response(request, conversation, replies, session_token)
+
+    async def live_history(self, conversation: Conversation) -> dict:
+        """A reload during a handover: the live lines of the open request, after the
+        assistant's part, and where the long poll goes on."""
+        live = self.gateway.live
+        ticket = live.open_ticket(conversation.sender_id) if live is not None else None
+        if ticket is None:
+            return {}
+        lines = await asyncio.to_thread(live.queue.lines, ticket.id)
+        shown = [line for line in lines if line.author != RESIDENT]
+        return {"live_lines": [live_line_json(live, line, conversation.language)
+                               for line in shown],
+                "live": {"after": lines[-1].id if lines else 0}}
 
     async def answer(self, conversation: Conversation, body: dict) -> list[Reply]:
         payload, text = body.get("payload"), body.get("text")
@@ -395,6 +447,15 @@ class WebChat:
 
 
 WEB_CHAT = web.AppKey("web_chat", WebChat)
+
+
+def live_line_json(live: LiveChat, line: Line, language: str) -> dict:
+    """A medewerker's line (their own words, with their name) or a notice in the person's
+    language."""
+    if line.author == STAFF:
+        return {"author": "staff", "text": line.text, "name": line.staff_name or "", "lang": ""}
+    return {"author": "notice", "text": live.text_of(line, language),
+            "lang": language.replace("_", "-")}
 
 
 def session_token_of(request: web.Request) -> str | None:
@@ -452,6 +513,7 @@ def create_app(gateway: Gateway, translator: Translator, settings: Settings,
     app.router.add_get("/healthz/live", chat.alive)
     app.router.add_post("/api/messages", chat.messages)
     app.router.add_post("/api/start", chat.start)
+    app.router.add_get("/api/live", chat.live_lines)
     app.router.add_get("/embed", embed_handler(chat))
     if telegram_webhook is not None:
         app.router.add_post("/telegram/webhook", telegram_handler(telegram_webhook))

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from actions import conversation
 from actions.conversation import AnswerTopic, Handover, SessionStart
 from actions.fallback import AskAffirmation
 from tests.actions.conftest import make_tracker, run_action, sent_keys, slot_events
@@ -41,7 +47,11 @@ async def test_topic_answer_for_an_unknown_topic_offers_the_menu(domain) -> None
     assert sent_keys(messages) == ["fallback.not_understood"]
 
 
-async def test_handover_sends_employers_to_the_employer_desk(domain) -> None:
+async def test_handover_sends_employers_to_the_employer_desk(
+        domain, monkeypatch: pytest.MonkeyPatch) -> None:
+    # in the evening: nobody to chat with, so the phone number and an appointment
+    monkeypatch.setattr(conversation, "current_time", lambda: datetime(
+        2026, 12, 8, 19, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
     tracker = make_tracker("web:1", slots={"role": "employer"}, intent="request_human")
     messages, _ = await run_action(Handover(), tracker, domain)
     assert sent_keys(messages) == ["handover.how"]

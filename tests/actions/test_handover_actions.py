@@ -7,9 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from actions.common import appointment_book, handover_queue
+import pytest
+
+from actions import conversation
+from actions.common import handover_queue
 from actions.conversation import Handover, join_queue_if_open
 from assistant.capacity import Capacity
+from assistant.handover import QUEUED_MARK
 from tests.actions.conftest import make_tracker, run_action
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -36,11 +40,20 @@ def test_only_during_the_teams_opening_hours(action_settings: str) -> None:
     assert ticket.collected == {"role": "resident", "team": "klantmanager"}
 
 
-async def test_the_handover_action_queues_when_the_team_is_open(action_settings: str,
-                                                                domain) -> None:
-    tracker = make_tracker("web:x", slots={"team": "schuldhulp"}, text="medewerker",
+async def test_the_handover_action_queues_when_the_team_is_open(
+        action_settings: str, domain, monkeypatch: pytest.MonkeyPatch) -> None:
+    tracker = make_tracker("web:x", slots={"team": "klantmanager"}, text="medewerker",
                            intent="request_human", metadata={"language": "tr"})
+    monkeypatch.setattr(conversation, "current_time", lambda: TUESDAY_EVENING)
     messages, _ = await run_action(Handover(), tracker, domain)
     assert messages[0]["custom"]["key"] == "handover.how"
-    queued = handover_queue().open_tickets(frozenset({"schuldhulp"}))
-    assert bool(queued) == appointment_book().is_open("schuldhulp")
+    assert QUEUED_MARK not in messages[0]["custom"]
+    assert handover_queue().open_tickets(None) == []
+
+    monkeypatch.setattr(conversation, "current_time", lambda: TUESDAY_TEN)
+    messages, _ = await run_action(Handover(), tracker, domain)
+    [queued] = handover_queue().open_tickets(frozenset({"klantmanager"}))
+    assert messages[0]["custom"]["key"] == "handover.queued"
+    assert messages[0]["custom"][QUEUED_MARK] == queued.id  # the gateway listens for it
+    [booking] = messages[0]["custom"]["buttons"]
+    assert booking["payload"] == '/book_appointment{"team":"klantmanager"}'

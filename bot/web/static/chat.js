@@ -1,6 +1,8 @@
 // Web chat page: sends what the person types or presses to /api/messages and shows the replies.
 // Every text is set with textContent, never innerHTML. On a reload /api/start returns the
 // conversation so far (read from Rasa's tracker), so nothing is kept in the browser.
+// While a medewerker of the municipality has (or may soon take) the conversation, the page
+// long-polls /api/live for their lines and the notices of their joining and leaving.
 (function () {
   "use strict";
 
@@ -20,6 +22,10 @@
   let language = chat.dataset.language;
   let connectionError = chat.dataset.connectionError;
   let busy = false;
+  let liveAfter = 0; // the last live line shown
+  let listening = 0; // the generation of the running long poll (0: none)
+  let generation = 0;
+  let pendingLiveLines = []; // a reload: the live lines so far, shown after the history
 
   // A request that did not get an answer; `messages` holds the server's friendly text, if any.
   class NotDelivered extends Error {
@@ -142,6 +148,13 @@
     }
     if (data && data.restarted === true) {
       log.replaceChildren(); // the conversation expired: the new one starts on a clean screen
+      stopListening();
+    }
+    if (data && Array.isArray(data.live_lines)) {
+      pendingLiveLines = data.live_lines;
+    }
+    if (data && data.live && Number.isInteger(data.live.after)) {
+      listen(data.live.after);
     }
     const messages = data && Array.isArray(data.messages) ? data.messages : [];
     if (!response.ok || !data || data.delivered === false) {
@@ -157,6 +170,9 @@
     setBusy(true);
     try {
       const openRow = showBotMessages(await post(path, body));
+      for (const line of pendingLiveLines.splice(0)) {
+        addLiveLine(line);
+      }
       if (focusNext) {
         (openRow ? openRow.querySelector("button") : input).focus();
       }
@@ -196,6 +212,64 @@
     }
   }
 
+  function sleep(milliseconds) {
+    return new Promise((resolve) => setTimeout(resolve, milliseconds));
+  }
+
+  // A line of the medewerker (with their name) or a notice; the text as it came.
+  function addLiveLine(line) {
+    const author = line.author === "staff" ? "staff" : "notice";
+    const bubble = addBubble(author, line.text);
+    if (line.lang) {
+      bubble.lang = line.lang;
+    }
+    if (author === "staff" && line.name) {
+      const name = document.createElement("span");
+      name.className = "message-name";
+      name.textContent = line.name;
+      bubble.prepend(name);
+    }
+  }
+
+  // Long-polls for live lines until the server says the handover is over.
+  async function listen(after) {
+    liveAfter = Math.max(liveAfter, after);
+    if (listening !== 0) {
+      return;
+    }
+    const mine = ++generation;
+    listening = mine;
+    while (listening === mine) {
+      let data = null;
+      try {
+        const response = await fetch("/api/live?after=" + liveAfter + "&lang=" +
+          encodeURIComponent(language), { credentials: "same-origin", cache: "no-store" });
+        data = response.ok ? await response.json() : null;
+      } catch (networkError) {
+        data = null;
+      }
+      if (listening !== mine) {
+        break;
+      }
+      if (data === null) {
+        await sleep(5000); // the server restarts or the network is gone: try again soon
+        continue;
+      }
+      for (const line of data.messages || []) {
+        addLiveLine(line);
+      }
+      liveAfter = Math.max(liveAfter, data.after || 0);
+      if (data.live !== true) {
+        listening = 0;
+      }
+    }
+  }
+
+  function stopListening() {
+    listening = 0;
+    liveAfter = 0;
+  }
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value;
@@ -211,6 +285,7 @@
     }
     log.replaceChildren();
     input.value = "";
+    stopListening();
     exchange("/api/start", { new_conversation: true });
   });
 

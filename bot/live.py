@@ -1,0 +1,177 @@
+"""The live part of a handover: who is talking with a person now, and getting each line to
+the other side at once.
+
+The queue (assistant/handover.py) keeps tickets and lines; this keeps, in the web server's
+process, which residents are waiting or talking with a medewerker (so a resident's message goes
+to the medewerker instead of Rasa without a database read per turn), and wakes whoever waits
+for new lines: the web chat's long poll, the console's long poll. Telegram residents get the
+medewerker's lines through the bot (``push``).
+
+One process serves the web chat, the Telegram bot and the console, so this in-memory state is
+complete; it is loaded from the queue at start-up. A line is always read from the queue, so a
+waiter that misses a wake-up still gets it when its wait times out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+
+from assistant.handover import (
+    NOTICE,
+    QUEUED_MARK,
+    RESIDENT,
+    STAFF,
+    TAKEN,
+    WAITING,
+    HandoverQueue,
+    Line,
+    Ticket,
+)
+from assistant.messages import N_
+from bot.gateway import Reply
+
+logger = logging.getLogger(__name__)
+
+Render = Callable[[dict, str], Reply]  # Gateway.render: a catalog message -> Reply
+Push = Callable[[str, list[Reply]], Awaitable[None]]  # TelegramFrontend.push
+JOINED, HANDED_BACK, CLOSED_BY_STAFF = (N_("live.joined"), N_("live.handed_back"),
+                                        N_("live.closed"))
+BUTTONS_PAUSED = N_("live.buttons_paused")
+EPOCH = datetime.fromtimestamp(0, timezone.utc)
+WAIT_SECONDS = 20.0  # a long poll answers at the latest after this
+
+
+class LiveChat:
+    def __init__(self, queue: HandoverQueue, render: Render, push: Push | None = None) -> None:
+        self.queue = queue
+        self.render = render
+        self.push = push  # None: Telegram is not connected
+        self._tickets: dict[str, Ticket] = {}  # resident -> their open (waiting/taken) ticket
+        self._wake: dict[str, asyncio.Event] = {}  # "resident:<id>" / "ticket:<id>" -> event
+
+    async def load(self) -> None:
+        """The open tickets, at start-up (a restart keeps residents with their medewerker)."""
+        for ticket in await asyncio.to_thread(self.queue.open_tickets, None):
+            self._tickets[ticket.owner_id] = ticket
+
+    # the resident's side
+
+    def talking(self, owner_id: str) -> bool:
+        """A medewerker has taken this resident's request: their messages go to them."""
+        ticket = self._tickets.get(owner_id)
+        return ticket is not None and ticket.status == TAKEN
+
+    def open_ticket(self, owner_id: str) -> Ticket | None:
+        """Waiting or taken: the web chat keeps listening for lines."""
+        return self._tickets.get(owner_id)
+
+    def saw(self, owner_id: str, items: list) -> None:
+        """Rasa's answer to a turn: the handover action marks a request that joined a queue."""
+        for item in items:
+            custom = item.get("custom") if isinstance(item, dict) else None
+            if isinstance(custom, dict) and isinstance(custom.get(QUEUED_MARK), int):
+                self._queued(owner_id, custom[QUEUED_MARK])
+
+    def _queued(self, owner_id: str, ticket_id: int) -> None:
+        known = self._tickets.get(owner_id)
+        if known is None or known.id != ticket_id:
+            # Only the id is known here (the action server wrote the ticket); the rest is read
+            # when a medewerker takes it.
+            self._tickets[owner_id] = Ticket(ticket_id, owner_id, owner_id.split(":", 1)[0],
+                                             "", "", None, {}, WAITING, EPOCH, None)
+
+    async def from_resident(self, owner_id: str, text: str) -> None:
+        """What the resident typed (personal data replaced already), for the medewerker."""
+        ticket = self._tickets[owner_id]
+        await asyncio.to_thread(self.queue.add_line, ticket, RESIDENT, text)
+        self._notify(f"ticket:{ticket.id}")
+
+    async def lines_for_resident(self, owner_id: str, after: int,
+                                 wait: float = WAIT_SECONDS) -> list[Line]:
+        """The medewerker's lines and the notices after ``after``; waits up to ``wait``
+        seconds for one when there is none yet."""
+        return await self._wait_for(f"resident:{owner_id}", wait, lambda: [
+            line for line in self.queue.lines_of(owner_id, after) if line.author != RESIDENT])
+
+    # the medewerker's side
+
+    async def take(self, ticket_id: int, staff_email: str, staff_name: str) -> Ticket | None:
+        """Take a waiting request: the resident is told a person joined."""
+        ticket = await asyncio.to_thread(self.queue.take, ticket_id, staff_email)
+        if ticket is None:
+            return None
+        self._tickets[ticket.owner_id] = ticket
+        await self._tell(ticket, JOINED, staff_name)
+        return ticket
+
+    async def say(self, ticket: Ticket, text: str, staff_name: str) -> Line:
+        line = await asyncio.to_thread(self.queue.add_line, ticket, STAFF, text,
+                                       staff_name=staff_name)
+        await self._deliver(ticket, line)
+        return line
+
+    async def end(self, ticket: Ticket, hand_back: bool, staff_name: str) -> Ticket | None:
+        """Close the request; the resident is told the medewerker left and, when handed back,
+        that the assistant answers again. A waiting request closes without a notice."""
+        closed = await asyncio.to_thread(self.queue.close, ticket.id)
+        if closed is None:
+            return None
+        if self._tickets.get(ticket.owner_id, closed).id == closed.id:
+            self._tickets.pop(ticket.owner_id, None)
+        if ticket.status == TAKEN:
+            await self._tell(closed, HANDED_BACK if hand_back else CLOSED_BY_STAFF, staff_name)
+        else:
+            self._notify(f"resident:{ticket.owner_id}")
+        return closed
+
+    async def lines_for_staff(self, ticket_id: int, after: int,
+                              wait: float = WAIT_SECONDS) -> list[Line]:
+        return await self._wait_for(f"ticket:{ticket_id}", wait,
+                                    lambda: self.queue.lines(ticket_id, after))
+
+    # delivery
+
+    def text_of(self, line: Line, language: str) -> str:
+        """A line as the resident reads it: a notice in their language."""
+        if line.author == NOTICE and line.key:
+            return self.render({"key": line.key, "args": line.args}, language).text
+        return line.text
+
+    async def _tell(self, ticket: Ticket, key: str, staff_name: str) -> None:
+        line = await asyncio.to_thread(self.queue.add_line, ticket, NOTICE, key=key,
+                                       args={"name": staff_name}, staff_name=staff_name)
+        await self._deliver(ticket, line)
+
+    async def _deliver(self, ticket: Ticket, line: Line) -> None:
+        """Wake the web chat's and the console's long polls; send it on Telegram."""
+        self._notify(f"resident:{ticket.owner_id}")
+        self._notify(f"ticket:{ticket.id}")
+        if ticket.channel != "telegram" or self.push is None:
+            return
+        text = self.text_of(line, ticket.language)
+        if line.author == STAFF:  # the name tells a person's words from the assistant's
+            text = f"{line.staff_name}: {text}"
+        try:
+            await self.push(ticket.owner_id, [Reply(text, language=ticket.language)])
+        except Exception:  # Telegram down, or the person blocked the bot: the line is kept
+            logger.exception("a live line did not reach Telegram")
+
+    def _notify(self, key: str) -> None:
+        event = self._wake.pop(key, None)
+        if event is not None:
+            event.set()
+
+    async def _wait_for(self, key: str, wait: float,
+                        read: Callable[[], list[Line]]) -> list[Line]:
+        event = self._wake.setdefault(key, asyncio.Event())
+        lines = await asyncio.to_thread(read)
+        if lines or wait <= 0:
+            return lines
+        try:
+            await asyncio.wait_for(event.wait(), wait)
+        except asyncio.TimeoutError:
+            return []
+        return await asyncio.to_thread(read)
