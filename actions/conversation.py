@@ -270,7 +270,8 @@ class Handover(Action):
         buttons = [button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
                           team=team_name(team))]
         args = {"phone": town.phone, "hours": msg(town.hours_key), "team": team_name(team)}
-        if ticket is None:
+        if ticket is None:  # nobody to chat with now: the phone, an appointment or a call-back
+            buttons.append(button("callback.offer", f'/callback{{"team":"{team}"}}'))
             say(dispatcher, "handover.how", buttons, **args)
             return []
         # The mark tells the gateway (bot/live.py) to listen for the medewerker's lines.

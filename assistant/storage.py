@@ -281,6 +281,24 @@ class LiveMessage(Base):
     staff_name = Column(String(128), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utc_now)
 
+
+class CallbackRequest(Base):
+    """A resident asked to be called back (outside the team's opening hours): a task for the
+    team. The phone number is kept only until a medewerker marks the call done."""
+
+    __tablename__ = "callback_requests"
+
+    id = Column(Integer, primary_key=True)
+    owner_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    team_code = Column(String(64), nullable=False, index=True)
+    language = Column(String(16), nullable=False)
+    phone = Column(String(32), nullable=True)  # E.164; emptied when done
+    moment = Column(String(16), nullable=False)  # asap, morning, afternoon
+    requested_at = Column(DateTime, nullable=False, default=utc_now, index=True)
+    done_at = Column(DateTime, nullable=True)
+    done_by = Column(String(254), nullable=True)
+
 _engines: dict[str, Engine] = {}
 _session_factories: dict[str, sessionmaker] = {}
 _engines_lock = threading.Lock()

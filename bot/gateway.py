@@ -30,6 +30,7 @@ from assistant.typed_answers.languages import language_named
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
+    from bot.callback import CallBackDialogue
     from bot.live import LiveChat
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,8 @@ class Gateway:
         # Residents talking with a medewerker (bot/live.py): their messages go there, not to
         # Rasa. None: no live handover in this process.
         self.live: LiveChat | None = None
+        # Asking for a call-back (bot/callback.py): the phone number never reaches Rasa.
+        self.callbacks: CallBackDialogue | None = None
         self._always_allowed = FRONT_END_PAYLOADS | {
             button["payload"] for button in language_menu(translator.languages())["buttons"]}
 
@@ -154,6 +157,10 @@ class Gateway:
                           turn_id: str | None = None) -> list[Reply]:
         """Something the person typed; ``turn_id`` when the front end sends it again."""
         turn_id = begin_turn(turn_id or new_turn_id())
+        if self.callbacks is not None and self.callbacks.expecting_number(
+                conversation.sender_id):
+            return self.remember_offered(conversation.sender_id, await self.callbacks.on_number(
+                conversation, clean_user_text(text)[:MAX_MESSAGE_CHARS]))
         return self.remember_offered(conversation.sender_id,
                                      await self._answer_text(conversation, text, turn_id))
 
@@ -168,6 +175,9 @@ class Gateway:
                                                                         payload):
             logger.info("refused a payload that was not offered (%d characters)", len(payload))
             return [self.refusal("error.unknown_button", conversation)]
+        if self.callbacks is not None and self.callbacks.handles(payload):
+            return self.remember_offered(conversation.sender_id,
+                                         await self.callbacks.on_payload(conversation, payload))
         return self.remember_offered(conversation.sender_id,
                                      await self._ask_rasa(conversation, payload, turn_id))
 

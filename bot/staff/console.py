@@ -21,12 +21,14 @@ import segno
 from aiohttp import web
 
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
+from assistant.callbacks import CallBacks, readable_phone
 from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
 from assistant.handover import CLOSED, MAX_LINE_CHARS, TAKEN, HandoverQueue, Line, Ticket, queue_for
 from assistant.messages import button, message
 from assistant.municipality import Municipality, Team
 from assistant.settings import Settings
 from assistant.storage import ProfileStore
+from bot.callback import CallBackDialogue
 from bot.gateway import Gateway, Reply, clean_user_text
 from bot.i18n import Translator
 from bot.live import LiveChat
@@ -58,7 +60,8 @@ DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
                 S_("staff.done.reopened"), S_("staff.done.queue_take"),
                 S_("staff.done.queue_close"), S_("staff.done.queue_gone"),
                 S_("staff.done.account_created"), S_("staff.done.account_changed"),
-                S_("staff.done.handed_back"), S_("staff.done.live_closed"))
+                S_("staff.done.handed_back"), S_("staff.done.live_closed"),
+                S_("staff.done.callback_done"))
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
@@ -84,6 +87,9 @@ class StaffConsole:
             if gateway.live is None:
                 gateway.live = LiveChat(self.queue, gateway.render, push)
             self.live = gateway.live
+        self.callbacks = CallBacks(settings.database_url)
+        if gateway is not None and gateway.callbacks is None:
+            gateway.callbacks = CallBackDialogue(self.callbacks, gateway.render, self.team_key)
         self.book = AppointmentBook(
             municipality, settings.database_url, days_ahead=settings.booking_days_ahead,
             min_notice=timedelta(minutes=settings.min_notice_minutes), capacity=self.capacity)
@@ -100,6 +106,10 @@ class StaffConsole:
     def team_name(self, team_code: str) -> str:
         team = self.municipality.teams.get(team_code)
         return self.translator.text(team.name_key, "nl") if team else team_code
+
+    def team_key(self, team_code: str) -> str | None:
+        team = self.municipality.teams.get(team_code)
+        return team.name_key if team else None
 
     def topic_name(self, topic: str | None) -> str:
         """A booking's topic (an intent) by its label in the residents' catalog."""
@@ -599,6 +609,35 @@ class StaffConsole:
         done = "handed_back" if action == "handback" else "live_closed"
         raise web.HTTPSeeOther(f"{PREFIX}/queue?done={done}")
 
+    # call-back requests
+
+    async def callbacks_page(self, request: web.Request) -> web.Response:
+        live: LiveSession = request["staff"]
+        teams = None if live.member.is_beheerder else live.member.teams
+        requests = await asyncio.to_thread(self.callbacks.open_requests, teams)
+        await asyncio.to_thread(self.accounts.audit, live.member, "callback.view",
+                                str(len(requests)))
+        return self.render(request, "callbacks.html", requests=requests, zone=self.zone,
+                           phone=readable_phone, notice=self.notice(request))
+
+    async def callback_done(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        try:
+            callback = await asyncio.to_thread(self.callbacks.find,
+                                               int(request.match_info["callback"]))
+        except ValueError:
+            callback = None
+        if callback is None:
+            return self.refuse(request, 404, "staff.error.not_found")
+        if not live.member.may_see_team(callback.team_code):
+            await asyncio.to_thread(self.accounts.audit, live.member, "callback.refused",
+                                    str(callback.id), callback.team_code)
+            return self.refuse(request, 403, "staff.error.other_team")
+        if await asyncio.to_thread(self.callbacks.done, callback.id, live.member.email):
+            await asyncio.to_thread(self.accounts.audit, live.member, "callback.done",
+                                    str(callback.id), callback.team_code)
+        raise web.HTTPSeeOther(f"{PREFIX}/callbacks?done=callback_done")
+
     # accounts (beheerders)
 
     async def accounts_page(self, request: web.Request, *, status: int = 200,
@@ -682,6 +721,8 @@ class StaffConsole:
             ("POST", "/conversations/{ticket}/say", self.conversation_say, "conversation_say"),
             ("POST", "/conversations/{ticket}/{action:handback|close}", self.conversation_end,
              "conversation_end"),
+            ("GET", "/callbacks", self.callbacks_page, "callbacks"),
+            ("POST", "/callbacks/{callback}/done", self.callback_done, "callback_done"),
             ("GET", "/accounts", self.accounts_page, "accounts"),
             ("POST", "/accounts", self.create_account, "accounts_create"),
             ("POST", "/accounts/{action:disable|enable}", self.switch_account,

@@ -57,6 +57,8 @@ AUDIT_TEXTS = (S_("staff.audit.action.team_day.view"), S_("staff.audit.action.te
                S_("staff.audit.action.conversation.refused"),
                S_("staff.audit.action.conversation.handback"),
                S_("staff.audit.action.conversation.close"),
+               S_("staff.audit.action.callback.view"), S_("staff.audit.action.callback.done"),
+               S_("staff.audit.action.callback.refused"),
                S_("staff.audit.action.account.create"),
                S_("staff.audit.action.account.disable"),
                S_("staff.audit.action.account.enable"))
@@ -64,6 +66,8 @@ QUEUE_TEXTS = (S_("staff.queue.status.waiting"), S_("staff.queue.status.taken"),
                S_("staff.queue.status.closed"), S_("staff.live.author.resident"),
                S_("staff.live.author.staff"), S_("staff.live.author.notice"),
                S_("staff.live.author.user"), S_("staff.live.author.bot"),
+               S_("staff.callbacks.moment.asap"), S_("staff.callbacks.moment.morning"),
+               S_("staff.callbacks.moment.afternoon"),
                S_("staff.queue.slot.role"), S_("staff.queue.slot.team"),
                S_("staff.queue.slot.appointment_time"), S_("staff.queue.slot.booked_reference"))
 WEEKDAY_TEXTS = (S_("staff.weekday.0"), S_("staff.weekday.1"), S_("staff.weekday.2"),

@@ -48,6 +48,8 @@ async def test_the_handover_action_queues_when_the_team_is_open(
     messages, _ = await run_action(Handover(), tracker, domain)
     assert messages[0]["custom"]["key"] == "handover.how"
     assert QUEUED_MARK not in messages[0]["custom"]
+    assert [b["payload"] for b in messages[0]["custom"]["buttons"]] == [
+        '/book_appointment{"team":"klantmanager"}', '/callback{"team":"klantmanager"}']
     assert handover_queue().open_tickets(None) == []
 
     monkeypatch.setattr(conversation, "current_time", lambda: TUESDAY_TEN)

@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from actions.conversation import HANDOVER_SLOTS
+from assistant.callbacks import MOMENTS
 from assistant.catalog_extract import extract_catalog
 from assistant.handover import CLOSED, OPEN
 from assistant.settings import PROJECT_ROOT
@@ -55,11 +56,14 @@ def test_ids_built_at_run_time_exist_for_every_value() -> None:
     for path in staff_sources():
         prefixes |= set(BUILT_ID.findall(path.read_text(encoding="utf-8")))
     assert prefixes == {"staff.role.", "staff.status.", "staff.audit.action.",
-                        "staff.queue.slot.", "staff.queue.status.", "staff.live.author."}
+                        "staff.queue.slot.", "staff.queue.status.", "staff.live.author.",
+                        "staff.callbacks.moment."}
     for role in accounts.ROLES:
         assert texts(f"staff.role.{role}") != f"staff.role.{role}"
     for slot in HANDOVER_SLOTS:
         assert texts(f"staff.queue.slot.{slot}") != f"staff.queue.slot.{slot}"
+    for moment in MOMENTS:
+        assert texts(f"staff.callbacks.moment.{moment}") != f"staff.callbacks.moment.{moment}"
     for status in (*OPEN, CLOSED):
         assert texts(f"staff.queue.status.{status}") != f"staff.queue.status.{status}"
     marked = used_ids()
