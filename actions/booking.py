@@ -17,19 +17,19 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     DatabaseGuard,
-    appointment_args,
     appointment_book,
     language_of,
     latest_topic,
     municipality,
     say,
+    say_with_calendar,
     turn_id,
 )
 from actions.common import team_name as team_label
 from actions.time_choice import AppointmentTimeValidation, explain_booking_error, offer_times
 from actions.typed import TypedConfirmation, TypedTeam
 from assistant.appointments import BookingError
-from assistant.messages import button, when
+from assistant.messages import N_, button, when
 
 FORM_SLOTS_TO_CLEAR = ("team", "appointment_time", "time_preference", "offered_times",
                        "confirmed", "booked_reference")
@@ -116,9 +116,8 @@ class BookingDone(DatabaseGuard, Action):
         mine = await asyncio.to_thread(appointment_book().upcoming, tracker.sender_id)
         booked = next((a for a in mine if a.reference == reference), None)
         if tracker.get_slot("confirmed") and booked is not None:
-            say(dispatcher, "booking.confirmed",
-                [button("menu.list_appointments", "/list_appointments")],
-                **appointment_args(booked))
+            say_with_calendar(dispatcher, N_("booking.confirmed"), booked,
+                              [button("menu.list_appointments", "/list_appointments")])
         else:
             team = tracker.get_slot("team")
             say(dispatcher, "booking.not_booked",

@@ -18,7 +18,14 @@ from rasa_sdk.types import DomainDict
 
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
 from assistant.handover import HandoverQueue, queue_for
-from assistant.messages import N_, button, message, msg, with_appointments_button
+from assistant.messages import (
+    N_,
+    button,
+    message,
+    msg,
+    with_appointments_button,
+    with_calendar,
+)
 from assistant.municipality import Municipality, load_municipality
 from assistant.policy import Policy, load_policy
 from assistant.settings import get_settings
@@ -62,6 +69,16 @@ def say(dispatcher: CollectingDispatcher, key: str, buttons: list[dict] | None =
         **args) -> None:
     """Send one catalog message; the gateway renders it in the user's language."""
     dispatcher.utter_message(json_message=message(key, buttons, **args))
+
+
+def say_with_calendar(dispatcher: CollectingDispatcher, key: str,
+                      appointment: BookedAppointment, buttons: list[dict] | None = None,
+                      cancelled: bool = False) -> None:
+    """A catalog message about one appointment (its team, time, place and reference), which
+    the front ends follow with its calendar file."""
+    said = message(key, buttons, **appointment_args(appointment))
+    dispatcher.utter_message(json_message=with_calendar(said, appointment.reference,
+                                                        cancelled))
 
 
 def team_name(team_code: str) -> dict:

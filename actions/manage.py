@@ -17,7 +17,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking import yes_no_buttons
-from actions.common import DatabaseGuard, appointment_args, appointment_book, say, turn_id
+from actions.common import (
+    DatabaseGuard,
+    appointment_args,
+    appointment_book,
+    say,
+    say_with_calendar,
+    turn_id,
+)
 from actions.time_choice import AppointmentTimeValidation, explain_booking_error
 from actions.typed import TypedConfirmation
 from assistant.appointments import (
@@ -26,7 +33,7 @@ from assistant.appointments import (
     BookingError,
     normalise_reference,
 )
-from assistant.messages import NP_, button, when
+from assistant.messages import N_, NP_, button, when
 from assistant.when_parser import parse_when
 
 REFERENCE_PATTERN = re.compile(r"\b([A-Za-z2-9]{3})-?([A-Za-z2-9]{3})\b")
@@ -173,8 +180,9 @@ class CancelDone(DatabaseGuard, Action):
         except AppointmentNotFound:
             say(dispatcher, "appointments.not_found")
             return clear_slots()
-        say(dispatcher, "cancel.done", [button("menu.book_appointment", "/book_appointment")],
-            **appointment_args(cancelled))
+        say_with_calendar(dispatcher, N_("cancel.done"), cancelled,
+                          [button("menu.book_appointment", "/book_appointment")],
+                          cancelled=True)
         return clear_slots()
 
 
@@ -186,7 +194,7 @@ class RescheduleDone(DatabaseGuard, Action):
                   domain: DomainDict) -> list[EventType]:
         appointment = await own_appointment(tracker)
         if tracker.get_slot("confirmed") and appointment is not None:
-            say(dispatcher, "reschedule.done", **appointment_args(appointment))
+            say_with_calendar(dispatcher, N_("reschedule.done"), appointment)
         else:
             say(dispatcher, "reschedule.kept", reference=tracker.get_slot("appointment_reference"))
         return clear_slots()

@@ -94,6 +94,13 @@ def language_menu(languages: list[str]) -> Message:
         for code in languages])
 
 
+def with_calendar(result: Message, reference: str, cancelled: bool = False) -> Message:
+    """A message about one appointment that the front ends follow with its calendar file
+    (.ics): a link in the web chat, a document on Telegram. ``cancelled``: the file that
+    takes the event out of the person's calendar."""
+    return {**result, "calendar": {"reference": reference, "cancelled": cancelled}}
+
+
 def with_appointments_button(key: str) -> Message:
     """A notice that sends the person to their own list of appointments (which is right):
     after a turn with an unknown outcome, or while the database cannot be reached."""

@@ -20,6 +20,7 @@ from assistant.privacy.files import owner_only_from_now_on
 from assistant.privacy.logs import configure_logging
 from assistant.settings import Settings, get_settings
 from assistant.storage import ButtonStore, ProfileStore
+from bot.appointment_files import AppointmentFiles
 from bot.gateway import Gateway
 from bot.health import HealthCheck, Parts
 from bot.i18n import Translator
@@ -54,13 +55,14 @@ async def run_front_ends(settings: Settings, stack: RasaStack) -> None:
                                settings.database_url))
     telegram = None
     background: list[asyncio.Task] = []
+    book = AppointmentBook.from_settings(settings)
+    files = AppointmentFiles(book, translator)  # .ics and printable confirmation
     if settings.telegram_token:
         from bot.telegram.frontend import TelegramFrontend
 
         telegram = TelegramFrontend(settings, gateway, ButtonStore(settings.database_url),
-                                    profiles)
+                                    profiles, files=files)
         await telegram.start()
-        book = AppointmentBook.from_settings(settings)
         reminders = Reminders(book, gateway, profiles, telegram.push,
                               default_language=settings.default_language)
         background.append(asyncio.create_task(reminders.run_forever()))
@@ -68,7 +70,7 @@ async def run_front_ends(settings: Settings, stack: RasaStack) -> None:
                            gateway=gateway, push=telegram.push if telegram else None)
     app = create_app(gateway, translator, settings,
                      telegram_webhook=telegram.handle_webhook if telegram else None,
-                     staff_console=console, health=health)
+                     staff_console=console, health=health, files=files)
     runner = await serve(app, settings.web_host, settings.web_port)
     print_welcome(settings, stack.workers)
     stop = asyncio.Event()

@@ -39,6 +39,7 @@ MAX_MESSAGE_CHARS = 1000
 # A lone emoji that means something in any language; other emoji-only messages get a notice.
 EMOJI_INTENTS = {"👍": "/affirm", "✅": "/affirm", "👌": "/affirm", "👎": "/deny", "❌": "/deny",
                  "🙏": "/thank", "👋": "/greet"}
+_REFERENCE = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{3}")  # assistant.appointments.new_reference
 _EMOJI_MODIFIERS = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
 _LETTER_OR_DIGIT = re.compile(r"\w", re.UNICODE)
 # The idempotency key of one turn, sent to Rasa as message metadata: the booking, move and
@@ -68,12 +69,21 @@ class Button:
 
 
 @dataclass(frozen=True)
+class CalendarLink:
+    """The appointment a message is about, whose .ics file the front end offers with it."""
+
+    reference: str
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     # False when the person's message was not (fully) handled: front ends offer it back.
     delivered: bool = True
     language: str = ""  # the language it is written in (after a change: the new one)
+    calendar: CalendarLink | None = None
 
 
 @dataclass(frozen=True)
@@ -475,7 +485,18 @@ class Gateway:
                    b["payload"])
             for b in message.get("buttons") or []
         )
-        return Reply(text, buttons, language=language)
+        return Reply(text, buttons, language=language, calendar=calendar_link(message))
+
+
+def calendar_link(message: dict) -> CalendarLink | None:
+    """The ``calendar`` of an action's message (``assistant.messages.with_calendar``)."""
+    calendar = message.get("calendar")
+    if not isinstance(calendar, dict) or not isinstance(calendar.get("reference"), str):
+        return None
+    reference = calendar["reference"]
+    if not _REFERENCE.fullmatch(reference):
+        return None
+    return CalendarLink(reference, calendar.get("cancelled") is True)
 
 
 def _remember(memory: OrderedDict, key: str, value: object, limit: int) -> None:

@@ -52,3 +52,15 @@ def test_a_cancelled_appointment_cancels_the_same_event() -> None:
     assert str(event["status"]) == "CANCELLED"
     assert event["uid"] == booked["uid"]
     assert event["sequence"] > booked["sequence"]
+
+
+def test_a_moved_appointment_is_the_same_event_with_a_higher_sequence() -> None:
+    booked = ics().walk("VEVENT")[0]
+    data = appointment_calendar(
+        reference="MD-4821", start=datetime(2026, 12, 9, 13, 0, tzinfo=timezone.utc),
+        end=datetime(2026, 12, 9, 13, 30, tzinfo=timezone.utc), summary="Afspraak",
+        location="Beilen", description="MD-4821", timezone="Europe/Amsterdam",
+        uid_domain="middendrenthe.nl", moves=2)
+    [moved] = Calendar.from_ical(data).walk("VEVENT")
+    assert moved["uid"] == booked["uid"] and moved["sequence"] == 2
+    assert moved.decoded("dtstart") == datetime(2026, 12, 9, 14, 0, tzinfo=AMSTERDAM)

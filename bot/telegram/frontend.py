@@ -33,6 +33,7 @@ from telegram.request import BaseRequest
 from assistant.messages import N_, with_appointments_button
 from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE, ButtonStore, ProfileStore
+from bot.appointment_files import AppointmentFiles
 from bot.gateway import Conversation, Gateway, Reply
 from bot.services import StartupError
 
@@ -57,11 +58,12 @@ class _Chat:
     """The update handlers; they share the gateway, the stores and the settings."""
 
     def __init__(self, settings: Settings, gateway: Gateway, buttons: ButtonStore,
-                 profiles: ProfileStore) -> None:
+                 profiles: ProfileStore, files: AppointmentFiles | None = None) -> None:
         self.settings = settings
         self.gateway = gateway
         self.buttons = buttons
         self.profiles = profiles
+        self.files = files  # an appointment's .ics, sent as a document (None: not sent)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/start``: the welcome, as if the person pressed a "hello" button; until the person
@@ -177,6 +179,28 @@ class _Chat:
             for number, part in enumerate(parts, start=1):
                 await bot.send_message(chat_id, part,
                                        reply_markup=markup if number == len(parts) else None)
+            if reply.calendar is not None:
+                await self.send_calendar(bot, chat_id, reply)
+
+    async def send_calendar(self, bot: Bot, chat_id: int, reply: Reply) -> None:
+        """The appointment's .ics as a document after the message about it (a courtesy: the
+        message itself got through, so a failure here is logged, not shown)."""
+        if self.files is None or reply.calendar is None:
+            return
+        try:
+            appointment = await asyncio.to_thread(self.files.find, sender_id(chat_id),
+                                                  reply.calendar.reference)
+            if appointment is None:
+                return
+            ics = await asyncio.to_thread(self.files.calendar_file, appointment,
+                                          reply.language)
+            caption = self.gateway.translator.text(
+                N_("calendar.telegram_caption_cancelled") if ics.cancelled
+                else N_("calendar.telegram_caption"), reply.language)
+            await bot.send_document(chat_id, ics.content, filename=ics.filename,
+                                    caption=caption)
+        except (TelegramError, *DATABASE_UNAVAILABLE) as error:
+            logger.warning("could not send the calendar file: %s", type(error).__name__)
 
     async def keyboard(self, reply: Reply) -> InlineKeyboardMarkup | None:
         """One button per row; the payload stays in the ButtonStore."""
@@ -269,9 +293,10 @@ def _utf16_prefix(text: str, limit: int) -> str:
 
 
 def build_application(settings: Settings, gateway: Gateway, buttons: ButtonStore,
-                      profiles: ProfileStore, request: BaseRequest | None = None) -> Application:
+                      profiles: ProfileStore, request: BaseRequest | None = None,
+                      files: AppointmentFiles | None = None) -> Application:
     """The python-telegram-bot application with every handler; ``request`` replaces HTTP."""
-    return _wire(settings, _Chat(settings, gateway, buttons, profiles), request)
+    return _wire(settings, _Chat(settings, gateway, buttons, profiles, files), request)
 
 
 def _wire(settings: Settings, chat: _Chat, request: BaseRequest | None) -> Application:
@@ -298,9 +323,10 @@ class TelegramFrontend:
     """Runs the application: long polling, or webhook updates handed over by the web server."""
 
     def __init__(self, settings: Settings, gateway: Gateway, buttons: ButtonStore,
-                 profiles: ProfileStore, request: BaseRequest | None = None) -> None:
+                 profiles: ProfileStore, request: BaseRequest | None = None,
+                 files: AppointmentFiles | None = None) -> None:
         self.settings = settings
-        self._chat = _Chat(settings, gateway, buttons, profiles)
+        self._chat = _Chat(settings, gateway, buttons, profiles, files)
         self.application = _wire(settings, self._chat, request)
 
     async def start(self) -> None:

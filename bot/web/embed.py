@@ -42,7 +42,8 @@ def embed_handler(chat: WebChat) -> Handler:
         municipality = request.query.get("municipality", chat.settings.municipality)
         if municipality != chat.settings.municipality:  # a mistake in the site's tag
             raise web.HTTPNotFound(text=f"This server does not serve {municipality[:60]!r}.")
-        response = await chat.page(request, embedded=True)
+        response = await chat.page(request, embedded=True,
+                                   opened=request.query.get("open") == "1")
         response.headers["Content-Security-Policy"] = embed_policy(
             CONTENT_SECURITY_POLICY, chat.settings.embed_origins)
         return response

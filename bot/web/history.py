@@ -74,14 +74,14 @@ def history_messages(gateway: Gateway, events: list, language: str) -> list[dict
             reply = bot_reply(gateway, event, language)
             if reply is not None:
                 offered.update({button.payload: button.title for button in reply.buttons})
-                shown.append(as_shown("bot", reply))
+                shown.append(as_shown("bot", reply, gateway))
         elif event.get("event") == "user":
             text = user_text(event, {**languages, **offered})
             offered = {}
             if text:
                 for earlier in shown:
                     earlier["answered"] = True
-                shown.append(as_shown("user", Reply(text)))
+                shown.append(as_shown("user", Reply(text), gateway))
     return shown
 
 
@@ -103,8 +103,7 @@ def user_text(event: dict, offered: dict[str, str]) -> str:
     return text
 
 
-def as_shown(author: str, reply: Reply) -> dict:
-    return {"author": author, "text": reply.text, "answered": False,
-            "lang": reply.language.replace("_", "-"),
-            "buttons": [{"title": button.title, "payload": button.payload}
-                        for button in reply.buttons]}
+def as_shown(author: str, reply: Reply, gateway: Gateway) -> dict:
+    from bot.web.server import reply_to_json
+
+    return {"author": author, "answered": False, **reply_to_json(reply, gateway.translator)}

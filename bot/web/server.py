@@ -31,8 +31,10 @@ from bot.i18n import Translator
 from bot.live import LiveChat
 from bot.web.embed import embed_handler
 from bot.web.history import LastActivity, history_messages, idle_since, last_event_time
+from bot.web.keep import Keepsakes, calendar_links
 
 if TYPE_CHECKING:
+    from bot.appointment_files import AppointmentFiles
     from bot.staff.console import StaffConsole
 
 # True: queued; False: wrong secret; raises ValueError for an update of the wrong shape.
@@ -92,7 +94,7 @@ PAGE = Template("""<!DOCTYPE html>
 # In the embedded widget (bot/web/embed.py) a button opens the chat and another closes it.
 LAUNCHER = Template("""
 <button type="button" class="widget-launcher" id="widget-launcher" aria-controls="chat"
-        aria-expanded="false">$open_chat</button>""")
+        aria-expanded="$expanded"$launcher_hidden>$open_chat</button>""")
 CLOSE = Template("""
     <button type="button" class="chat-close" id="widget-close">$close_chat</button>""")
 
@@ -138,10 +140,11 @@ def page_texts(translator: Translator, language: str) -> dict[str, str]:
 
 
 def render_page(translator: Translator, language: str, notice: str | None = None,
-                embedded: bool = False) -> str:
+                embedded: bool = False, opened: bool = False) -> str:
     """The chat page with every visible text from the catalog, HTML-escaped; ``notice``
     replaces the introduction and the page reloads itself (while the database is down).
-    ``embedded``: the widget in another site's page, closed until its button is pressed."""
+    ``embedded``: the widget in another site's page, closed until its button is pressed
+    (``opened``: open already, on the way back from an appointment's confirmation)."""
     values = page_texts(translator, language)
     if notice is not None:
         values["intro"] = notice
@@ -149,18 +152,24 @@ def render_page(translator: Translator, language: str, notice: str | None = None
     reload = f'\n<meta http-equiv="refresh" content="{RETRY_AFTER_SECONDS}">' if notice else ""
     return PAGE.substitute(
         escaped, reload=reload, mode="embedded" if embedded else "page",
-        launcher=LAUNCHER.substitute(escaped) if embedded else "",
-        close=CLOSE.substitute(escaped) if embedded else "", hidden=" hidden" if embedded else "")
+        launcher=LAUNCHER.substitute(escaped, expanded="true" if opened else "false",
+                                     launcher_hidden=" hidden" if opened else "")
+        if embedded else "",
+        close=CLOSE.substitute(escaped) if embedded else "",
+        hidden=" hidden" if embedded and not opened else "")
 
 
-def reply_to_json(reply: Reply) -> dict:
-    """One message for the page; ``lang`` (BCP 47) lets a screen reader speak it right."""
-    return {
+def reply_to_json(reply: Reply, translator: Translator) -> dict:
+    """One message for the page; ``lang`` (BCP 47) lets a screen reader speak it right; a
+    message about an appointment carries its ``calendar`` links (bot/web/keep.py)."""
+    data = {
         "text": reply.text,
         "lang": reply.language.replace("_", "-"),
         "buttons": [{"title": button.title, "payload": button.payload}
                     for button in reply.buttons],
     }
+    links = calendar_links(translator, reply)
+    return {**data, "calendar": links} if links else data
 
 
 async def read_json_object(request: web.Request, limit: int = MAX_BODY_BYTES) -> dict:
@@ -203,8 +212,10 @@ class WebChat:
     """The request handlers of one web chat application (``app[WEB_CHAT]``)."""
 
     def __init__(self, gateway: Gateway, translator: Translator, settings: Settings,
-                 health: HealthCheck | None = None) -> None:
+                 health: HealthCheck | None = None,
+                 files: AppointmentFiles | None = None) -> None:
         self.gateway = gateway
+        self.files = files  # appointments' .ics and confirmation (None: not offered)
         self.translator = translator
         self.settings = settings
         self.health_check = health
@@ -239,7 +250,8 @@ class WebChat:
                             first_contact=starting and chosen is None,
                             language_chosen=chosen is not None)
 
-    async def page(self, request: web.Request, embedded: bool = False) -> web.Response:
+    async def page(self, request: web.Request, embedded: bool = False,
+                   opened: bool = False) -> web.Response:
         """GET /: the chat page. With the database down: the same page in the hinted language,
         saying so, with 503; it reloads itself, and is the normal page once the database is back."""
         session_token = session_token_of(request) or new_session_token()
@@ -252,7 +264,8 @@ class WebChat:
                                self.database_down_notice(language).text, embedded)
             return web.Response(text=page, content_type="text/html", status=503,
                                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-        response = web.Response(text=render_page(self.translator, language, embedded=embedded),
+        response = web.Response(text=render_page(self.translator, language, embedded=embedded,
+                                                 opened=opened),
                                 content_type="text/html")
         keep_session(request, response, session_token)
         return response
@@ -265,7 +278,8 @@ class WebChat:
         """API calls while the database is down: 503 and the friendly text in the hinted
         language (the page shows it; the person's text is given back to send again)."""
         notice = self.database_down_notice(self.hinted_language(request))
-        data = {"messages": [reply_to_json(replace(notice, buttons=()))], "delivered": False}
+        data = {"messages": [reply_to_json(replace(notice, buttons=()), self.translator)],
+                "delivered": False}
         response = self.json_response(request, data, session_token,
                                       status=web.HTTPServiceUnavailable.status_code)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -427,7 +441,7 @@ class WebChat:
                                   session_token)
 
     def replies_data(self, conversation: Conversation, replies: list[Reply]) -> dict:
-        data = {"messages": [reply_to_json(reply) for reply in replies],
+        data = {"messages": [reply_to_json(reply, self.translator) for reply in replies],
                 "delivered": all(reply.delivered for reply in replies)}
         language = next((r.language for r in reversed(replies) if r.language), "")
         if language and language != conversation.language:  # a new choice: redo the page
@@ -500,11 +514,13 @@ def telegram_handler(telegram_webhook: TelegramWebhook) -> Handler:
 def create_app(gateway: Gateway, translator: Translator, settings: Settings,
                telegram_webhook: TelegramWebhook | None = None,
                staff_console: StaffConsole | None = None,
-               health: HealthCheck | None = None) -> web.Application:
+               health: HealthCheck | None = None,
+               files: AppointmentFiles | None = None) -> web.Application:
     """The web chat application; with ``telegram_webhook`` it also receives Telegram updates,
     with ``staff_console`` it serves the staff console at /staff (bot/staff), with
-    ``health`` /healthz reports every part."""
-    chat = WebChat(gateway, translator, settings, health)
+    ``health`` /healthz reports every part, with ``files`` an appointment's .ics and
+    printable confirmation."""
+    chat = WebChat(gateway, translator, settings, health, files)
     app = web.Application(middlewares=[security_headers])
     app[WEB_CHAT] = chat
     app.router.add_get("/", chat.page)
@@ -515,6 +531,7 @@ def create_app(gateway: Gateway, translator: Translator, settings: Settings,
     app.router.add_post("/api/start", chat.start)
     app.router.add_get("/api/live", chat.live_lines)
     app.router.add_get("/embed", embed_handler(chat))
+    Keepsakes(chat).install(app)
     if telegram_webhook is not None:
         app.router.add_post("/telegram/webhook", telegram_handler(telegram_webhook))
     app.router.add_static("/static/", STATIC_DIR)

@@ -12,6 +12,7 @@ from actions.manage import (
     CancelDone,
     CheckAppointments,
     ListAppointments,
+    RescheduleDone,
     ValidateCancelForm,
     ValidateRescheduleForm,
 )
@@ -68,6 +69,9 @@ async def test_booking_from_offered_time_to_confirmation(action_settings, domain
     messages, events = await run_action(BookingDone(), done, domain)
     assert sent_keys(messages) == ["booking.confirmed"]
     assert messages[0]["custom"]["args"]["reference"] == stored.reference
+    # the front ends follow it with the appointment's calendar file
+    assert messages[0]["custom"]["calendar"] == {"reference": stored.reference,
+                                                 "cancelled": False}
     assert all(value is None for value in slot_events(events).values())
 
 
@@ -135,6 +139,7 @@ async def test_people_list_and_cancel_only_their_own(action_settings, domain) ->
     tracker = make_tracker(ME, slots={"appointment_reference": mine, "confirmed": True})
     messages, _ = await run_action(CancelDone(), tracker, domain)
     assert sent_keys(messages) == ["cancel.done"]
+    assert messages[0]["custom"]["calendar"] == {"reference": mine, "cancelled": True}
     assert appointment_book().upcoming(ME) == []
     assert [a.reference for a in appointment_book().upcoming(SOMEONE_ELSE)] == [theirs]
 
@@ -163,6 +168,11 @@ async def test_reschedule_keeps_team_and_moves_time(action_settings, domain) -> 
     assert slots["confirmed"] is True
     [moved] = appointment_book().upcoming(ME)
     assert (moved.reference, moved.start) == (reference, datetime.fromisoformat(times[3]))
+    assert moved.revision == 1  # the next .ics replaces the event (SEQUENCE 1)
+    done = make_tracker(ME, slots={"appointment_reference": reference, "confirmed": True})
+    messages, _ = await run_action(RescheduleDone(), done, domain)
+    assert sent_keys(messages) == ["reschedule.done"]
+    assert messages[0]["custom"]["calendar"] == {"reference": reference, "cancelled": False}
 
 
 async def test_erasure_removes_appointments_after_a_yes(action_settings, domain) -> None:

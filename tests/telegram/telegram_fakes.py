@@ -27,6 +27,8 @@ class RecordingRequest(BaseRequest):
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        # Uploaded files per call: (method, {part name: (file name, bytes, MIME type)})
+        self.uploads: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[str, dict[str, Any]] = {}  # method -> one error answer
         self._message_ids = itertools.count(1000)
 
@@ -47,6 +49,11 @@ class RecordingRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         parameters = request_data.parameters if request_data else {}
         self.calls.append((api_method, parameters))
+        if request_data is not None and request_data.contains_files:
+            self.uploads.append((api_method, {
+                name: (part[0], part[1] if isinstance(part[1], bytes) else part[1].read(),
+                       part[2] if len(part) > 2 else None)
+                for name, part in request_data.multipart_data.items()}))
         if api_method in self.failures:
             error = self.failures.pop(api_method)
             return error["error_code"], json.dumps({"ok": False, **error}).encode()
@@ -60,11 +67,14 @@ class RecordingRequest(BaseRequest):
             return BOT_USER
         if api_method == "getUpdates":
             return []
-        if api_method in ("sendMessage", "editMessageReplyMarkup"):
+        if api_method in ("sendMessage", "editMessageReplyMarkup", "sendDocument"):
             message = {"message_id": parameters.get("message_id") or next(self._message_ids),
                        "date": int(time.time()), "from": BOT_USER,
                        "chat": {"id": parameters["chat_id"], "type": "private"},
                        "text": parameters.get("text", "")}
+            if api_method == "sendDocument":
+                message["document"] = {"file_id": "doc-1", "file_unique_id": "doc-1"}
+                message["caption"] = parameters.get("caption", "")
             if parameters.get("reply_markup"):
                 message["reply_markup"] = parameters["reply_markup"]
             return message

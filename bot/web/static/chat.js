@@ -72,6 +72,39 @@
     return row;
   }
 
+  // After a booking, a move or a cancellation: "In mijn agenda zetten" (the .ics) and the
+  // printable confirmation. On the chat page the confirmation opens in a new tab; in the
+  // widget in this frame (and leads back to it): the session cookie of a frame on another
+  // site is partitioned to that site, so a tab of its own would not be this conversation.
+  function addKeepsakes(calendar, lang) {
+    if (!String(calendar.ics).startsWith("/appointments/")
+        || !String(calendar.confirmation).startsWith("/appointments/")) {
+      return;
+    }
+    const query = "?lang=" + encodeURIComponent(language);
+    const links = document.createElement("p");
+    links.className = "message-links";
+    if (lang) {
+      links.lang = lang;
+    }
+    const download = document.createElement("a");
+    download.href = calendar.ics + query;
+    download.setAttribute("download", "");
+    download.dir = "auto";
+    download.textContent = calendar.ics_label;
+    const print = document.createElement("a");
+    print.href = calendar.confirmation + query + (embedded ? "&embedded=1" : "");
+    if (!embedded) {
+      print.target = "_blank";
+      print.rel = "noopener";
+    }
+    print.dir = "auto";
+    print.textContent = calendar.confirmation_label;
+    links.append(download, print);
+    log.appendChild(links);
+    scrollToEnd();
+  }
+
   // Replies, or on a reload the conversation so far: messages the person sent have
   // author "user", and button rows already answered are shown disabled.
   // Each message carries its language (a conversation may switch): lang for screen readers,
@@ -82,6 +115,9 @@
       const bubble = addBubble(message.author === "user" ? "user" : "bot", message.text);
       if (message.lang) {
         bubble.lang = message.lang;
+      }
+      if (message.calendar && typeof message.calendar === "object") {
+        addKeepsakes(message.calendar, message.lang);
       }
       if (Array.isArray(message.buttons) && message.buttons.length > 0) {
         const row = addButtonRow(message.buttons);
@@ -334,6 +370,10 @@
         closeWidget();
       }
     });
+    if (!chat.hidden) { // back from an appointment's confirmation: open, as it was left
+      started = true;
+      exchange("/api/start", {});
+    }
     tellHost();
   } else {
     exchange("/api/start", {});
