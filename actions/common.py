@@ -26,8 +26,8 @@ from assistant.messages import (
     with_appointments_button,
     with_calendar,
 )
-from assistant.municipality import Municipality, load_municipality
 from assistant.policy import Policy, load_policy
+from assistant.policy.municipality import Municipality, load_municipality
 from assistant.settings import get_settings
 from assistant.storage import DATABASE_UNAVAILABLE
 

@@ -86,7 +86,7 @@ def answer_topic(dispatcher: CollectingDispatcher, intent: str) -> list[EventTyp
             say(dispatcher, "policy.next_step.ask_current_rules", [
                 button("menu.request_human", "/request_human")])
             return []
-        say(dispatcher, provision.description_key)
+        say(dispatcher, provision.description_key, **provision.text_args())
         details = provision_details(provision)
         if details:
             say(dispatcher, "topic.details", details=lines(*details))
@@ -106,8 +106,8 @@ def answer_topic(dispatcher: CollectingDispatcher, intent: str) -> list[EventTyp
 def provision_details(provision: Entry) -> list[dict]:
     """Who it is for, how long it lasts and the next step, as far as the data says."""
     policy = current_policy()
-    groups = [msg(policy.target_groups[name].title_key) for name in provision.target_groups
-              if name in policy.target_groups]
+    groups = [msg(group.title_key, **group.text_args())
+              for group in map(policy.target_groups.get, provision.target_groups) if group]
     details = []
     if groups:
         details.append(msg("topic.for_whom", groups=lines(*groups, separator=", ")))
@@ -169,18 +169,24 @@ class ShowTargetGroups(Action):
         policy = current_policy()
         chosen = next(tracker.get_latest_entity_values("target_group"), None)
         group = policy.target_groups.get(chosen or "")
+        if not policy.target_groups:  # the nota that names them has ended, nothing replaced it
+            say(dispatcher, "policy.next_step.ask_current_rules", [
+                button("menu.request_human", "/request_human")])
+            return []
         if group is None:
             say(dispatcher, "options.which_group", [
-                button(entry.title_key, f'/ask_options{{"target_group":"{name}"}}')
+                button(entry.title_key, f'/ask_options{{"target_group":"{name}"}}',
+                       **entry.text_args())
                 for name, entry in policy.target_groups.items()])
             return []
-        say(dispatcher, group.description_key)
+        say(dispatcher, group.description_key, **group.text_args())
         intents = {name: intent for intent, topic in municipality().topics.items()
                    for name in topic.provisions}
         offered = [name for action in group.actions for name in action.provisions]
         offered += [name for name, entry in policy.provisions.items()
                     if group.id in entry.target_groups]
-        buttons = [button(policy.provisions[name].title_key, f"/{intents[name]}")
+        buttons = [button(policy.provisions[name].title_key, f"/{intents[name]}",
+                          **policy.provisions[name].text_args())
                    for name in dict.fromkeys(offered)
                    if name in intents and name in policy.provisions][:8]
         say(dispatcher, "options.provisions", [

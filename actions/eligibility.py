@@ -23,22 +23,26 @@ from actions.conversation import answer_topic
 from assistant.eligibility import (
     Answers,
     Assessment,
-    Check,
-    ChecklistItem,
     ConditionResult,
-    Question,
     Verdict,
     assess_all,
-    check_for_intent,
-    load_checklist,
-    load_checks,
     next_question,
     parse_answer,
     parse_number,
     team_for,
 )
 from assistant.messages import N_, button, lines, msg
-from assistant.policy import Condition, Fact, read_vocabulary
+from assistant.policy import (
+    Check,
+    ChecklistItem,
+    Condition,
+    Fact,
+    Question,
+    check_for_intent,
+    load_checklist,
+    load_checks,
+    read_vocabulary,
+)
 from assistant.settings import get_settings
 from assistant.typed_answers.questions import understand_check_answer
 
@@ -55,7 +59,12 @@ CHECK_SLOTS = ("check_id", "check_answers", "check_answer")
 
 
 def checks() -> dict[str, Check]:
-    return _checks_of(get_settings().municipality_dir)
+    """The checks that weigh a provision in force today. When a nota ends and nothing takes
+    its place (Midden-Drenthe's 004 on 31 December 2026), its checks are no longer offered:
+    the assistant does not weigh rules that no longer hold, nor invent new ones."""
+    policy = current_policy()
+    return {name: check for name, check in _checks_of(get_settings().municipality_dir).items()
+            if any(provision in policy.provisions for provision in check.provisions)}
 
 
 @lru_cache(maxsize=4)
@@ -253,7 +262,8 @@ class CheckOutcome(Action):
         say(dispatcher, "check.outcome.title", title=msg(check.title_key))
         for assessment in assessments:
             say(dispatcher, VERDICT_KEYS[assessment.verdict],
-                provision=msg(assessment.provision.title_key),
+                provision=msg(assessment.provision.title_key,
+                             **assessment.provision.text_args()),
                 reasons=lines(*reasons(check, assessment, answers)))
         team = team_for(check, assessments)
         fitting = next((a.provision for a in assessments if a.verdict is Verdict.FITS), None)

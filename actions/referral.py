@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import main_menu_buttons, municipality, say
 from assistant.messages import N_, button, lines, msg
-from assistant.referrals import Organisation, Referral, ReferralMap, Subject, load_referrals
+from assistant.policy import Organisation, Referral, ReferralMap, Subject, load_referrals
 from assistant.settings import get_settings
 
 

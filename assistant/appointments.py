@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.capacity import Capacity
 from assistant.messages import msg, when
-from assistant.municipality import Municipality, Team, load_municipality
+from assistant.policy.municipality import Municipality, Team, load_municipality
 from assistant.schedule import is_open_at, is_slot_start, slot_starts
 from assistant.settings import Settings
 from assistant.storage import (

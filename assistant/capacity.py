@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from assistant.municipality import Period, Team
+from assistant.policy.municipality import Period, Team
 from assistant.storage import TeamClosedDay, TeamSchedule, session_scope, utc_now
 
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 240

@@ -14,16 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from assistant.policy import Condition, Entry, Fact, Policy
-from assistant.policy.checks import (  # noqa: F401 - the checks' model, for the engine's users
-    Check,
-    ChecklistItem,
-    Choice,
-    Question,
-    check_for_intent,
-    load_checklist,
-    load_checks,
-)
+from assistant.policy import Check, Condition, Entry, Fact, Policy, Question
 
 Answers = dict[str, Any]  # fact -> value; None means "weet ik niet"
 _NUMBER = re.compile(r"\d+")  # \d also matches Arabic-Indic, Persian and other digits

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from assistant.municipality import Municipality, Team
+from assistant.policy.municipality import Municipality, Team
 
 
 @lru_cache(maxsize=16)

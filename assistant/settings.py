@@ -20,6 +20,11 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
+
+class ConfigError(ValueError):
+    """The configuration (settings, municipality, policy data, database) is not usable; the
+    message says where and why, and the assistant does not start."""
+
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:

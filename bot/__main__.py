@@ -14,11 +14,11 @@ import sys
 
 from assistant.appointments import AppointmentBook
 from assistant.migrations import migrate_database
-from assistant.municipality import ConfigError, load_municipality
 from assistant.policy import catalog_keys, validate_policy
+from assistant.policy.municipality import load_municipality
 from assistant.privacy.files import owner_only_from_now_on
 from assistant.privacy.logs import configure_logging
-from assistant.settings import Settings, get_settings
+from assistant.settings import ConfigError, Settings, get_settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.appointment_files import AppointmentFiles
 from bot.gateway import Gateway
@@ -34,12 +34,12 @@ logger = logging.getLogger("bot")
 
 def check_configuration(settings: Settings) -> None:
     """Refuse to start on configuration that would give people wrong answers."""
-    load_municipality(settings.municipality_dir)
     problems = validate_policy(settings.policy_dir, settings.municipality,
                                catalog_keys(settings.locales_dir, settings.default_language))
     if problems:
         listed = "\n".join(f"  {problem}" for problem in problems)
         raise ConfigError(f"the policy files have {len(problems)} problem(s):\n{listed}")
+    load_municipality(settings.municipality_dir)  # a missing folder: named with MUNICIPALITY
     if not port_is_free(settings.web_host, settings.web_port):
         raise StartupError(f"Port {settings.web_port} for the web chat is in use. "
                            "Stop what uses it, or set WEB_PORT.")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
-from assistant.municipality import Municipality, load_municipality
+from assistant.policy.municipality import Municipality, load_municipality
 from assistant.settings import PROJECT_ROOT, get_settings
 from bot.gateway import Gateway
 from bot.i18n import Translator

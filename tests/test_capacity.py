@@ -11,7 +11,7 @@ import pytest
 
 from assistant.appointments import AppointmentBook, SlotNotOffered
 from assistant.capacity import Capacity, CapacityError, parse_periods, validated_team
-from assistant.municipality import Municipality
+from assistant.policy.municipality import Municipality
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=AMSTERDAM)  # a Monday morning

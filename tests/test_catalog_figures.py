@@ -1,4 +1,5 @@
-"""Amounts, percentages and durations live in the policy data only.
+"""Amounts, percentages, durations and the figures of conditions (ages, months) live in the
+policy data only.
 
 A catalog text that states one of them (as digits in any script, or as a number word next
 to the entry it belongs to) would stay the same when the data changes, so a person would
@@ -15,6 +16,7 @@ from babel.messages.pofile import read_po
 from assistant.language_data import catalog_languages
 from assistant.policy import Entry, entries_of, municipalities, read_sources
 from assistant.settings import PROJECT_ROOT
+from bot.i18n import Translator
 
 POLICY = PROJECT_ROOT / "policy"
 DIGITS = {"latin": "0123456789", "arabic": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹"}
@@ -98,6 +100,49 @@ def test_no_entry_text_states_its_own_duration(language: str) -> None:
     assert not found, f"durations written into {language} texts: {found}"
 
 
+def own_figures_written(entry: Entry, language: str) -> list[tuple[str, str]]:
+    """The figures of the entry's own conditions (ages, months) its texts state themselves."""
+    found = []
+    for key in (entry.title_key, entry.description_key):
+        text = texts(language).get(key, "")
+        for figure in set(entry.text_args().values()):
+            words = [*written(figure), *WORDS.get(figure, {}).get(language, [])]
+            found += [(key, word) for word in words if re.search(
+                rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)]
+    return found
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_no_entry_text_states_a_figure_of_its_own_conditions(language: str) -> None:
+    """"Jonger dan {age_lt}": the 27 comes from the condition ``age lt 27``, so the text
+    follows the data (Entry.text_args)."""
+    found = [hit for entry in entries() for hit in own_figures_written(entry, language)]
+    assert not found, f"condition figures written into {language} texts: {found}"
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_entry_texts_ask_only_for_figures_their_entry_has(language: str) -> None:
+    found = [(entry.id, key, name) for entry in entries()
+             for key in (entry.title_key, entry.description_key)
+             for name in re.findall(r"\{(\w+)\}", texts(language).get(key, ""))
+             if name not in entry.text_args()]
+    assert not found, found
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_entry_texts_render_with_their_own_figures(language: str) -> None:
+    """What a person reads: the figure of the data, in the language's digits."""
+    translator = Translator(PROJECT_ROOT / "locales", "nl", "Europe/Amsterdam")
+    for entry in entries():
+        for key in (entry.title_key, entry.description_key):
+            shown = translator.text(key, language, entry.text_args())
+            assert "{" not in shown, (language, key, shown)
+            template = texts(language).get(key, "")
+            for name, figure in entry.text_args().items():
+                if "{" + name + "}" in template:
+                    assert translator.format_arg(figure, language) in shown, (key, name)
+
+
 def test_the_check_catches_a_figure_written_into_a_text() -> None:
     """The tests above would fail on the texts as they were (004's "ongeveer 300 euro",
     "23,5 procent", "drie maanden")."""
@@ -106,3 +151,6 @@ def test_the_check_catches_a_figure_written_into_a_text() -> None:
     assert any(states("این مبلغ ۲۳٫۵ درصد است", f) for f in written(23.5))
     assert not states("Bel 14 0593 of kom langs", "300")
     assert 300 in amounts() and 23.5 in amounts()
+    youth = next(e for e in entries() if e.id == "doelgroep_jongeren")
+    assert youth.text_args() == {"age_lt": 27}
+    assert states("Jongeren tot 27 jaar", written(youth.text_args()["age_lt"])[0])

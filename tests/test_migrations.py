@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 from assistant.migrations import alembic_config, downgrade, migrate, migrate_database
-from assistant.municipality import ConfigError
+from assistant.settings import ConfigError
 from assistant.storage import Base, create_engine_for
 from tests.conftest import throwaway_postgres_database
 from tests.fakes import closed_port_url

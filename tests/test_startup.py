@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.municipality import ConfigError
-from assistant.settings import PROJECT_ROOT, load_settings
+from assistant.settings import PROJECT_ROOT, ConfigError, load_settings
 from bot.__main__ import check_configuration
 
 

@@ -111,7 +111,7 @@ def main(arguments: list[str]) -> int:
 
 def migrate_database(database_url: str) -> None:
     """What the launcher runs before it serves: the schema up to date, or a clear refusal."""
-    from assistant.municipality import ConfigError
+    from assistant.settings import ConfigError
     from assistant.storage import DATABASE_UNAVAILABLE, get_engine
 
     try:

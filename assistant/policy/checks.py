@@ -12,24 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Extra, Field, StrictBool, StrictInt, StrictStr, ValidationError
+from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from assistant.policy.data import (
-    Fact,
-    Policy,
-    Problem,
-    line_of,
-    model_problems,
-    read_yaml,
-)
+from assistant.policy.models import Entry, Fact
+from assistant.policy.reading import Model as _Model
+from assistant.policy.reading import Problem, line_of, parse, read_yaml
 
 CHECKS_FILE = "checks.yml"
-
-
-class _Model(BaseModel):
-    class Config:
-        extra = Extra.forbid
-        allow_mutation = False
 
 
 class ChoiceModel(_Model):
@@ -137,10 +126,9 @@ def read_checks(municipality_dir: Path) -> tuple[ChecksData, list[Problem]]:
     shown = f"policy/{municipality_dir.name}/{CHECKS_FILE}"
     if root is None:
         return empty, problems
-    try:
-        parsed = ChecksFile.parse_obj(root.plain() or {})
-    except ValidationError as error:
-        return empty, problems + model_problems(shown, root, error, "")
+    parsed = parse(ChecksFile, root, shown, "", problems) if root.value else ChecksFile()
+    if parsed is None:
+        return empty, problems
     lines = {check.id: line_of(root, ("checks", number))
              for number, check in enumerate(parsed.checks)}
     return ChecksData({c.id: _check(c) for c in parsed.checks},
@@ -163,10 +151,13 @@ def check_for_intent(checks: dict[str, Check], intent: str) -> Check | None:
     return next((c for c in checks.values() if c.intent == intent), None)
 
 
-def validate_checks(municipality_dir: Path, policy: Policy, facts: dict[str, Fact],
+def validate_checks(municipality_dir: Path, entries: list[Entry], facts: dict[str, Fact],
                     teams: frozenset[str], catalog: frozenset[str] | None) -> list[Problem]:
     """Problems of a municipality's checks.yml with file and line: its shape, and unknown
-    provisions, facts, teams, choices or catalog ids, and conditions no question can answer."""
+    provisions, facts, teams, choices or catalog ids, and conditions no question can answer.
+
+    A check weighs a provision on the days one of its entries is in force, so every entry
+    of it (of any period) counts: the file is as valid on 1 January 2027 as today."""
     data, problems = read_checks(municipality_dir)
     shown = f"policy/{municipality_dir.name}/{CHECKS_FILE}"
     problems += [
@@ -176,11 +167,11 @@ def validate_checks(municipality_dir: Path, policy: Policy, facts: dict[str, Fac
     for check in data.checks.values():
         line = data.lines.get(check.id, 1)
         problems += [Problem(shown, line, f"check '{check.id}': {text}")
-                     for text in _check_problems(check, policy, facts, teams, catalog)]
+                     for text in _check_problems(check, entries, facts, teams, catalog)]
     return problems
 
 
-def _check_problems(check: Check, policy: Policy, facts: dict[str, Fact],
+def _check_problems(check: Check, entries: list[Entry], facts: dict[str, Fact],
                     teams: frozenset[str], catalog: frozenset[str] | None) -> list[str]:
     found = []
     if check.team not in teams:
@@ -200,12 +191,12 @@ def _check_problems(check: Check, policy: Policy, facts: dict[str, Fact],
         found += [f"choice {choice.value!r} is not {fact.expected()} for '{fact.name}'"
                   for choice in question.choices if not fact.accepts(choice.value)]
     for name in check.provisions:
-        provision = policy.provisions.get(name)
-        if provision is None:
-            found.append(f"provision '{name}' is not current policy")
-            continue
-        found += [f"provision '{name}' needs '{condition.fact}' but no question asks it"
-                  for condition in provision.conditions if condition.fact not in asked]
+        versions = [e for e in entries if e.section == "provisions" and e.id == name]
+        if not versions:
+            found.append(f"provision '{name}' is not in the policy data")
+        needed = {c.fact for entry in versions for c in entry.conditions}
+        found += [f"provision '{name}' needs '{fact}' but no question asks it"
+                  for fact in sorted(needed - asked)]
     if catalog is not None:
         found += [f"message id '{key}' is missing from the Dutch catalog"
                   for key in keys if key not in catalog]

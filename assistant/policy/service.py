@@ -7,18 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from assistant.policy.checks import validate_checks
-from assistant.policy.data import (
-    SECTIONS,
-    Policy,
-    PolicyError,
-    Problem,
-    Sources,
-    entries_of,
-    read_sources,
-    resolve,
-)
+from assistant.policy.data import Sources, entries_of, read_sources, resolve
+from assistant.policy.models import SECTIONS, Policy
+from assistant.policy.reading import PolicyError, Problem
 from assistant.policy.referrals import validate_referrals
-from assistant.policy.roles import validate_roles
 from assistant.policy.validation import check_sources
 
 
@@ -37,16 +29,15 @@ def load_policy(policy_dir: Path, municipality: str, on: date | None = None) -> 
 
 def validate_policy(policy_dir: Path, municipality: str,
                     catalog_keys: Iterable[str]) -> list[Problem]:
-    """Every problem of the national layer plus ``municipality`` (provisions, checks, team
-    roles, referrals), with file and line."""
+    """Every problem of the national layer plus ``municipality`` (facts, municipality.yml,
+    provisions, checks, referrals), with file and line. Whatever the day: an entry that
+    ends is not a problem, so the result is the same on 1 January 2027 as today."""
     sources = read_sources(policy_dir, municipality)
     catalog = frozenset(catalog_keys)
     found = _problems_of(sources, catalog)
-    if not found:  # the checks weigh provisions, so they are checked against a sound policy
-        policy = load_policy(policy_dir, municipality)
-        found += validate_checks(policy_dir / municipality, policy, sources.vocabulary.facts,
-                                 sources.teams, catalog)
-    found += validate_roles(policy_dir, municipality, sources.teams)
+    if not found:  # the checks weigh provisions, so they are checked against sound entries
+        found += validate_checks(policy_dir / municipality, entries_of(sources),
+                                 sources.vocabulary.facts, sources.teams, catalog)
     found += validate_referrals(policy_dir, municipality, catalog)
     return sorted(set(found))
 

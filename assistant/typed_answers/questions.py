@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from assistant.eligibility import Question
-from assistant.policy import Fact
+from assistant.policy import Fact, Question
 from assistant.typed_answers.matcher import Option, Special, understand, yes_no_options
 from assistant.typed_answers.vocabulary import (
     LOCALES_DIR,

@@ -13,7 +13,7 @@ import argparse
 import getpass
 import sys
 
-from assistant.municipality import load_municipality
+from assistant.policy.municipality import load_municipality
 from assistant.settings import get_settings
 from bot.staff.accounts import BEHEERDER, MEDEWERKER, AccountError, StaffAccounts
 from bot.staff.texts import StaffTexts

@@ -25,7 +25,7 @@ from assistant.callbacks import CallBacks, readable_phone
 from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
 from assistant.handover import CLOSED, MAX_LINE_CHARS, TAKEN, HandoverQueue, Line, Ticket, queue_for
 from assistant.messages import button, message
-from assistant.municipality import Municipality, Team
+from assistant.policy.municipality import Municipality, Team
 from assistant.settings import Settings
 from assistant.storage import ProfileStore
 from bot.callback import CallBackDialogue

@@ -14,13 +14,12 @@ from assistant.eligibility import (
     Answers,
     Verdict,
     assess_all,
-    load_checks,
     next_question,
     parse_answer,
     parse_number,
     team_for,
 )
-from assistant.policy import Fact, load_policy, read_vocabulary
+from assistant.policy import Fact, load_checks, load_policy, read_vocabulary
 from tests.policy.conftest import POLICY
 
 NOTA_DAY = date(2024, 6, 1)

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from babel.messages.pofile import read_po
 
-from assistant.municipality import load_municipality
 from assistant.policy import (
     Entry,
     entries_of,
@@ -17,6 +16,7 @@ from assistant.policy import (
     read_sources,
     validate_policy,
 )
+from assistant.policy.municipality import load_municipality
 from assistant.settings import PROJECT_ROOT
 from tests.policy.conftest import POLICY
 

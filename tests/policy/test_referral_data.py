@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.policy import PolicyError, main, validate_policy
-from assistant.referrals import load_referrals, validate_referrals
+from assistant.policy import (
+    PolicyError,
+    load_referrals,
+    main,
+    validate_policy,
+    validate_referrals,
+)
 from tests.policy.conftest import Edit, line_of
 
 NATIONAL = "national/referrals.yml"
@@ -20,17 +25,18 @@ INTENTS = {"referral_uwv", "referral_belastingdienst", "referral_duo", "referral
 # (file, old text, new text, text on the reported line, message)
 CASES = [
     (NATIONAL, "    intent: referral_duo\n", "", "- id: duo",
-     "referral 'duo': 'intent' is missing"),
+     "referral 'duo': intent: field required"),
     (NATIONAL, "intent: referral_svb", "intent: svb_vragen", "intent: svb_vragen",
-     "referral 'svb': 'intent' must be an intent name like referral_uwv"),
+     "referral 'svb': intent: must be an intent name like referral_uwv"),
     (NATIONAL, "intent: referral_ind", "intent: referral_uwv", "- id: ind",
      "referral 'ind': intent 'referral_uwv' is already answered by 'uwv'"),
     (NATIONAL, 'phone: "088 043 04 30"', 'phone: "bel ons"', 'phone: "bel ons"',
-     "referral 'ind': 'phone' must be a quoted phone number like \"088 898 92 94\""),
+     "referral 'ind': phone: must be a quoted phone number like \"088 898 92 94\""),
     (NATIONAL, "website: https://duo.nl", "website: duo.nl", "website: duo.nl",
-     "referral 'duo': 'website' must be an address like https://www.uwv.nl"),
+     "referral 'duo': website: must be an address like https://www.uwv.nl"),
     (NATIONAL, 'sources: ["https://ind.nl/nl/contact"]', 'sources: ["ind"]', 'sources: ["ind"]',
-     "referral 'ind': a national organisation needs the public page its details come from "
+     "referral 'ind': sources: a national organisation needs the public page its details "
+     "come from "
      "(https://...)"),
     (NATIONAL, "text_key: referral.uwv.wia", "text_key: referral.uwv.wiaa", "referral.uwv.wiaa",
      "referral 'uwv': no Dutch text for 'referral.uwv.wiaa' in the nl catalog"),
@@ -41,21 +47,22 @@ CASES = [
      '            source: "Wet inburgering 2021; 004 §4.1.4"\n            topic: ask_civic_',
      '          - when_key: referral.municipality.civic_integration\n'
      '            topic: ask_civic_', "when_key: referral.municipality.civic_integration",
-     "referral 'duo': subject 'inburgeringsexamen': municipality: 'source' is missing"),
+     "referral 'duo': subjects.1.municipality.0.source: field required"),
     (NATIONAL, "keywords: [wajong, wajonger*, doelgroepregister]",
      "keywords: [wajong, wia, doelgroepregister]", "keywords: [wajong, wia",
      "referral 'uwv': subject 'wajong': keyword 'wia' is also a keyword of subject 'wia'"),
     (NATIONAL, "      - id: wajong\n", "      - id: wajong\n        kosten: gratis\n",
-     "kosten: gratis", "referral 'uwv': subject: unknown key 'kosten'"),
+     "kosten: gratis", "referral 'uwv': subjects.3.kosten: extra fields not permitted"),
     (NATIONAL, "    confidence: confirmed\n    subjects:\n      - id: huisarts",
      "    confidence: zeker\n    subjects:\n      - id: huisarts", "confidence: zeker",
-     "referral 'huisarts': 'confidence' must be one of confirmed, to_verify"),
+     "referral 'huisarts': confidence: unexpected value; permitted: 'confirmed', "
+     "'to_verify'"),
     (LOCAL, "    open_questions:\n      - \"Which corporations", "    bronnen:\n      - \"Which",
-     "confidence: to_verify", "referral 'woningcorporatie': an entry to verify needs "
-     "'open_questions'"),
+     "confidence: to_verify", "referral 'woningcorporatie': confidence: an entry to verify "
+     "needs 'open_questions'"),
     (LOCAL, "name_key: referral.org.woonservice_drenthe", "name_key: Woonservice",
-     "name_key: Woonservice", "referral 'woningcorporatie': 'Woonservice' must be a catalog key "
-     "like referral.org.uwv"),
+     "name_key: Woonservice", "referral 'woningcorporatie': name_key: must be a catalog key "
+     "like policy.stark.title"),
 ]
 
 
@@ -92,7 +99,7 @@ def test_the_command_line_and_the_launcher_refuse_broken_referrals(
         assert main(["validate", "--municipality", "midden-drenthe"]) == 1
     finally:
         get_settings.cache_clear()
-    assert "referral 'svb': 'intent' must be" in capsys.readouterr().out
+    assert "referral 'svb': intent: must be" in capsys.readouterr().out
 
 
 def test_the_real_map_answers_every_referral_intent_in_every_municipality(dutch_keys) -> None:

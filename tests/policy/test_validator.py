@@ -20,7 +20,8 @@ CASES = [
      '{fact: leeftijd, operator: eq, value: false, source: "004 §5.3"}', "fact: leeftijd",
      "provision 'werkstage': unknown fact 'leeftijd'", "midden-drenthe"),
     (MD, "{fact: has_language_gap, operator: eq,", "{fact: has_language_gap, operator: gelijk,",
-     "operator: gelijk", "provision 'taalstage': unknown operator 'gelijk'", "midden-drenthe"),
+     "operator: gelijk", "provision 'taalstage': conditions.0.operator: unexpected value; "
+     "permitted: 'eq'", "midden-drenthe"),
     (MD, "{fact: has_language_gap, operator: eq,", "{fact: has_language_gap, operator: lt,",
      "operator: lt", "provision 'taalstage': operator 'lt' does not apply to fact "
      "'has_language_gap' (boolean)", "midden-drenthe"),
@@ -33,10 +34,10 @@ CASES = [
     (MD, "value: [statushouder, gezinsmigrant, overige_migrant]", "value: statushouder",
      "value: statushouder,\n", "target group 'doelgroep_statushouders': value 'statushouder' of "
      "fact 'migrant_group' must be a non-empty list", "midden-drenthe"),
-    (MD, SROI, "", "- id: sroi", "provision 'sroi': 'sources' is missing", "midden-drenthe"),
+    (MD, SROI, "", "- id: sroi", "provision 'sroi': sources: field required", "midden-drenthe"),
     (MD, '{fact: tender_with_sroi, operator: eq, value: true, source: "004 §6.3"}',
      "{fact: tender_with_sroi, operator: eq, value: true}", "fact: tender_with_sroi",
-     "provision 'sroi': condition: 'source' is missing", "midden-drenthe"),
+     "provision 'sroi': conditions.0.source: field required", "midden-drenthe"),
     (MD, SROI, '    sources: ["nota 2021"]\n', '"nota 2021"',
      "provision 'sroi': source 'nota 2021' names no document", "midden-drenthe"),
     (MD, SROI, '    sources: ["003 §5.3.2"]\n', '"003 §5.3.2"',
@@ -52,7 +53,7 @@ CASES = [
      "provision 'banenafspraak': unknown team 'taal_inburgering' (not in "
      "policy/emmen/municipality.yml)", "emmen"),
     (MD, "  - id: sroi\n", "  - id: sroi\n    kosten: gratis\n", "kosten: gratis",
-     "provision 'sroi': unknown key 'kosten'", "midden-drenthe"),
+     "provision 'sroi': kosten: extra fields not permitted", "midden-drenthe"),
     (MD, "target_groups: [doelgroep_statushouders, doelgroep_taalachterstand]",
      "target_groups: [doelgroep_statushouders, doelgroep_taalachterstnd]", "taalachterstnd",
      "provision 'taalstage': unknown target group 'doelgroep_taalachterstnd'", "midden-drenthe"),
@@ -66,27 +67,29 @@ CASES = [
      "midden-drenthe"),
     (EMMEN, '    status: superseded\n    superseded_by: "Participatiewet (2015)"\n',
      "    status: superseded  # successor forgotten\n", "successor forgotten",
-     "provision 'wwb_bijstand': a superseded entry needs 'superseded_by'", "emmen"),
+     "provision 'wwb_bijstand': status: a superseded entry needs 'superseded_by'", "emmen"),
     (NATIONAL, '    legal_source: "Besluit bijstandverlening zelfstandigen 2004"\n', "",
      "- id: bbz", "provision 'bbz': a national entry needs a legal_source", "emmen"),
     (MD, '    legal_source: "Participatiewet art. 10b"\n', "", "- id: beschut_werk",
      "provision 'beschut_werk': overrides national 'beschut_werk' but drops its legal_source",
      "midden-drenthe"),
     (MD, "valid_from: 2021-01-01", "valid_from: begin 2021", "begin 2021",
-     "provision 'stark': 'valid_from' must be a date like 2026-12-31", "midden-drenthe"),
+     "provision 'stark': valid_from: must be a date like 2026-12-31", "midden-drenthe"),
     (MD, "valid_to: 2026-12-31", "valid_to: 2020-12-31", "valid_to: 2020",
-     "provision 'stark': valid_to lies before valid_from", "midden-drenthe"),
+     "provision 'stark': valid_to: lies before valid_from", "midden-drenthe"),
     (MD, "max_length: 9", "max_length: 12", "max_length: 12",
-     "provision 'taalstage': duration max_length does not equal length + extensions x "
+     "provision 'taalstage': duration.max_length: does not equal length + extensions x "
      "extension_length", "midden-drenthe"),
     (MD, "{name: minimum_18, value: 150,", '{name: minimum_18, value: "ongeveer 150",',
-     "ongeveer 150", "provision 'individuele_studietoeslag': amount value 'ongeveer 150' must "
-     "be a number", "midden-drenthe"),
+     "ongeveer 150", "provision 'individuele_studietoeslag': amounts.0.value: must be a number of "
+     "zero or more", "midden-drenthe"),
     (MD, "from_age: 19,", "from_age: negentien,", "from_age: negentien",
-     "provision 'individuele_studietoeslag': amount from_age must be a whole number",
+     "provision 'individuele_studietoeslag': amounts.1.from_age: value is not a valid "
+     "integer",
      "midden-drenthe"),
     (MD, "status: current", "status: geldig", "status: geldig",
-     "provision 'stark': status 'geldig' is not one of current, superseded", "midden-drenthe"),
+     "provision 'stark': status: unexpected value; permitted: 'current', 'superseded'",
+     "midden-drenthe"),
 ]
 
 
@@ -165,8 +168,8 @@ def test_the_command_line_exits_with_1_on_problems(
 CHECKS = "midden-drenthe/checks.yml"
 CHECK_CASES = [
     ("provisions: [proefplaatsing, werkstage]", "provisions: [proefplaatsing, werkstages]",
-     "- id: placement_type", "check 'placement_type': provision 'werkstages' is not current "
-     "policy"),
+     "- id: placement_type", "check 'placement_type': provision 'werkstages' is not in the policy "
+     "data"),
     ("      - fact: wants_to_start_business\n", "      - fact: wants_to_start_a_business\n",
      "- id: self_employment", "check 'self_employment': question about unknown fact "
      "'wants_to_start_a_business'"),

@@ -13,7 +13,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from assistant.municipality import Municipality
+from assistant.policy.municipality import Municipality
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.storage import StaffAccount, session_scope
 from bot.gateway import Gateway, Reply

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from assistant.appointments import AppointmentBook, BookedAppointment
-from assistant.municipality import Municipality
+from assistant.policy.municipality import Municipality
 from assistant.storage import StaffSession, session_scope
 from bot.staff.accounts import MAX_FAILURES_PER_ACCOUNT, token_hash
 from bot.staff.console import SESSION_COOKIE

@@ -10,7 +10,7 @@ import aiohttp
 
 from assistant.appointments import AppointmentBook
 from assistant.capacity import Capacity
-from assistant.municipality import Municipality
+from assistant.policy.municipality import Municipality
 from assistant.storage import ProfileStore
 from bot.staff.texts import StaffTexts
 from tests.staff.conftest import ConsoleServer, PushRecorder, Staffer, csrf_of, log_in

@@ -10,7 +10,7 @@ import pyotp
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from assistant.municipality import Municipality
+from assistant.policy.municipality import Municipality
 from bot.staff.texts import StaffTexts
 from tests.staff.conftest import ConsoleServer, Staffer, next_code
 from tests.staff.test_staff_access import AMSTERDAM, book, local_day

@@ -9,7 +9,7 @@ import aiohttp
 from telegram_fakes import RecordingRequest
 
 from assistant.appointments import AppointmentBook
-from assistant.municipality import load_municipality
+from assistant.policy.municipality import load_municipality
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.gateway import Gateway

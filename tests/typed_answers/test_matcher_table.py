@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from assistant.eligibility import Question, load_checks
 from assistant.language_data import catalog_languages
-from assistant.municipality import load_municipality
-from assistant.policy import Fact, read_vocabulary
+from assistant.policy import Fact, Question, load_checks, read_vocabulary
+from assistant.policy.municipality import load_municipality
 from assistant.settings import PROJECT_ROOT
 from assistant.typed_answers import Special, number_in, ordinal_in, understand_yes_no
 from assistant.typed_answers.languages import language_named
