@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from assistant.handover import QUEUED_MARK, DatabaseQueue
-from assistant.municipality import Municipality
+from assistant.policy.municipality import Municipality
 from assistant.settings import Settings
 from bot.gateway import Gateway
 from bot.i18n import Translator

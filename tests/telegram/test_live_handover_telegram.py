@@ -11,7 +11,7 @@ from telegram import Update
 from telegram_fakes import CHAT_ID, RecordingRequest, message_update
 
 from assistant.handover import QUEUED_MARK, DatabaseQueue
-from assistant.municipality import load_municipality
+from assistant.policy.municipality import load_municipality
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.gateway import Gateway
