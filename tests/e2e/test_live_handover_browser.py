@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from assistant.capacity import Capacity, validated_team
-from assistant.municipality import Municipality, load_municipality
+from assistant.policy.municipality import Municipality, load_municipality
 from assistant.settings import Settings
 from bot.gateway import Gateway
 from bot.i18n import Translator

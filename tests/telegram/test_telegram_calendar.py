@@ -17,7 +17,7 @@ from telegram_fakes import CHAT_ID, RecordingRequest, message_update
 
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
 from assistant.messages import message, with_calendar
-from assistant.municipality import load_municipality
+from assistant.policy.municipality import load_municipality
 from assistant.settings import Settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.appointment_files import AppointmentFiles
