@@ -98,14 +98,26 @@ class StaffConsole:
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
             undefined=jinja2.StrictUndefined)
         self.templates.globals.update(_=self.texts, team_name=self.team_name, prefix=PREFIX,
+                                      language_name=self.language_name,
                                       weekday_name=self.weekday_name,
                                       topic_name=self.topic_name)
 
     # rendering
 
     def team_name(self, team_code: str) -> str:
+        """The team's label for staff (``staff.team.<code>``), else its name for residents."""
+        label = self.texts(f"staff.team.{team_code}")
+        if label != f"staff.team.{team_code}":
+            return label
         team = self.municipality.teams.get(team_code)
         return self.translator.text(team.name_key, "nl") if team else team_code
+
+    def language_name(self, code: str | None) -> str:
+        """A resident's language by its Dutch name (``staff.language.<code>``)."""
+        if not code:
+            return "–"
+        label = self.texts(f"staff.language.{code}")
+        return code if label == f"staff.language.{code}" else label
 
     def team_key(self, team_code: str) -> str | None:
         team = self.municipality.teams.get(team_code)

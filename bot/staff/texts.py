@@ -73,3 +73,10 @@ QUEUE_TEXTS = (S_("staff.queue.status.waiting"), S_("staff.queue.status.taken"),
 WEEKDAY_TEXTS = (S_("staff.weekday.0"), S_("staff.weekday.1"), S_("staff.weekday.2"),
                  S_("staff.weekday.3"), S_("staff.weekday.4"), S_("staff.weekday.5"),
                  S_("staff.weekday.6"))
+# The residents' languages by their Dutch names, and the teams' labels for staff (a team of
+# another municipality without a label shows its residents' name).
+LANGUAGE_TEXTS = (S_("staff.language.nl"), S_("staff.language.en"), S_("staff.language.ar"),
+                  S_("staff.language.ti"), S_("staff.language.fa"), S_("staff.language.fa_AF"),
+                  S_("staff.language.tr"), S_("staff.language.uk"))
+TEAM_TEXTS = (S_("staff.team.klantmanager"), S_("staff.team.werkgeversservicepunt"),
+              S_("staff.team.taal_inburgering"), S_("staff.team.schuldhulp"))

@@ -103,7 +103,7 @@ async def test_a_full_live_handover_in_the_browser(
     await log_in_first_time(staff, url, "klant@midden-drenthe.nl", staff_texts)
     await staff.get_by_role("link", name=staff_texts("staff.nav.queue")).click()
     row = staff.locator("#queue tbody tr").first
-    await expect(row).to_contain_text("nl")
+    await expect(row).to_contain_text("Nederlands")
     await row.get_by_role("button", name=staff_texts("staff.queue.take")).click()
     await expect(staff.get_by_role("heading", level=1)).to_have_text(
         staff_texts("staff.live.title"))

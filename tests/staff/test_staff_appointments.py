@@ -38,7 +38,7 @@ async def test_marking_arrival_and_no_show(console_server: ConsoleServer,
     day_url = f"{console_server.url}/teams/klantmanager/{local_day(appointment)}"
     page, csrf = await page_csrf(client, day_url)
     row = page.split(f">{appointment.reference}</a>")[1].split("</tr>")[0]
-    assert "<td>ti</td>" in row and "<td>Uitkering aanvragen</td>" in row
+    assert "<td>Tigrinya</td>" in row and "<td>Uitkering aanvragen</td>" in row
     action = f"{console_server.url}/appointments/{appointment.reference}/attendance"
     async with client.post(action, data={"csrf": csrf, "attendance": "no_show",
                                          "back": "day"}) as response:

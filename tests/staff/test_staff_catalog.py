@@ -17,7 +17,7 @@ from bot.staff import accounts
 from bot.staff.texts import StaffTexts, staff_catalog_path
 
 STAFF_DIR = PROJECT_ROOT / "bot" / "staff"
-FULL_ID = re.compile(r"""["'](staff\.[a-z0-9_.]*[a-z0-9_])["']""")
+FULL_ID = re.compile(r"""["'](staff\.[a-zA-Z0-9_.]*[a-zA-Z0-9_])["']""")
 BUILT_ID = re.compile(r"""["'](staff\.[a-z_.]*\.)["']\s*\+""")
 
 
@@ -74,3 +74,13 @@ def test_ids_built_at_run_time_exist_for_every_value() -> None:
 def test_console_texts_stay_out_of_the_residents_catalogs() -> None:
     """The residents' catalogs need every id in eight languages; the console's are Dutch only."""
     assert not [m.id for m in extract_catalog() if m.id and str(m.id).startswith("staff.")]
+
+
+def test_every_language_and_team_has_a_label_for_staff(midden_drenthe) -> None:
+    texts = StaffTexts.load(PROJECT_ROOT / "locales")
+    languages = [path.parent.parent.name
+                 for path in (PROJECT_ROOT / "locales").glob("*/LC_MESSAGES/messages.po")]
+    assert len(languages) == 8
+    for code in [*languages, *midden_drenthe.teams]:
+        key = f"staff.language.{code}" if code in languages else f"staff.team.{code}"
+        assert texts(key) != key, f"no label for staff: {key}"

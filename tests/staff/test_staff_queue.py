@@ -23,6 +23,7 @@ async def test_a_medewerker_takes_and_closes_their_teams_requests(
     assert '<meta http-equiv="refresh" content="15">' in page
     assert f'data-ticket="{own.id}"' in page and f'data-ticket="{other.id}"' not in page
     assert "Uitkering aanvragen" in page and "Rol: resident" in page
+    assert "<td>Arabisch</td>" in page and "<td>Klantmanagers werk en inkomen</td>" in page
     csrf = csrf_of(page)
 
     async with client.post(f"{console_server.url}/queue/{other.id}/take",
