@@ -74,7 +74,8 @@ ATTENDANCE = ("arrived", "no_show")
 
 
 class StaffActions:
-    """What staff change on an appointment: attendance, and cancelling it for the resident."""
+    """What staff change on an appointment: attendance, and cancelling it for the resident
+    (moving it goes through the appointment book, which checks the new time)."""
 
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
@@ -90,6 +91,13 @@ class StaffActions:
                 return False
             row.attendance = attendance
             return True
+
+    def owner_of(self, reference: str) -> str | None:
+        """Who booked an active appointment (to move it on their behalf)."""
+        with session_scope(self.database_url) as session:
+            return session.execute(select(Appointment.owner_id).where(
+                Appointment.reference == reference,
+                Appointment.cancelled_at.is_(None))).scalar_one_or_none()
 
     def cancel(self, reference: str, by: str) -> tuple[str, BookedAppointment] | None:
         """Cancel an active appointment for its resident; their id and the appointment, or

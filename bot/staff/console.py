@@ -20,11 +20,17 @@ import jinja2
 import segno
 from aiohttp import web
 
-from assistant.appointments import AppointmentBook, BookedAppointment, describe
+from assistant.appointments import (
+    AppointmentBook,
+    BookedAppointment,
+    SlotNotOffered,
+    SlotTaken,
+    describe,
+)
 from assistant.callbacks import CallBacks, readable_phone
 from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
 from assistant.handover import CLOSED, MAX_LINE_CHARS, TAKEN, HandoverQueue, Line, Ticket, queue_for
-from assistant.messages import button, message
+from assistant.messages import N_, button, message
 from assistant.policy.municipality import Municipality, Team
 from assistant.settings import Settings
 from assistant.storage import ProfileStore
@@ -61,7 +67,8 @@ DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
                 S_("staff.done.queue_close"), S_("staff.done.queue_gone"),
                 S_("staff.done.account_created"), S_("staff.done.account_changed"),
                 S_("staff.done.handed_back"), S_("staff.done.live_closed"),
-                S_("staff.done.callback_done"))
+                S_("staff.done.callback_done"), S_("staff.done.moved"),
+                S_("staff.done.moved_told"))
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
@@ -286,7 +293,8 @@ class StaffConsole:
                            bookings=bookings, previous=(day - timedelta(days=1)).isoformat(),
                            next=(day + timedelta(days=1)).isoformat())
 
-    async def appointment(self, request: web.Request) -> web.Response:
+    async def appointment(self, request: web.Request, *, status: int = 200,
+                          error: str | None = None) -> web.Response:
         live: LiveSession = request["staff"]
         booking = await asyncio.to_thread(self.bookings.find, request.match_info["reference"])
         if booking is None:
@@ -297,8 +305,11 @@ class StaffConsole:
             return self.refuse(request, 403, "staff.error.other_team")
         await asyncio.to_thread(self.accounts.audit, live.member, "appointment.view",
                                 booking.reference, booking.team_code)
+        free = [] if booking.cancelled else await asyncio.to_thread(
+            self.book.free_slots, booking.team_code, limit=30)
         return self.render(request, "appointment.html", booking=booking,
-                           notice=self.notice(request),
+                           notice=self.notice(request), error=error, status=status,
+                           free=[moment.astimezone(self.zone) for moment in free],
                            can_tell=booking.channel == "telegram" and self.push is not None)
 
     def notice(self, request: web.Request) -> str | None:
@@ -351,16 +362,46 @@ class StaffConsole:
         raise web.HTTPSeeOther(f"{PREFIX}/appointments/{booking.reference}"
                                f"?done={'cancelled_told' if told else 'cancelled'}")
 
-    async def tell_resident(self, owner_id: str, appointment: BookedAppointment) -> bool:
-        """Tell a Telegram resident their appointment was cancelled; False when they cannot
-        be reached (web chat, Telegram off, or the message failed)."""
+    async def move(self, request: web.Request) -> web.StreamResponse:
+        """Move an appointment to another free time for the resident (who is told on
+        Telegram); a time that was taken meanwhile or is not offered is refused."""
+        live: LiveSession = request["staff"]
+        booking, refusal = await self.own_booking(request)
+        if refusal is not None:
+            return refusal
+        try:
+            start = datetime.fromisoformat(str((await request.post()).get("start", "")))
+        except ValueError:
+            start = None
+        owner = await asyncio.to_thread(self.changes.owner_of, booking.reference)
+        if start is None or start.tzinfo is None or owner is None:
+            return await self.appointment(request, status=400,
+                                          error=self.texts("staff.appointment.move_error"))
+        try:
+            moved = await asyncio.to_thread(self.book.reschedule, owner, booking.reference,
+                                            start)
+        except (SlotTaken, SlotNotOffered):
+            return await self.appointment(request, status=409,
+                                          error=self.texts("staff.appointment.move_taken"))
+        await asyncio.to_thread(self.accounts.audit, live.member, "appointment.move",
+                                booking.reference, booking.team_code)
+        told = await self.tell_resident(owner, moved, N_("appointments.moved_by_municipality"),
+                                        [button("menu.list_appointments",
+                                                "/list_appointments")])
+        raise web.HTTPSeeOther(f"{PREFIX}/appointments/{booking.reference}"
+                               f"?done={'moved_told' if told else 'moved'}")
+
+    async def tell_resident(self, owner_id: str, appointment: BookedAppointment,
+                            key: str = N_("appointments.cancelled_by_municipality"),
+                            buttons: list[dict] | None = None) -> bool:
+        """Tell a Telegram resident their appointment was cancelled (or moved); False when
+        they cannot be reached (web chat, Telegram off, or the message failed)."""
         if self.push is None or self.gateway is None or not owner_id.startswith("telegram:"):
             return False
         profile = await asyncio.to_thread(self.profiles.get, owner_id)
         language = (profile.language if profile and profile.language
                     else self.settings.default_language)
-        notice = message("appointments.cancelled_by_municipality",
-                         [button("menu.book_appointment", "/book_appointment")],
+        notice = message(key, buttons or [button("menu.book_appointment", "/book_appointment")],
                          **describe(appointment, self.municipality))
         try:
             await self.push(owner_id, [self.gateway.render(notice, language)])
@@ -719,6 +760,7 @@ class StaffConsole:
             ("GET", "/appointments/{reference}", self.appointment, "appointment"),
             ("POST", "/appointments/{reference}/attendance", self.attendance, "attendance"),
             ("POST", "/appointments/{reference}/cancel", self.cancel, "cancel"),
+            ("POST", "/appointments/{reference}/move", self.move, "move"),
             ("GET", "/capacity/{team}", self.capacity_page, "capacity"),
             ("POST", "/capacity/{team}/hours", self.save_hours, "capacity_hours"),
             ("POST", "/capacity/{team}/reset", self.reset_hours, "capacity_reset"),

@@ -49,6 +49,7 @@ AUDIT_TEXTS = (S_("staff.audit.action.team_day.view"), S_("staff.audit.action.te
                S_("staff.audit.action.appointment.no_show"),
                S_("staff.audit.action.appointment.none"),
                S_("staff.audit.action.appointment.cancel"),
+               S_("staff.audit.action.appointment.move"),
                S_("staff.audit.action.capacity.hours"), S_("staff.audit.action.capacity.reset"),
                S_("staff.audit.action.capacity.close"), S_("staff.audit.action.capacity.reopen"),
                S_("staff.audit.action.queue.view"), S_("staff.audit.action.queue.refused"),

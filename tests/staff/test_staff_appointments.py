@@ -4,6 +4,8 @@ the bookings of a newly closed day listed, its free times gone from the offer at
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -170,3 +172,36 @@ async def test_hours_are_validated_and_saved(
     _, csrf = await page_csrf(client, url)
     async with client.post(f"{url}/reset", data={"csrf": csrf}) as response:
         assert staff_texts("staff.capacity.source_default") in await response.text()
+
+
+async def test_moving_for_a_telegram_resident_tells_them_the_new_time(
+        console_server: ConsoleServer, client: aiohttp.ClientSession, medewerker: Staffer,
+        sqlite_url: str, midden_drenthe: Municipality, push_recorder: PushRecorder,
+        staff_texts: StaffTexts) -> None:
+    ProfileStore(sqlite_url).save("telegram:4242", "telegram", language="uk")
+    appointment = book(midden_drenthe, sqlite_url, "klantmanager", owner="telegram:4242")
+    await log_in(client, console_server, medewerker, sqlite_url)
+    url = f"{console_server.url}/appointments/{appointment.reference}"
+    page, csrf = await page_csrf(client, url)
+    assert staff_texts("staff.appointment.move_tells") in page
+    offered = re.findall(r'<option value="([^"]+)">', page)
+    assert len(offered) > 3 and appointment.start.isoformat() not in offered
+    async with client.post(f"{url}/move", data={"csrf": csrf, "start": "morgen"}) as response:
+        assert response.status == 400
+        assert staff_texts("staff.appointment.move_error") in await response.text()
+    night = datetime.fromisoformat(offered[0]).replace(hour=3, minute=0)
+    async with client.post(f"{url}/move", data={"csrf": csrf,
+                                                 "start": night.isoformat()}) as response:
+        assert response.status == 409  # not a time the team offers
+    async with client.post(f"{url}/move", data={"csrf": csrf,
+                                                 "start": offered[2]}) as response:
+        page = await response.text()
+    assert staff_texts("staff.done.moved_told") in page
+    [moved] = AppointmentBook(midden_drenthe, sqlite_url).upcoming("telegram:4242")
+    assert (moved.reference, moved.start) == (appointment.reference,
+                                               datetime.fromisoformat(offered[2]))
+    [(sender, [reply])] = push_recorder.sent
+    assert sender == "telegram:4242" and "Муніципалітет переніс ваш запис" in reply.text
+    assert appointment.reference in reply.text
+    assert [b.payload for b in reply.buttons] == ["/list_appointments"]
+    assert "appointment.move" in [line.action for line in console_server.accounts.audit_lines()]
