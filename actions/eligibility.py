@@ -44,7 +44,7 @@ from assistant.policy import (
     read_vocabulary,
 )
 from assistant.settings import get_settings
-from assistant.typed_answers.questions import understand_check_answer
+from assistant.typed_answers.questions import choices_named, understand_check_answer
 
 # Entities the NLU finds in any language, and the fact each one answers.
 ENTITY_FACTS = {"age": "age", "child_age": "youngest_child_age",
@@ -148,11 +148,21 @@ class StartCheck(Action):
             return [*events, *(SlotSet(name, None) for name in CHECK_SLOTS)]
         say(dispatcher, check.intro_key)
         events: list[EventType] = [SlotSet("check_id", check.id),
-                                   SlotSet("check_answers", entity_answers(tracker, check)),
+                                   SlotSet("check_answers", opening_answers(tracker, check)),
                                    SlotSet("check_answer", None)]
         if check.audience == "employer":
             events.append(SlotSet("role", "employer"))
         return events
+
+
+def opening_answers(tracker: Tracker, check: Check) -> Answers:
+    """What the message that started the check already tells: ages and numbers the NLU
+    found, and choices it names ("ik ben statushouder, kan ik ..."). A button press
+    (``/check_newcomer_route``) tells nothing more."""
+    text = str(tracker.latest_message.get("text") or "")
+    named = {} if text.startswith("/") else choices_named(
+        text, check.questions, facts(), language_of(tracker))
+    return {**named, **entity_answers(tracker, check)}
 
 
 # --- Asking and understanding -------------------------------------------------------------------

@@ -27,6 +27,8 @@ from assistant.privacy.detectors import PLACEHOLDER, redact
 from assistant.privacy.logs import begin_turn
 from assistant.storage import DATABASE_UNAVAILABLE, ProfileStore
 from assistant.typed_answers.languages import language_named
+from assistant.typed_answers.matcher import Option
+from assistant.typed_answers.menus import MENU_KEYS, menu_choice, menu_options
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
@@ -84,6 +86,7 @@ class Reply:
     delivered: bool = True
     language: str = ""  # the language it is written in (after a change: the new one)
     calendar: CalendarLink | None = None
+    key: str = field(default="", compare=False)  # the catalog id of its text, when it has one
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,9 @@ class Gateway:
         self._session: aiohttp.ClientSession | None = None
         # The payloads of the buttons each conversation was shown: only those are forwarded.
         self._offered: OrderedDict[str, OrderedDict[str, None]] = OrderedDict()
+        # The menu each conversation was shown last (did-you-mean topics, languages), when its
+        # last reply was one: a typed title or "de tweede" chooses from it.
+        self._menus: OrderedDict[str, tuple[Option, ...]] = OrderedDict()
         # Conversations already told that personal data need not be shared here.
         self._told_about_personal_data: OrderedDict[str, None] = OrderedDict()
         # Residents talking with a medewerker (bot/live.py): their messages go there, not to
@@ -221,6 +227,10 @@ class Gateway:
         if language is not None:  # "English", "Türkçe", "بالعربية": as the menu's button
             return await self._ask_rasa(
                 conversation, f'/choose_language{{"language":"{language}"}}', turn_id)
+        chosen = menu_choice(cleaned, self._menus.get(conversation.sender_id, ()),
+                             conversation.language)
+        if chosen is not None:  # "uitkering aanvragen", "de tweede": as that menu's button
+            return await self._ask_rasa(conversation, chosen, turn_id)
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
         replies = await self._ask_rasa(conversation, cleaned.lstrip("/"), turn_id)
         return notice + replies + self._language_hint(conversation, replies, words)
@@ -237,12 +247,22 @@ class Gateway:
         """Note the buttons shown to ``sender_id`` (front ends call this for what they send
         without the gateway: menus, reminders); returns ``replies`` unchanged."""
         payloads = [button.payload for reply in replies for button in reply.buttons]
+        self._remember_menu(sender_id, replies)
         if payloads:
             offered = self._offered.get(sender_id) or OrderedDict()
             for payload in payloads:
                 _remember(offered, payload, None, OFFERED_PER_CONVERSATION)
             _remember(self._offered, sender_id, offered, CONVERSATIONS_REMEMBERED)
         return replies
+
+    def _remember_menu(self, sender_id: str, replies: list[Reply]) -> None:
+        """The menu shown last, if the last reply with buttons is one (else none)."""
+        last = next((reply for reply in reversed(replies) if reply.buttons), None)
+        options = menu_options(last.key, [b.payload for b in last.buttons]) if last else ()
+        if options and last and last.key in MENU_KEYS:
+            _remember(self._menus, sender_id, options, CONVERSATIONS_REMEMBERED)
+        else:
+            self._menus.pop(sender_id, None)
 
     def was_offered(self, sender_id: str, payload: str) -> bool:
         return payload in self._offered.get(sender_id, {})
@@ -485,7 +505,8 @@ class Gateway:
                    b["payload"])
             for b in message.get("buttons") or []
         )
-        return Reply(text, buttons, language=language, calendar=calendar_link(message))
+        return Reply(text, buttons, language=language, calendar=calendar_link(message),
+                     key=message["key"])
 
 
 def calendar_link(message: dict) -> CalendarLink | None:

@@ -175,3 +175,32 @@ def test_hints_are_matched_to_the_languages_we_have(translator: Translator, pref
                                                     best: str | None) -> None:
     """One rule for Telegram's language_code and the browser's Accept-Language."""
     assert translator.best_language(preferred) == best
+
+
+@pytest.mark.parametrize(("typed", "language"), [
+    ("de tweede", "en"), ("2", "en"), ("de twede", "en"), ("nummer 3", "ar"), ("de laatste", "uk")])
+async def test_the_language_menu_is_chosen_by_position(
+        language_gateway: Gateway, fake_rasa: FakeRasa, typed: str, language: str) -> None:
+    menu = language_gateway.language_menu("nl", first=["nl", "en", "ar"])
+    assert menu.buttons[-1].payload == '/choose_language{"language":"uk"}'  # the last one
+    language_gateway.remember_offered(conversation().sender_id, [menu])
+    await language_gateway.handle_text(conversation(), typed)
+    assert fake_rasa.messages == [f'/choose_language{{"language":"{language}"}}']
+
+
+@pytest.mark.parametrize("typed", ["mijn eerste afspraak", "ik kies de tweede", "afspraak"])
+async def test_a_question_after_the_language_menu_is_no_choice_of_language(
+        language_gateway: Gateway, fake_rasa: FakeRasa, typed: str) -> None:
+    language_gateway.remember_offered(conversation().sender_id,
+                                      [language_gateway.language_menu("nl")])
+    await language_gateway.handle_text(conversation(), typed)
+    assert fake_rasa.messages == [typed]
+
+
+async def test_the_menu_is_forgotten_once_something_else_was_shown(
+        language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    sender = conversation().sender_id
+    language_gateway.remember_offered(sender, [language_gateway.language_menu("nl")])
+    await language_gateway.handle_text(conversation(), "hallo")  # answered without a menu
+    await language_gateway.handle_text(conversation(), "de tweede")
+    assert fake_rasa.messages == ["hallo", "de tweede"]

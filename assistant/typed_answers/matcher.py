@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from assistant.typed_answers.text import compact, normalize
 from assistant.typed_answers.vocabulary import (
@@ -31,6 +32,9 @@ from assistant.typed_answers.vocabulary import (
 TYPO_SCORE = 85         # rapidfuzz ratio from which a phrase counts as typed with a typo
 WORD_TYPO_SCORE = 88    # the same for one distinctive word ("statushoudr")
 MIN_TYPO_LENGTH = 5     # shorter phrases must be typed exactly ("ja", "neen", "نه")
+LONG_ORDINAL = 8         # an ordinal this long may be typed with two letters wrong, else one
+MIN_ORDINAL_TYPO_LENGTH = 4  # a typed word shorter than this is never an ordinal's typo
+MAX_ORDINAL_TYPO_WORDS = 4   # "ik kies de twede"; longer messages are no choice by position
 _DIGITS = re.compile(r"\d+")
 _REPEATS = re.compile(r"(\D)\1+")
 
@@ -153,7 +157,33 @@ def ordinal_in(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> 
         for phrase, position in sorted(words.ordinals.items(), key=lambda i: -len(i[0])):
             if _contains(typed, phrase) or _word_with_suffix(typed, phrase):
                 return position
-    return None
+    if len(typed.split()) > MAX_ORDINAL_TYPO_WORDS:
+        return None
+    return next((found for words in tables
+                 if (found := _ordinal_typo(typed, words, locales_dir)) is not None), None)
+
+
+def _ordinal_typo(typed: str, words: LanguageWords, locales_dir: Path) -> int | None:
+    """"de twede", "thrid": one ordinal word typed with a letter wrong, missing or swapped.
+    A number word is never taken for an ordinal ("vier" is not "vierde"), and a word that is
+    as close to two positions names neither."""
+    numbers = {number for table in _all_words(locales_dir) for number in table.numbers}
+    found: dict[int, int] = {}  # position -> fewest edits
+    for word in typed.split():
+        if len(word) < MIN_ORDINAL_TYPO_LENGTH or compact(word) in numbers:
+            continue
+        for phrase, position in words.ordinals.items():
+            if len(phrase) < MIN_TYPO_LENGTH or " " in phrase:
+                continue
+            edits = OSA.distance(word, phrase)  # a swapped pair of letters is one edit
+            if edits <= (1 if len(phrase) < LONG_ORDINAL else 2):
+                found[position] = min(edits, found.get(position, edits))
+    if not found:
+        return None
+    ranked = sorted(found.items(), key=lambda item: item[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
 
 
 def _word_with_suffix(typed: str, phrase: str) -> bool:

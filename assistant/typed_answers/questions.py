@@ -14,6 +14,8 @@ from assistant.typed_answers.vocabulary import (
     LOCALES_DIR,
 )
 
+OPENING_HOW = frozenset({"title"})  # a whole title or synonym: one word is too little here
+
 
 def check_options(question: Question, fact: Fact) -> tuple[Option, ...]:
     """The buttons of one check question (as actions/eligibility.py shows them)."""
@@ -33,6 +35,26 @@ def understand_check_answer(text: str, question: Question, fact: Fact, language:
     if understood.value is Special.DONT_KNOW:
         return True, None
     return (True, understood.value) if fact.accepts(understood.value) else (False, None)
+
+
+def choices_named(text: str, questions: Iterable[Question], facts: dict[str, Fact],
+                  language: str, *, locales_dir: Path = LOCALES_DIR) -> dict[str, Any]:
+    """fact -> value for the choices a check's opening message names ("ik ben statushouder,
+    kan ik ...", "we zijn een bouwbedrijf"): only questions with named choices (not yes/no,
+    not numbers, which the NLU's entities fill), and only a button's whole title or synonym:
+    never one word of it ("niet" of "niet van toepassing"), a typo, a position or "weet ik
+    niet" inside a question."""
+    found: dict[str, Any] = {}
+    for question in questions:
+        fact = facts.get(question.fact)
+        if fact is None or fact.type != "enum" or not question.choices:
+            continue
+        understood = understand(text, check_options(question, fact), language,
+                                dont_know=False, locales_dir=locales_dir)
+        if (understood is not None and understood.how in OPENING_HOW
+                and fact.accepts(understood.value)):
+            found[question.fact] = understood.value
+    return found
 
 
 def team_options(teams: Iterable[tuple[str, str]]) -> tuple[Option, ...]:

@@ -74,6 +74,36 @@ async def test_a_childs_age_in_the_opening_message_fills_that_question(domain) -
     assert sent_keys(messages) == ["check.question.receives_bijstand"]
 
 
+@pytest.mark.parametrize(("language", "text", "intent", "entities"), OPENINGS,
+                         ids=[o[0] for o in OPENINGS])
+async def test_a_choice_named_in_the_opening_message_fills_its_question(
+        domain, language: str, text: str, intent: str, entities: list[dict]) -> None:
+    """"ik ben statushouder, ..." answers "which group are you in?" (and "24" the age)."""
+    _, slots = await open_check(domain, language, text, intent, entities)
+    expected = {"migrant_group": "statushouder"}
+    if entities:
+        expected["age"] = 24
+    assert slots["check_answers"] == expected
+    ask = make_tracker("web:typed", slots={"check_id": "newcomer_route",
+                                           "check_answers": slots["check_answers"]})
+    messages, _ = await run_action(AskCheckAnswer(), ask, domain)
+    assert "check.question.migrant_group" not in sent_keys(messages)
+
+
+@pytest.mark.parametrize(("text", "intent", "expected"), [
+    ("Wij zijn een bedrijf in de bouw en hebben een vacature voor iemand met een uitkering.",
+     "offer_vacancy", {"employer_sector": "techniek_bouw"}),
+    ("welke route past bij mij?", "check_newcomer_route", {}),
+    ("/check_newcomer_route", "check_newcomer_route", {}),  # a button press names nothing
+    ("Ik weet niet welke route bij mij past, kunt u dat nakijken?", "check_newcomer_route", {}),
+    ("mijn tweede vraag: welke route past bij mij?", "check_newcomer_route", {}),
+])
+async def test_an_opening_message_names_only_what_it_says(
+        domain, text: str, intent: str, expected: dict) -> None:
+    _, slots = await open_check(domain, "nl", text, intent, [])
+    assert slots["check_answers"] == expected
+
+
 def answering(answers: dict, text: str, language: str, intent: str = "inform",
               check: str = "newcomer_route"):
     return make_tracker("web:typed", slots={"check_id": check, "check_answers": answers,

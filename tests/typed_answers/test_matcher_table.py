@@ -137,7 +137,7 @@ TYPED_CHOICES = [
     ("migrant_group", "uk", "перша", "statushouder"),
     ("migrant_group", "uk", "я біженець", "statushouder"),
     ("migrant_group", "tr", "ikincisi", "gezinsmigrant"),
-    ("migrant_group", "tr", "mülteciyim", None),  # a suffix the matcher does not strip
+    ("migrant_group", "tr", "mülteciyim", "statushouder"),  # "I am a refugee": a synonym
     ("migrant_group", "tr", "mülteci", "statushouder"),
     ("migrant_group", "fa", "دومی", "gezinsmigrant"),
     ("migrant_group", "fa", "پناهنده", "statushouder"),
@@ -297,6 +297,18 @@ def test_typed_language_names(typed: str, expected: str | None) -> None:
     ("uk", "другого", 2), ("tr", "ikincisi", 2), ("tr", "ilk", 1), ("fa", "دومی", 2),
     ("ti", "ቀዳማይ", 1), ("nl", "hallo", None), ("nl", "ja", None)])
 def test_ordinals(language: str, typed: str, expected: int | None) -> None:
+    assert ordinal_in(typed, language) == expected
+
+
+@pytest.mark.parametrize(("language", "typed", "expected"), [
+    ("nl", "de twede", 2), ("nl", "twede", 2), ("nl", "de derd", 3), ("nl", "eerset", 1),
+    ("nl", "de laatse", -1), ("en", "thrid", 3), ("en", "the secnd", 2), ("en", "secodn", 2),
+    ("en", "fisrt", 1), ("tr", "ikinici", 2), ("tr", "ücünçü", 3), ("uk", "пеший", 1),
+    # never a typo: number words, other words, long messages, two positions as close
+    ("nl", "vier", None), ("nl", "twee", None), ("nl", "tien", None), ("en", "nine", None),
+    ("nl", "eerder", None), ("nl", "de twede keer bellen lukt nog steeds niet", None),
+    ("en", "seven", None)])
+def test_ordinals_typed_with_a_typo(language: str, typed: str, expected: int | None) -> None:
     assert ordinal_in(typed, language) == expected
 
 

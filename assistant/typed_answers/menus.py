@@ -1,0 +1,81 @@
+"""Typed choices in the menus the gateway knows: the fallback's "Bedoelt u ...?" topics and
+the language menu. Their buttons are plain payloads ("/apply_benefit", "/choose_language
+{...}") that Rasa's NLU cannot tell from a new question, so a typed title ("uitkering
+aanvragen", "Iets anders"), its number or an ordinal ("de tweede", "2") is turned into the
+button's payload before Rasa sees it. A longer message is a new question and goes to Rasa."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.typed_answers.matcher import Option, understand
+from assistant.typed_answers.text import normalize
+from assistant.typed_answers.vocabulary import LOCALES_DIR, answer_languages, language_words
+
+DID_YOU_MEAN = "fallback.did_you_mean"
+LANGUAGE_MENU = "language.choose"
+MENU_KEYS = frozenset({DID_YOU_MEAN, LANGUAGE_MENU})
+SOMETHING_ELSE = ("/deny", "fallback.something_else")
+MAX_CHOICE_WORDS = 5  # "ik bedoel uitkering aanvragen"; longer messages are new questions
+MAX_SINGLE_WORD = 2   # one word of a title ("uitkering") counts only in a reply this short
+_INTENT_PAYLOAD = re.compile(r"/(\w+)")
+_LANGUAGE_PAYLOAD = re.compile(r"/choose_language(\{.*\})")
+
+
+def menu_options(key: str, payloads: Sequence[str]) -> tuple[Option, ...]:
+    """The buttons of a menu as options whose value is the payload to send, or () when the
+    message is not a menu typed answers are taken for here."""
+    if key == DID_YOU_MEAN:
+        return tuple(Option(payload, (_title_key(payload),)) for payload in payloads
+                     if _title_key(payload))
+    if key == LANGUAGE_MENU:
+        return tuple(Option(payload, ()) for payload in payloads
+                     if _language_of(payload) is not None)
+    return ()
+
+
+def menu_choice(text: str, options: Sequence[Option], language: str, *,
+                locales_dir: Path = LOCALES_DIR) -> str | None:
+    """The payload a short typed reply chooses from these options, or None."""
+    words = normalize(text).split()
+    if not options or not words or len(words) > MAX_CHOICE_WORDS:
+        return None
+    understood = understand(text, options, language, dont_know=False, locales_dir=locales_dir)
+    if understood is None:
+        return None
+    if understood.how == "word" and len(words) > MAX_SINGLE_WORD:
+        return None
+    if understood.how == "ordinal" and not _only_a_position(words, locales_dir):
+        return None  # "mijn eerste afspraak" names no button
+    return str(understood.value)
+
+
+def _only_a_position(words: list[str], locales_dir: Path) -> bool:
+    """"de tweede", "the second one", "nummer 2", "3": nothing but a position is said."""
+    tables = [language_words(code, locales_dir) for code in answer_languages(locales_dir)]
+    filler = {word for table in tables for word in table.filler}
+    meaningful = [word for word in words if word not in filler]
+    return len(meaningful) <= 1 or any(" ".join(meaningful) in table.ordinals
+                                       for table in tables)
+
+
+def _title_key(payload: str) -> str | None:
+    """The catalog id of a did-you-mean button's title: intent.<name>, or "Iets anders"."""
+    if payload == SOMETHING_ELSE[0]:
+        return SOMETHING_ELSE[1]
+    found = _INTENT_PAYLOAD.fullmatch(payload)
+    return f"intent.{found.group(1)}" if found else None
+
+
+def _language_of(payload: str) -> str | None:
+    found = _LANGUAGE_PAYLOAD.fullmatch(payload)
+    if not found:
+        return None
+    try:
+        chosen = json.loads(found.group(1)).get("language")
+    except (ValueError, AttributeError):
+        return None
+    return chosen if isinstance(chosen, str) else None

@@ -1,0 +1,67 @@
+"""Typed choices in the fallback's "Bedoelt u ...?" menu: a title typed in any language, with
+a typo, or by its position becomes that button's payload; a new question stays a question.
+A real Gateway and the real catalogs against a fake Rasa, and table tests of the matcher."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.typed_answers.menus import DID_YOU_MEAN, LANGUAGE_MENU, menu_choice, menu_options
+from bot.gateway import Conversation, Gateway
+from tests.fakes import FakeRasa, bot_message
+
+TOPICS = ["/apply_benefit", "/book_appointment", "/referral_uwv", "/deny"]
+OPTIONS = menu_options(DID_YOU_MEAN, TOPICS)
+
+
+@pytest.mark.parametrize(("language", "typed", "expected"), [
+    ("nl", "Uitkering aanvragen", "/apply_benefit"),
+    ("nl", "uitkering aanvragn", "/apply_benefit"),
+    ("nl", "uitkering", "/apply_benefit"),
+    ("nl", "de tweede", "/book_appointment"),
+    ("nl", "2", "/book_appointment"),
+    ("nl", "de twede", "/book_appointment"),
+    ("nl", "iets anders", "/deny"),
+    ("nl", "de laatste", "/deny"),
+    ("en", "something else", "/deny"),
+    ("en", "the first one", "/apply_benefit"),
+    ("uk", "третій", "/referral_uwv"),
+    ("ar", "الثاني", "/book_appointment"),
+    ("tr", "ikincisi", "/book_appointment"),
+    # a new question or something no button says: Rasa reads it
+    ("nl", "ik wil weten hoe lang een uitkering aanvragen duurt bij jullie", None),
+    ("nl", "mijn uitkering is te laat", None),
+    ("nl", "hallo", None),
+    ("nl", "5", None),
+])
+def test_typed_did_you_mean_choices(language: str, typed: str, expected: str | None) -> None:
+    assert menu_choice(typed, OPTIONS, language) == expected
+
+
+def test_only_the_menus_of_the_gateway_are_taken() -> None:
+    assert menu_options("check.question", TOPICS) == ()
+    assert menu_options(DID_YOU_MEAN, ['/inform{"choice":"x"}']) == ()
+    assert [o.value for o in menu_options(
+        LANGUAGE_MENU, ['/choose_language{"language":"en"}', "/x"])] == [
+        '/choose_language{"language":"en"}']
+
+
+def did_you_mean() -> list[dict]:
+    return [bot_message(DID_YOU_MEAN, buttons=[
+        {"key": "fallback.something_else" if p == "/deny" else f"intent.{p[1:]}", "payload": p}
+        for p in TOPICS])]
+
+
+@pytest.mark.parametrize(("typed", "sent"), [
+    ("uitkering aanvragen", "/apply_benefit"), ("de tweede", "/book_appointment"),
+    ("Iets anders", "/deny")])
+async def test_a_typed_choice_reaches_rasa_as_the_button(
+        gateway: Gateway, fake_rasa: FakeRasa, typed: str, sent: str) -> None:
+    fake_rasa.answers["wat moet ik doen"] = did_you_mean()
+    person = Conversation("web:" + "c" * 32, "web", "nl")
+    await gateway.handle_text(person, "wat moet ik doen")
+    await gateway.handle_text(person, typed)
+    assert fake_rasa.messages == ["wat moet ik doen", sent]
+    # the menu was answered: the same words later are a question again
+    await gateway.handle_text(person, typed)
+    assert fake_rasa.messages[-1] == typed
