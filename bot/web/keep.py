@@ -116,10 +116,13 @@ class Keepsakes:
         if appointment is None:
             return self.not_found(request, language)
         ics = await asyncio.to_thread(self.files.calendar_file, appointment, language)
+        # A download from the widget's frame is a navigation of that frame: the browser
+        # checks frame-ancestors first, so the embedding sites are allowed here too.
         return web.Response(body=ics.content, content_type="text/calendar", charset="utf-8",
                             headers={"Content-Disposition":
                                      f'attachment; filename="{ics.filename}"',
-                                     "Cache-Control": "no-store"})
+                                     "Cache-Control": "no-store",
+                                     "Content-Security-Policy": self.policy()})
 
     async def confirmation(self, request: web.Request) -> web.StreamResponse:
         """GET /appointments/<reference>: the confirmation to print (in the widget it opens
@@ -171,15 +174,18 @@ class Keepsakes:
 
     def page(self, request: web.Request, language: str, content: str, title_key: str,
              status: int = 200) -> web.Response:
-        from bot.web.server import CONTENT_SECURITY_POLICY
-
         translator = self.chat.translator
         body = PAGE.substitute(
             html_lang=language.replace("_", "-"),
             dir="rtl" if translator.is_right_to_left(language) else "ltr",
             title=html.escape(self.text(title_key, language)), content=content)
-        # It may open inside the widget's frame on the municipality's site.
-        policy = embed_policy(CONTENT_SECURITY_POLICY, self.chat.settings.embed_origins)
         return web.Response(text=body, content_type="text/html", status=status,
                             headers={"Cache-Control": "no-store",
-                                     "Content-Security-Policy": policy})
+                                     "Content-Security-Policy": self.policy()})
+
+    def policy(self) -> str:
+        """The chat's CSP; these pages may open inside the widget's frame on the sites of
+        EMBED_ORIGINS."""
+        from bot.web.server import CONTENT_SECURITY_POLICY
+
+        return embed_policy(CONTENT_SECURITY_POLICY, self.chat.settings.embed_origins)

@@ -200,7 +200,12 @@ def parse_json(body: bytes) -> object:
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Defence in depth: no inline scripts, no MIME sniffing, no referrer leaks."""
+    """Defence in depth: no inline scripts, no MIME sniffing, no referrer leaks; the chat's
+    API answers only its own pages (the cookie of an embedded widget is sent cross-site, so
+    another site's form or script must not post with it)."""
+    if (request.method == "POST" and request.path.startswith("/api/")
+            and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site")):
+        return web.json_response({"error": "cross-site request"}, status=403)
     response = await handler(request)
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY + NOT_FRAMED)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -482,11 +487,48 @@ def new_session_token() -> str:
     return secrets.token_hex(16)  # 128 random bits
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 def keep_session(request: web.Request, response: web.Response, session_token: str) -> None:
     """Set the session cookie unless the request already carried this token."""
     if session_token != session_token_of(request):
-        response.set_cookie(SESSION_COOKIE, session_token, path="/", httponly=True,
-                            samesite="Lax", secure=request.secure)
+        embedded = bool(request.app[WEB_CHAT].settings.embed_origins)
+        response.headers.add("Set-Cookie", session_cookie(request, session_token, embedded))
+
+
+def session_cookie(request: web.Request, session_token: str, embedded: bool) -> str:
+    """The session cookie; with ``embedded`` (EMBED_ORIGINS set) also for the widget in a
+    frame on the municipality's own site, another site than the chat's: ``SameSite=None;
+    Secure`` lets the browser send it from that frame, and ``Partitioned`` (CHIPS) keys it to
+    the site around the frame, so browsers that block third-party cookies still keep it (and
+    it follows nobody from site to site). Without embedding it stays ``SameSite=Lax``.
+
+    ``Secure`` needs https (also behind a proxy that says ``X-Forwarded-Proto: https``). The
+    exception is loopback: browsers count http://localhost as a secure context and keep a
+    Secure cookie from it, so local runs and the tests get the production cookie. On plain
+    http elsewhere a Secure cookie would be dropped: there it is ``SameSite=Lax``, which
+    works on the chat's own pages only (embedding on another site needs https anyway)."""
+    attributes = [f"{SESSION_COOKIE}={session_token}", "Path=/", "HttpOnly"]
+    if embedded and secure_transport(request):
+        attributes += ["SameSite=None", "Secure", "Partitioned"]
+    else:
+        attributes.append("SameSite=Lax")
+    return "; ".join(attributes)
+
+
+def secure_transport(request: web.Request) -> bool:
+    """https, or loopback (a secure context for browsers). X-Forwarded-Proto is taken as it
+    comes: a client that fakes it only makes its own cookie https-only."""
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return request.secure or forwarded == "https" or host_name(request.host) in LOOPBACK_HOSTS
+
+
+def host_name(host: str) -> str:
+    """The name in a Host header, without its port ("[::1]:8000" gives "::1")."""
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def telegram_handler(telegram_webhook: TelegramWebhook) -> Handler:

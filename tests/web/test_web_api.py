@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 
 import aiohttp
 import pytest
@@ -67,7 +68,43 @@ async def test_page_sets_a_private_session_cookie(client: TestClient) -> None:
     cookie = response.headers["Set-Cookie"]
     assert re.match(rf"{SESSION_COOKIE}=[0-9a-f]{{32}};", cookie)
     assert "HttpOnly" in cookie
-    assert "SameSite=Lax" in cookie
+    assert "SameSite=Lax" in cookie  # no site embeds the chat (EMBED_ORIGINS is empty)
+
+
+@pytest.mark.parametrize(("headers", "cross_site"), [
+    ({"Host": "chat.gemeente.nl"}, False),  # plain http: a Secure cookie would be dropped
+    ({"Host": "chat.gemeente.nl", "X-Forwarded-Proto": "https"}, True),  # behind a proxy
+    ({"Host": "localhost:8000"}, True),  # loopback is a secure context for browsers
+    ({"Host": "[::1]:8000"}, True),
+])
+async def test_with_embedding_sites_the_cookie_works_across_sites_when_it_can(
+        make_client: ClientFactory, settings: Settings, headers: dict,
+        cross_site: bool) -> None:
+    client = await make_client(settings=replace(settings,
+                                                embed_origins=("https://www.gemeente.nl",)))
+    response = await client.get("/", headers=headers)
+    attributes = [part.strip() for part in response.headers["Set-Cookie"].split(";")]
+    assert "HttpOnly" in attributes and "Path=/" in attributes
+    if cross_site:
+        assert {"SameSite=None", "Secure", "Partitioned"} <= set(attributes)
+    else:
+        assert "SameSite=Lax" in attributes
+        assert "Secure" not in attributes and "Partitioned" not in attributes
+
+
+@pytest.mark.parametrize("fetch_site", ["cross-site", "same-site"])
+async def test_another_sites_post_to_the_api_is_refused(client: TestClient, fake_rasa,
+                                                        fetch_site: str) -> None:
+    """The embedded widget's cookie goes along cross-site: a form or script of another site
+    must not use it (browsers say where a request comes from in Sec-Fetch-Site)."""
+    for path in ("/api/messages", "/api/start"):
+        response = await client.post(path, json={"text": "ja"},
+                                     headers={"Sec-Fetch-Site": fetch_site})
+        assert response.status == 403
+    assert fake_rasa.received == []
+    own = await client.post("/api/messages", json={"text": "ja"},
+                            headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status == 200 and fake_rasa.messages == ["ja"]
 
 
 async def test_same_person_keeps_one_sender_id_and_another_gets_another(

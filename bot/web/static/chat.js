@@ -89,7 +89,12 @@
     }
     const download = document.createElement("a");
     download.href = calendar.ics + query;
-    download.setAttribute("download", "");
+    if (!embedded) {
+      // In the widget a plain link: the frame's navigation carries the frame's (partitioned)
+      // cookie and the server's "attachment" makes it a download; a download attribute
+      // would hand the request to the browser's download manager, without that cookie.
+      download.setAttribute("download", "");
+    }
     download.dir = "auto";
     download.textContent = calendar.ics_label;
     const print = document.createElement("a");
