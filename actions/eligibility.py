@@ -31,7 +31,7 @@ from assistant.eligibility import (
     parse_number,
     team_for,
 )
-from assistant.messages import N_, button, lines, msg
+from assistant.messages import N_, NP_, button, lines, msg
 from assistant.policy import (
     Check,
     ChecklistItem,
@@ -56,6 +56,11 @@ RULE_KEYS = {"eq": N_("check.rule.eq"), "ne": N_("check.rule.ne"), "lt": N_("che
              "le": N_("check.rule.le"), "gt": N_("check.rule.gt"), "ge": N_("check.rule.ge"),
              "in": N_("check.rule.in"), "not_in": N_("check.rule.not_in")}
 CHECK_SLOTS = ("check_id", "check_answers", "check_answer")
+# Button titles that show a choice's own value (checks.yml ``plural_label``), for
+# ``make extract-messages``: "{count} uur", "{count} maanden of meer" (duration.months is
+# marked where durations are shown).
+PLURAL_LABELS = (NP_("duration.hours", "duration.hours"),
+                 NP_("check.choice.months_or_more", "check.choice.months_or_more"))
 
 
 def checks() -> dict[str, Check]:
@@ -188,8 +193,8 @@ def answer_buttons(question: Question, fact: Fact) -> list[dict]:
         choices = [button("answer.yes", '/inform{"choice":"true"}'),
                    button("answer.no", '/inform{"choice":"false"}')]
     else:
-        choices = [button(choice.label_key, f'/inform{{"choice":"{choice.value}"}}')
-                   for choice in question.choices]
+        choices = [button(choice.label_key, f'/inform{{"choice":"{choice.value}"}}',
+                          **choice.label_args()) for choice in question.choices]
     return [*choices, button("answer.dont_know", '/inform{"choice":"unknown"}')]
 
 
@@ -337,9 +342,8 @@ def answer_text(question: Question | None, value: Any) -> Any:
     if isinstance(value, bool):
         key = N_("answer.yes") if value else N_("answer.no")
         return msg(key)
-    label = next((c.label_key for c in (question.choices if question else ())
-                  if c.value == value), None)
-    return msg(label) if label else value
+    choice = next((c for c in (question.choices if question else ()) if c.value == value), None)
+    return msg(choice.label_key, **choice.label_args()) if choice else value
 
 
 def rule_text(question: Question | None, condition: Condition) -> dict:

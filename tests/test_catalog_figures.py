@@ -14,7 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from assistant.language_data import catalog_languages
-from assistant.policy import Entry, entries_of, municipalities, read_sources
+from assistant.policy import Choice, Entry, entries_of, load_checks, municipalities, read_sources
 from assistant.settings import PROJECT_ROOT
 from bot.i18n import Translator
 
@@ -141,6 +141,37 @@ def test_entry_texts_render_with_their_own_figures(language: str) -> None:
             for name, figure in entry.text_args().items():
                 if "{" + name + "}" in template:
                     assert translator.format_arg(figure, language) in shown, (key, name)
+
+
+@cache
+def choices() -> tuple[Choice, ...]:
+    """Every button of every check question (checks.yml of every municipality)."""
+    return tuple(choice for name in municipalities(POLICY)
+                 for check in load_checks(POLICY / name).values()
+                 for question in check.questions for choice in question.choices)
+
+
+def whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_a_number_choice_shows_its_own_value(language: str) -> None:
+    """"16 uur", "6 maanden": the button's figure is the choice's value (plural_label with
+    count), not a figure written into a catalog text; "Geen contract" (0) has words only."""
+    translator = Translator(PROJECT_ROOT / "locales", "nl", "Europe/Amsterdam")
+    found = []
+    for choice in (c for c in choices() if whole(c.value)):
+        shown = translator.text(choice.label_key, language, choice.label_args())
+        written_here = [w for w in [*written(choice.value),
+                                    *WORDS.get(choice.value, {}).get(language, [])]
+                        if re.search(rf"(?<!\w){re.escape(w)}(?!\w)",
+                                     texts(language).get(choice.label_key, ""))]
+        if written_here or (choice.value > 0 and not choice.counted):
+            found.append((choice.label_key, choice.value, written_here))
+        if choice.counted:
+            assert translator.format_arg(choice.value, language) in shown, (choice, shown)
+    assert not found, found
 
 
 def test_the_check_catches_a_figure_written_into_a_text() -> None:

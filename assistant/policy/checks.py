@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, StrictBool, StrictInt, StrictStr
+from pydantic import Field, StrictBool, StrictInt, StrictStr, root_validator
 
 from assistant.policy.models import Entry, Fact
 from assistant.policy.reading import Model as _Model
@@ -22,8 +22,25 @@ CHECKS_FILE = "checks.yml"
 
 
 class ChoiceModel(_Model):
+    """A button: ``label_key`` names it in words ("Geen contract"); a whole-number choice
+    may instead be named by ``plural_label``, a text with plural forms that shows the value
+    itself ("{count} maanden"), so the figure on the button is the data's."""
+
     value: StrictBool | StrictInt | StrictStr
-    label_key: StrictStr
+    label_key: StrictStr | None = None
+    plural_label: StrictStr | None = None
+
+    @root_validator(skip_on_failure=True)
+    def _one_label(cls, choice: dict) -> dict:  # noqa: N805 - pydantic passes the class
+        if (choice["label_key"] is None) == (choice["plural_label"] is None):
+            raise ValueError("give either 'label_key' or 'plural_label'")
+        if choice["plural_label"] is not None and not _whole(choice["value"]):
+            raise ValueError("only a whole-number choice has a plural_label")
+        return choice
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class QuestionModel(_Model):
@@ -64,6 +81,10 @@ class ChecksFile(_Model):
 class Choice:
     value: Any
     label_key: str
+    counted: bool = False  # the label shows the value: render it with count=value
+
+    def label_args(self) -> dict[str, Any]:
+        return {"count": self.value} if self.counted else {}
 
 
 @dataclass(frozen=True)
@@ -108,7 +129,8 @@ class ChecksData:
 def _check(model: CheckModel) -> Check:
     questions = tuple(
         Question(q.fact, q.question_key, q.label_key,
-                 tuple(Choice(c.value, c.label_key) for c in q.choices),
+                 tuple(Choice(c.value, c.label_key or c.plural_label, c.plural_label is not None)
+                       for c in q.choices),
                  tuple(q.implied_by.items()), q.always)
         for q in model.questions)
     return Check(model.id, model.intent, model.title_key, model.intro_key, model.audience,

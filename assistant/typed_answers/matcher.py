@@ -25,6 +25,7 @@ from assistant.typed_answers.vocabulary import (
     LOCALES_DIR,
     LanguageWords,
     answer_languages,
+    counted_phrases,
     language_words,
     title_phrases,
 )
@@ -52,6 +53,7 @@ class Option:
     value: Any
     keys: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # vocabulary lists of answers.yml: "yes", "no"
+    count: int | None = None  # the keys are plural titles that show this number
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,8 @@ def _phrases_of(option: Option, locales_dir: Path) -> tuple[str, ...]:
     for key in option.keys:
         for by_language in title_phrases(key, locales_dir).values():
             found += by_language
+        if option.count is not None:
+            found += counted_phrases(key, option.count, locales_dir)
     for words in _all_words(locales_dir):
         for name in option.words:
             found += getattr(words, name)

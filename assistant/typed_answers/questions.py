@@ -21,7 +21,9 @@ def check_options(question: Question, fact: Fact) -> tuple[Option, ...]:
     """The buttons of one check question (as actions/eligibility.py shows them)."""
     if fact.type == "boolean":
         return yes_no_options()
-    return tuple(Option(choice.value, (choice.label_key,)) for choice in question.choices)
+    return tuple(Option(choice.value, (choice.label_key,),
+                        count=choice.value if choice.counted else None)
+                 for choice in question.choices)
 
 
 def understand_check_answer(text: str, question: Question, fact: Fact, language: str, *,

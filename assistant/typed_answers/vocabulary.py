@@ -111,6 +111,30 @@ def catalog_titles(locales_dir: Path = LOCALES_DIR) -> dict[str, dict[str, str]]
     return titles
 
 
+@lru_cache(maxsize=1)
+def catalog_plurals(locales_dir: Path = LOCALES_DIR) -> dict[str, dict[str, tuple[str, ...]]]:
+    """catalog id -> language -> its plural forms, for the texts with plural forms."""
+    plurals: dict[str, dict[str, tuple[str, ...]]] = {}
+    for path in sorted(locales_dir.glob("*/LC_MESSAGES/messages.po")):
+        language = path.parent.parent.name
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        for message in catalog:
+            if message.id and isinstance(message.string, tuple):
+                key = message.id[0] if isinstance(message.id, tuple) else message.id
+                plurals.setdefault(key, {})[language] = tuple(s for s in message.string if s)
+    return plurals
+
+
+@lru_cache(maxsize=1024)
+def counted_phrases(key: str, count: int, locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
+    """The ways a button with a plural title shows ``count`` ("16 uur", "6 maanden"), in
+    every language (each plural form, so the one the reader sees is among them)."""
+    forms = catalog_plurals(locales_dir).get(key, {})
+    return tuple(dict.fromkeys(normalize(form.replace("{count}", str(count)))
+                               for by_language in forms.values() for form in by_language))
+
+
 @lru_cache(maxsize=1024)
 def title_phrases(key: str, locales_dir: Path = LOCALES_DIR) -> dict[str, tuple[str, ...]]:
     """language -> the normalized ways a button titled ``key`` reads: the whole title, the

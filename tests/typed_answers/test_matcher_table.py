@@ -23,10 +23,12 @@ from assistant.typed_answers.questions import (
     understand_team,
 )
 from assistant.typed_answers.vocabulary import catalog_titles
+from bot.i18n import Translator
 
 POLICY = PROJECT_ROOT / "policy"
 LANGUAGES = catalog_languages()
 FACTS: dict[str, Fact] = read_vocabulary(POLICY).facts
+TRANSLATOR = Translator(PROJECT_ROOT / "locales", "nl", "Europe/Amsterdam")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
@@ -40,7 +42,10 @@ def distinct_questions() -> dict[str, Question]:
     return found
 
 
-def title(key: str, language: str) -> str:
+def title(key: str, language: str, args: dict | None = None) -> str:
+    """A button title as shown: a plural label with its value ("16 uur", "16 годин")."""
+    if args:
+        return TRANSLATOR.text(key, language, args)
     return catalog_titles()[key][language]
 
 
@@ -51,8 +56,10 @@ def button_rows() -> list[Any]:
     for question in distinct_questions().values():
         fact = FACTS[question.fact]
         for option in check_options(question, fact):
+            args = next((c.label_args() for c in question.choices if c.value == option.value),
+                        {})
             for language in LANGUAGES:
-                shown = title(option.keys[0], language)
+                shown = title(option.keys[0], language, args)
                 head = re.sub(r"\s*\(.*?\)", "", shown).lower()
                 for typed in dict.fromkeys([shown, head]):
                     rows.append(pytest.param(question, typed, language, option.value,
