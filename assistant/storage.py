@@ -299,6 +299,19 @@ class CallbackRequest(Base):
     done_at = Column(DateTime, nullable=True)
     done_by = Column(String(254), nullable=True)
 
+
+class TrainingExample(Base):
+    """A question the assistant did not understand, marked in the console as training
+    material (its text as Rasa stored it: personal data already replaced)."""
+
+    __tablename__ = "training_examples"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    language = Column(String(16), nullable=False)
+    marked_by = Column(String(254), nullable=False)
+    marked_at = Column(DateTime, nullable=False, default=utc_now)
+
 _engines: dict[str, Engine] = {}
 _session_factories: dict[str, sessionmaker] = {}
 _engines_lock = threading.Lock()

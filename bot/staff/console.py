@@ -47,6 +47,8 @@ from bot.staff.accounts import (
     StaffMember,
 )
 from bot.staff.bookings import ATTENDANCE, StaffActions, StaffBookings
+from bot.staff.charts import bar_chart, column_chart
+from bot.staff.insight import PERIODS, InsightReader, Table, as_csv
 from bot.staff.texts import S_, StaffTexts
 from bot.web.history import history_messages
 
@@ -68,7 +70,7 @@ DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
                 S_("staff.done.account_created"), S_("staff.done.account_changed"),
                 S_("staff.done.handed_back"), S_("staff.done.live_closed"),
                 S_("staff.done.callback_done"), S_("staff.done.moved"),
-                S_("staff.done.moved_told"))
+                S_("staff.done.moved_told"), S_("staff.done.marked"))
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
@@ -95,6 +97,7 @@ class StaffConsole:
                 gateway.live = LiveChat(self.queue, gateway.render, push)
             self.live = gateway.live
         self.callbacks = CallBacks(settings.database_url)
+        self.insight = InsightReader(settings.database_url, municipality.timezone)
         if gateway is not None and gateway.callbacks is None:
             gateway.callbacks = CallBackDialogue(self.callbacks, gateway.render, self.team_key)
         self.book = AppointmentBook(
@@ -691,6 +694,85 @@ class StaffConsole:
                                     str(callback.id), callback.team_code)
         raise web.HTTPSeeOther(f"{PREFIX}/callbacks?done=callback_done")
 
+    # insight (beheerders)
+
+    def period(self, request: web.Request) -> int:
+        try:
+            days = int(request.query.get("days", "30"))
+        except ValueError:
+            days = 30
+        return days if days in PERIODS else 30
+
+    def cell(self, column: str, value: object) -> str:
+        """A table's value as staff read it: teams, languages, topics and measures by name."""
+        if column == "staff.insight.col.team":
+            return self.team_name(str(value))
+        if column == "staff.insight.col.language":
+            return self.language_name(str(value))
+        if column == "staff.insight.col.topic":
+            return self.topic_name(str(value))
+        if column == "staff.insight.col.measure":
+            return self.texts(str(value))
+        return str(value)
+
+    def charts(self, insight) -> dict:
+        label = self.cell
+        return {
+            "conversations_per_day": column_chart(
+                [(day, count) for day, count in insight.conversations_per_day.rows],
+                self.texts("staff.insight.per_day")),
+            "languages": bar_chart(
+                [(label("staff.insight.col.language", language), count)
+                 for language, count in insight.languages.rows],
+                self.texts("staff.insight.languages")),
+            "topics": bar_chart([(label("staff.insight.col.topic", topic), count)
+                                 for topic, count in insight.topics.rows],
+                                self.texts("staff.insight.topics")),
+            "bookings": bar_chart([(label("staff.insight.col.team", row[0]), row[4])
+                                   for row in insight.bookings.rows],
+                                  self.texts("staff.insight.no_shows")),
+        }
+
+    async def insight_page(self, request: web.Request) -> web.Response:
+        live: LiveSession = request["staff"]
+        if not live.member.is_beheerder:
+            return self.refuse(request, 403, "staff.error.beheerder_only")
+        days = self.period(request)
+        insight = await asyncio.to_thread(self.insight.read, days)
+        await asyncio.to_thread(self.accounts.audit, live.member, "insight.view", str(days))
+        return self.render(request, "insight.html", insight=insight, days=days,
+                           periods=PERIODS, charts=self.charts(insight), cell=self.cell,
+                           notice=self.notice(request))
+
+    async def insight_csv(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        if not live.member.is_beheerder:
+            return self.refuse(request, 403, "staff.error.beheerder_only")
+        days = self.period(request)
+        insight = await asyncio.to_thread(self.insight.read, days)
+        table: Table | None = getattr(insight, request.match_info["table"], None)
+        if not isinstance(table, Table):
+            return self.refuse(request, 404, "staff.error.not_found")
+        await asyncio.to_thread(self.accounts.audit, live.member, "insight.export", table.name)
+        return web.Response(
+            text=as_csv(table, self.texts, self.cell), content_type="text/csv", charset="utf-8",
+            headers={"Content-Disposition":
+                     f'attachment; filename="{table.name}-{days}d.csv"',
+                     "Cache-Control": "no-store"})
+
+    async def insight_mark(self, request: web.Request) -> web.StreamResponse:
+        """Mark a question the assistant did not understand as training material."""
+        live: LiveSession = request["staff"]
+        if not live.member.is_beheerder:
+            return self.refuse(request, 403, "staff.error.beheerder_only")
+        form = await request.post()
+        if await asyncio.to_thread(self.insight.mark, str(form.get("question", "")),
+                                   str(form.get("language", "")), live.member.email):
+            await asyncio.to_thread(self.accounts.audit, live.member, "insight.mark",
+                                    str(form.get("language", ""))[:16])
+        raise web.HTTPSeeOther(f"{PREFIX}/insight?days={self.period(request)}&done=marked"
+                               "#not_understood")
+
     # accounts (beheerders)
 
     async def accounts_page(self, request: web.Request, *, status: int = 200,
@@ -777,6 +859,9 @@ class StaffConsole:
              "conversation_end"),
             ("GET", "/callbacks", self.callbacks_page, "callbacks"),
             ("POST", "/callbacks/{callback}/done", self.callback_done, "callback_done"),
+            ("GET", "/insight", self.insight_page, "insight"),
+            ("GET", "/insight/{table}.csv", self.insight_csv, "insight_csv"),
+            ("POST", "/insight/mark", self.insight_mark, "insight_mark"),
             ("GET", "/accounts", self.accounts_page, "accounts"),
             ("POST", "/accounts", self.create_account, "accounts_create"),
             ("POST", "/accounts/{action:disable|enable}", self.switch_account,

@@ -60,6 +60,8 @@ AUDIT_TEXTS = (S_("staff.audit.action.team_day.view"), S_("staff.audit.action.te
                S_("staff.audit.action.conversation.close"),
                S_("staff.audit.action.callback.view"), S_("staff.audit.action.callback.done"),
                S_("staff.audit.action.callback.refused"),
+               S_("staff.audit.action.insight.view"), S_("staff.audit.action.insight.export"),
+               S_("staff.audit.action.insight.mark"),
                S_("staff.audit.action.account.create"),
                S_("staff.audit.action.account.disable"),
                S_("staff.audit.action.account.enable"))
@@ -81,3 +83,15 @@ LANGUAGE_TEXTS = (S_("staff.language.nl"), S_("staff.language.en"), S_("staff.la
                   S_("staff.language.tr"), S_("staff.language.uk"))
 TEAM_TEXTS = (S_("staff.team.klantmanager"), S_("staff.team.werkgeversservicepunt"),
               S_("staff.team.taal_inburgering"), S_("staff.team.schuldhulp"))
+INSIGHT_TEXTS = (S_("staff.insight.col.day"), S_("staff.insight.col.conversations"),
+                 S_("staff.insight.col.language"), S_("staff.insight.col.topic"),
+                 S_("staff.insight.col.questions"), S_("staff.insight.col.measure"),
+                 S_("staff.insight.col.count"), S_("staff.insight.col.of"),
+                 S_("staff.insight.col.percent"), S_("staff.insight.col.question"),
+                 S_("staff.insight.col.training"), S_("staff.insight.col.team"),
+                 S_("staff.insight.col.booked"), S_("staff.insight.col.cancelled"),
+                 S_("staff.insight.col.arrived"), S_("staff.insight.col.no_show"),
+                 S_("staff.insight.col.requests"), S_("staff.insight.col.taken"),
+                 S_("staff.insight.col.wait_median"), S_("staff.insight.col.wait_longest"),
+                 S_("staff.insight.col.callbacks"), S_("staff.insight.rate.fallback"),
+                 S_("staff.insight.rate.handover"))
