@@ -1,4 +1,5 @@
-"""Erasure on request: everything we stored about this person, after a clear yes."""
+"""The resident's rights: what we keep about them (with a download), and erasure on request:
+everything we stored about this person, after a clear yes."""
 
 from __future__ import annotations
 

@@ -14,7 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import appointment_book, language_of, local_zone, say, team_name
-from assistant.appointments import AppointmentNotFound, BookingError, SlotInPast, SlotTaken
+from assistant.appointments import (
+    AppointmentNotFound,
+    BookingError,
+    SlotInPast,
+    SlotTaken,
+    TooManyAppointments,
+    TooManyBookings,
+)
 from assistant.messages import N_, button, short_when
 from assistant.settings import get_settings
 from assistant.typed_answers import ordinal_in
@@ -114,6 +121,7 @@ def choice_to_slots(choice: TimeChoice, dispatcher: CollectingDispatcher) -> dic
     return {"appointment_time": None, "time_preference": choice.preference}
 
 
+LIST_BUTTON = button("menu.list_appointments", "/list_appointments")
 CHOOSE_AGAIN = {"appointment_time": None, "confirmed": None, "offered_times": None}
 
 
@@ -123,6 +131,15 @@ def explain_booking_error(error: BookingError, dispatcher: CollectingDispatcher)
     if isinstance(error, AppointmentNotFound):
         say(dispatcher, "appointments.not_found")
         return {"appointment_reference": None, "confirmed": None}
+    # A cap per person (assistant/appointments.py): another time would not help.
+    if isinstance(error, TooManyAppointments):
+        say(dispatcher, "limits.too_many_appointments", [LIST_BUTTON],
+            limit=get_settings().max_active_appointments)
+        return {"confirmed": False}
+    if isinstance(error, TooManyBookings):
+        say(dispatcher, "limits.too_many_bookings", [LIST_BUTTON],
+            limit=get_settings().bookings_per_hour)
+        return {"confirmed": False}
     if isinstance(error, SlotTaken):
         say(dispatcher, "booking.slot_just_taken")
     elif isinstance(error, SlotInPast):

@@ -55,6 +55,14 @@ class SlotNotOffered(BookingError):
     """Not a time the team has: outside opening hours, on a holiday, or too far ahead."""
 
 
+class TooManyAppointments(BookingError):
+    """This person already holds ``MAX_ACTIVE_APPOINTMENTS`` appointments to come."""
+
+
+class TooManyBookings(BookingError):
+    """This person booked ``BOOKINGS_PER_HOUR`` times in the last hour (cancelled or not)."""
+
+
 class AppointmentNotFound(BookingError):
     """No active appointment with that reference for this person (others' are invisible)."""
 
@@ -97,8 +105,12 @@ class AppointmentBook:
 
     def __init__(self, municipality: Municipality, database_url: str, *,
                  days_ahead: int = 28, min_notice: timedelta = timedelta(hours=1),
-                 capacity: Capacity | None = None) -> None:
+                 capacity: Capacity | None = None, max_active: int = 0,
+                 bookings_per_hour: int = 0) -> None:
         self.municipality = municipality
+        # Caps per person against a flood of bookings (0: none).
+        self.max_active = max_active
+        self.bookings_per_hour = bookings_per_hour
         self.database_url = database_url
         # The staff console's hours, seats and closed days (None: municipality.yml only)
         self.capacity = capacity
@@ -111,7 +123,9 @@ class AppointmentBook:
         return cls(load_municipality(settings.municipality_dir), settings.database_url,
                    days_ahead=settings.booking_days_ahead,
                    min_notice=timedelta(minutes=settings.min_notice_minutes),
-                   capacity=Capacity(settings.database_url))
+                   capacity=Capacity(settings.database_url),
+                   max_active=settings.max_active_appointments,
+                   bookings_per_hour=settings.bookings_per_hour)
 
     def team(self, code: str) -> Team:
         try:
@@ -154,6 +168,9 @@ class AppointmentBook:
         if (earlier := self.earlier_outcome(owner_id, turn_id)) is not None:
             return earlier
         team = self._check_bookable(team_code, start, now)
+        if (held := self._held(owner_id, team_code, start)) is not None:
+            return held
+        self._check_caps(owner_id, now or datetime.now(timezone.utc))
         for seat in range(1, team.seats + 1):
             try:
                 with session_scope(self.database_url) as session:
@@ -297,6 +314,21 @@ class AppointmentBook:
                 self.municipality, team, start, self.team_closed(team_code)):
             raise SlotNotOffered(start.isoformat())
         return team
+
+    def _check_caps(self, owner_id: str, now: datetime) -> None:
+        with session_scope(self.database_url) as session:
+            if self.max_active and session.execute(
+                    select(func.count()).select_from(Appointment).where(
+                        Appointment.owner_id == owner_id, Appointment.cancelled_at.is_(None),
+                        Appointment.starts_at >= to_db_time(now))
+            ).scalar_one() >= self.max_active:
+                raise TooManyAppointments(owner_id)
+            if self.bookings_per_hour and session.execute(
+                    select(func.count()).select_from(Appointment).where(
+                        Appointment.owner_id == owner_id,
+                        Appointment.created_at >= to_db_time(now) - timedelta(hours=1))
+            ).scalar_one() >= self.bookings_per_hour:
+                raise TooManyBookings(owner_id)
 
     def forget_old_turns(self, now: datetime | None = None) -> int:
         """Delete turn outcomes older than TURN_MEMORY; returns how many."""

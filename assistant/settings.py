@@ -67,7 +67,11 @@ class Settings:
     turn_retry_seconds: float = 25.0
     workers: int = 0  # Rasa + action server pairs; 0: as many as the machine can carry
     redis_url: str = "redis://127.0.0.1:6379/0"  # Rasa's lock store when workers > 1
-    rasa_api_token: str = ""  # empty: the launcher makes a random one for this run
+    # The secret the gateway, Rasa and the action server show each other (Rasa's HTTP API,
+    # its REST channel, the action server). Empty: made once and kept owner-only in
+    # ``internal_token_file`` (assistant/privacy/tokens.py); never on a command line.
+    internal_token: str = ""
+    internal_token_file: Path = PROJECT_ROOT / "var" / "internal-token"
 
     telegram_token: str = ""
     telegram_webhook_url: str = ""  # public https URL; empty means long polling
@@ -82,6 +86,24 @@ class Settings:
     # The sites that may embed the web chat (widget.js), e.g. https://www.gemeente.nl.
     embed_origins: tuple[str, ...] = ()
     log_retention_days: int = 14  # the servers' log files in var/logs (README: Privacy)
+    # Retention (assistant/privacy/retention.py, README: Privacy), run every
+    # ``retention_every_minutes`` by the launcher and by ``python -m assistant.privacy.retention``.
+    # A conversation (what was typed and answered, in the web chat or on Telegram), the
+    # person's profile and their handover requests: this long after their last message.
+    conversation_retention_days: int = 30
+    # Appointments: anonymised (no link to the person) this long after their date.
+    appointment_retention_days: int = 90
+    retention_every_minutes: int = 60
+    # Limits (assistant/privacy/limits.py): per person (a web session, a Telegram chat) ...
+    messages_per_minute: int = 20
+    messages_per_hour: int = 200
+    turns_waiting_per_person: int = 3  # sent while an earlier message is still answered
+    # ... per IP address in the web chat ...
+    requests_per_minute_per_address: int = 120
+    new_sessions_per_hour_per_address: int = 30
+    # ... and for appointments.
+    max_active_appointments: int = 3
+    bookings_per_hour: int = 5
 
     @property
     def rasa_url(self) -> str:
@@ -115,7 +137,8 @@ def load_settings() -> Settings:
         rasa_port=_env_int("RASA_PORT", defaults.rasa_port),
         action_port=_env_int("ACTION_PORT", defaults.action_port),
         model_path=Path(_env("MODEL_PATH", str(defaults.model_path))),
-        rasa_api_token=_env("RASA_API_TOKEN", ""),
+        internal_token=_env("INTERNAL_TOKEN", _env("RASA_API_TOKEN", "")),
+        internal_token_file=Path(_env("INTERNAL_TOKEN_FILE", str(defaults.internal_token_file))),
         rasa_timeout_seconds=_env_int("RASA_TIMEOUT_SECONDS", int(defaults.rasa_timeout_seconds)),
         turn_retry_seconds=_env_int("TURN_RETRY_SECONDS", int(defaults.turn_retry_seconds)),
         workers=_env_int("WORKERS", defaults.workers),
@@ -129,6 +152,23 @@ def load_settings() -> Settings:
         web_idle_minutes=_env_int("WEB_IDLE_MINUTES", defaults.web_idle_minutes),
         embed_origins=_env_origins("EMBED_ORIGINS"),
         log_retention_days=_env_int("LOG_RETENTION_DAYS", defaults.log_retention_days),
+        conversation_retention_days=_env_int("CONVERSATION_RETENTION_DAYS",
+                                             defaults.conversation_retention_days),
+        appointment_retention_days=_env_int("APPOINTMENT_RETENTION_DAYS",
+                                            defaults.appointment_retention_days),
+        retention_every_minutes=_env_int("RETENTION_EVERY_MINUTES",
+                                         defaults.retention_every_minutes),
+        messages_per_minute=_env_int("MESSAGES_PER_MINUTE", defaults.messages_per_minute),
+        messages_per_hour=_env_int("MESSAGES_PER_HOUR", defaults.messages_per_hour),
+        turns_waiting_per_person=_env_int("TURNS_WAITING_PER_PERSON",
+                                          defaults.turns_waiting_per_person),
+        requests_per_minute_per_address=_env_int("REQUESTS_PER_MINUTE_PER_ADDRESS",
+                                                 defaults.requests_per_minute_per_address),
+        new_sessions_per_hour_per_address=_env_int("NEW_SESSIONS_PER_HOUR_PER_ADDRESS",
+                                                   defaults.new_sessions_per_hour_per_address),
+        max_active_appointments=_env_int("MAX_ACTIVE_APPOINTMENTS",
+                                         defaults.max_active_appointments),
+        bookings_per_hour=_env_int("BOOKINGS_PER_HOUR", defaults.bookings_per_hour),
     )
 
 

@@ -17,7 +17,9 @@ from assistant.migrations import migrate_database
 from assistant.policy import catalog_keys, validate_policy
 from assistant.policy.municipality import load_municipality
 from assistant.privacy.files import owner_only_from_now_on
+from assistant.privacy.limits import MessageLimits
 from assistant.privacy.logs import configure_logging
+from assistant.privacy.retention import keep_applying
 from assistant.settings import ConfigError, Settings, get_settings
 from assistant.storage import ButtonStore, ProfileStore
 from bot.appointment_files import AppointmentFiles
@@ -50,11 +52,14 @@ async def run_front_ends(settings: Settings, stack: RasaStack) -> None:
     profiles = ProfileStore(settings.database_url)
     gateway = Gateway(stack.rasa_urls, translator, settings.rasa_timeout_seconds,
                       api_token=stack.api_token, profiles=profiles,
-                      retry_seconds=settings.turn_retry_seconds)
+                      retry_seconds=settings.turn_retry_seconds,
+                      limits=MessageLimits.from_settings(settings),
+                      turns_waiting=settings.turns_waiting_per_person)
     health = HealthCheck(Parts(tuple(stack.rasa_urls), tuple(stack.action_urls),
                                settings.database_url))
     telegram = None
-    background: list[asyncio.Task] = []
+    # Retention: old conversations, profiles, handover requests and appointments go.
+    background: list[asyncio.Task] = [asyncio.create_task(keep_applying(settings))]
     book = AppointmentBook.from_settings(settings)
     files = AppointmentFiles(book, translator)  # .ics and printable confirmation
     if settings.telegram_token:

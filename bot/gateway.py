@@ -24,7 +24,9 @@ import aiohttp
 
 from assistant.messages import N_, language_menu, with_appointments_button
 from assistant.privacy.detectors import PLACEHOLDER, redact
+from assistant.privacy.limits import MessageLimits
 from assistant.privacy.logs import begin_turn
+from assistant.privacy.tokens import authorization
 from assistant.storage import DATABASE_UNAVAILABLE, ProfileStore
 from assistant.typed_answers.languages import language_named
 from assistant.typed_answers.matcher import Option
@@ -137,13 +139,20 @@ class Gateway:
 
     def __init__(self, rasa_url: str | list[str], translator: Translator,
                  timeout_seconds: float = 30.0, api_token: str = "",
-                 profiles: ProfileStore | None = None, retry_seconds: float = 0.0) -> None:
+                 profiles: ProfileStore | None = None, retry_seconds: float = 0.0,
+                 limits: MessageLimits | None = None, turns_waiting: int = 0) -> None:
         urls = [rasa_url] if isinstance(rasa_url, str) else list(rasa_url)
         self.rasa_urls = [url.rstrip("/") for url in urls]
         self.rasa_url = self.rasa_urls[0]
         self.retry_seconds = retry_seconds
+        # Floods: messages per person per minute and hour, and messages sent while earlier
+        # ones still wait for their answer (0: no limit); over a limit a friendly refusal.
+        self.limits = limits
+        self.turns_waiting = turns_waiting
         self._turn_locks: dict[str, list] = {}  # sender id -> [lock, turns waiting or running]
-        self.api_token = api_token  # Rasa's HTTP API, used only to repair a broken conversation
+        # The internal token (assistant/privacy/tokens.py): Rasa's REST channel wants it on
+        # every turn, its HTTP API (history, erasure) too.
+        self.api_token = api_token
         self.translator = translator
         self.profiles = profiles  # where a person's language choice is kept
         self._scripts: dict[str, str | None] = {}  # language -> script, see script_of
@@ -173,6 +182,8 @@ class Gateway:
                           turn_id: str | None = None) -> list[Reply]:
         """Something the person typed; ``turn_id`` when the front end sends it again."""
         turn_id = begin_turn(turn_id or new_turn_id())
+        if (refused := self._over_a_limit(conversation)) is not None:
+            return [refused]
         if self.callbacks is not None and self.callbacks.expecting_number(
                 conversation.sender_id):
             return self.remember_offered(conversation.sender_id, await self.callbacks.on_number(
@@ -185,6 +196,8 @@ class Gateway:
         """A button press: forwarded as it is (``/intent{...}``) only when it is a button this
         conversation was offered; anything else a client sends as a payload is refused."""
         turn_id = begin_turn(turn_id or new_turn_id())
+        if (refused := self._over_a_limit(conversation)) is not None:
+            return [refused]
         if self.live is not None and self.live.talking(conversation.sender_id):
             return [self.refusal("live.buttons_paused", conversation)]
         if payload not in self._always_allowed and not self.was_offered(conversation.sender_id,
@@ -196,6 +209,18 @@ class Gateway:
                                          await self.callbacks.on_payload(conversation, payload))
         return self.remember_offered(conversation.sender_id,
                                      await self._ask_rasa(conversation, payload, turn_id))
+
+    def _over_a_limit(self, conversation: Conversation) -> Reply | None:
+        """A friendly "slow down" when this person sends too much, too fast (no silent drop:
+        the front end offers the message back)."""
+        entry = self._turn_locks.get(conversation.sender_id)
+        if self.turns_waiting and entry is not None and entry[1] >= self.turns_waiting:
+            logger.warning("refused a turn: %d already waiting for this person", entry[1])
+            return self.refusal("limits.one_at_a_time", conversation)
+        if self.limits is not None and not self.limits.allow(conversation.sender_id):
+            logger.warning("refused a turn: over the message limit of this person")
+            return self.refusal("limits.slow_down", conversation)
+        return None
 
     async def _answer_text(self, conversation: Conversation, text: str | None,
                            turn_id: str) -> list[Reply]:
@@ -480,7 +505,8 @@ class Gateway:
             # One pool of kept-alive connections to the workers, as large as the number of
             # people waiting for an answer at once (aiohttp's default of 100 queued the rest).
             self._session = aiohttp.ClientSession(
-                timeout=self.timeout, connector=aiohttp.TCPConnector(limit=0))
+                timeout=self.timeout, connector=aiohttp.TCPConnector(limit=0),
+                headers=authorization(self.api_token) if self.api_token else None)
         return self._session
 
     def render_item(self, item: dict, language: str) -> Reply | None:

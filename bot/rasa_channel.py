@@ -7,6 +7,10 @@ like a real answer. Here a turn in which a custom action could not be run, or th
 altogether (the lock store or the database down), is not saved and is answered with
 HTTP 503, so the gateway can send the same turn again once the server is back; the
 conversation stays where it was.
+
+Only the gateway may send turns: a request without the internal token
+(``Authorization: Bearer``, assistant/privacy/tokens.py) is answered 401. The turn's id (its
+correlation id) is set for every log line Rasa writes while handling it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from rasa.core.processor import MessageProcessor
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from assistant.privacy.logs import begin_turn
+from assistant.privacy.tokens import is_authorized, token_in_this_process
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +71,7 @@ class RestWithFailures(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("rest_with_failures", __name__)
+        token = token_in_this_process()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -71,6 +79,11 @@ class RestWithFailures(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not is_authorized(request.headers.get("Authorization"), token):
+                logger.warning("refused a turn without the internal token")
+                return response.json({"error": "unauthorized"}, status=401)
+            turn = (self.get_metadata(request) or {}).get("turn_id")
+            begin_turn(turn if isinstance(turn, str) and turn.isalnum() else "")
             collector = CollectingOutputChannel()
             message = UserMessage(self._extract_message(request), collector,
                                   await self._extract_sender(request),

@@ -8,7 +8,11 @@ Two costs of Rasa 3.6 that a turn does not need, found by profiling a turn (py-s
 - every answer of the action server was checked with ``jsonschema.validate``, which first
   checks the schema itself, each time: here the validator is built once.
 
-It also makes a turn whose custom action could not run fail as a whole (``rasa_channel``).
+It also makes a turn whose custom action could not run fail as a whole (``rasa_channel``),
+writes Rasa's log lines as JSON with the turn's correlation id (``assistant.privacy.logs``),
+never below INFO (at DEBUG Rasa logs what people typed), with Sanic's access log (request
+URLs) off, and adds the API's ``--auth-token`` from the environment inside the process, so
+the process list does not show it (``assistant.privacy.tokens``).
 
 Everything else is ``rasa`` unchanged.
 """
@@ -16,6 +20,8 @@ Everything else is ``rasa`` unchanged.
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sys
 from types import TracebackType
 from typing import Any
@@ -26,7 +32,13 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant.privacy.logs import configure_logging
+from assistant.privacy.tokens import ENVIRONMENT_VARIABLE
 from bot.rasa_channel import note_failed_actions
+
+LOWEST_LEVEL = logging.INFO
+# Options that would make Rasa log below INFO (what people typed, whole trackers).
+TALKATIVE_OPTIONS = frozenset({"-v", "--verbose", "-vv", "--debug"})
 
 _new_session = EndpointConfig.session
 _sessions: dict[tuple[int, int], aiohttp.ClientSession] = {}
@@ -69,13 +81,55 @@ def validate_action_results_with_one_validator() -> None:
     RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
 
 
+def rasa_command_line(argv: list[str], environ: dict[str, str]) -> list[str]:
+    """Rasa's arguments: without options that log below INFO, and with ``--auth-token`` from
+    the environment when the API is on ("=": a token may begin with "-")."""
+    arguments = ["rasa", *(a for a in argv[1:] if a not in TALKATIVE_OPTIONS)]
+    token = environ.get(ENVIRONMENT_VARIABLE, "")
+    if token and "--enable-api" in arguments:
+        arguments.append(f"--auth-token={token}")
+    return arguments
+
+
+def pinned_level(requested: str | None) -> str:
+    """LOG_LEVEL for Rasa: as asked, but never below INFO."""
+    level = logging.getLevelName((requested or "INFO").upper())
+    if not isinstance(level, int) or level < LOWEST_LEVEL:
+        return logging.getLevelName(LOWEST_LEVEL)
+    return logging.getLevelName(level)
+
+
+def log_as_json() -> None:
+    """Rasa's own log set-up (coloured text, Sanic's loggers apart) replaced by ours."""
+    import rasa.utils.common
+    import rasa.utils.io
+
+    def json_lines(_level: object = None) -> None:
+        configure_logging("rasa", os.environ["LOG_LEVEL"])
+
+    def sanic_through_ours(*_args: object, **_kwargs: object) -> None:
+        from sanic.log import access_logger, error_logger, logger
+
+        for sanic_logger in (logger, error_logger, access_logger):
+            sanic_logger.handlers.clear()
+            sanic_logger.propagate = True
+            sanic_logger.setLevel(logging.WARNING)
+        access_logger.disabled = True  # request URLs, with the API token in them
+
+    rasa.utils.io.configure_colored_logging = json_lines
+    rasa.utils.common.update_sanic_log_level = sanic_through_ours
+
+
 def main() -> None:
     keep_sessions()
     validate_action_results_with_one_validator()
     note_failed_actions()  # with credentials.yml's channel: a failed turn is a 503
+    os.environ["LOG_LEVEL"] = pinned_level(os.environ.get("LOG_LEVEL"))
+    os.environ.setdefault("LOG_LEVEL_LIBRARIES", "WARNING")
+    log_as_json()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[0] = "rasa"
+    sys.argv = rasa_command_line(sys.argv, dict(os.environ))
     rasa_main()
 
 

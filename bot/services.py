@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from assistant.privacy.files import start_new_log
+from assistant.privacy.tokens import ENVIRONMENT_VARIABLE, internal_token
 from assistant.settings import PROJECT_ROOT, Settings, conversations_url
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ FIRST_RESTART_DELAY = 1.0
 MAX_RESTART_DELAY = 30.0
 STABLE_AFTER_SECONDS = 60.0  # a child up this long starts again at the first delay
 MEMORY_PER_WORKER = 1.5 * 1024**3  # a Rasa server with its model and an action server
+ACTION_AUTHORIZATION = f"Bearer ${{{ENVIRONMENT_VARIABLE}}}"
 
 
 class StartupError(RuntimeError):
@@ -49,10 +50,14 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def child_environment(settings: Settings) -> dict[str, str]:
-    """The children read the same settings from the environment as this process."""
+def child_environment(settings: Settings, token: str = "") -> dict[str, str]:
+    """The children read the same settings from the environment as this process, and the
+    internal token (the environment of a process is readable by its own user only; its
+    command line by everyone)."""
     env = dict(os.environ)
+    env.pop("RASA_API_TOKEN", None)
     env.update({
+        ENVIRONMENT_VARIABLE: token or internal_token(settings),
         "SANIC_HOST": "127.0.0.1",  # the action server listens on loopback only
         "DATABASE_URL": settings.database_url,
         "MUNICIPALITY": settings.municipality,
@@ -105,7 +110,9 @@ def endpoints_config(settings: Settings, action_port: int, workers: int) -> dict
     """What one Rasa server needs: its action server, the project's database for the
     conversations, and with several workers the Redis lock store."""
     config: dict = {
-        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
+        # Rasa reads ${INTERNAL_TOKEN} from its environment: the token is in no file.
+        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook",
+                            "headers": {"Authorization": ACTION_AUTHORIZATION}},
         "tracker_store": {"type": "bot.tracker_store.ProjectTrackerStore",
                           "url": conversations_url(settings.database_url)},
     }
@@ -152,10 +159,9 @@ class RasaStack:
         self.log_dir = log_dir or PROJECT_ROOT / "var" / "logs"
         self.workers = workers or resolve_workers(settings)
         self.children: dict[str, Child] = {}
-        # Rasa's HTTP API (loopback only) lets the gateway repair a broken conversation.
-        # Hex, not token_urlsafe: a token starting with "-" is read by rasa's argument parser
-        # as an option, and Rasa then refuses to start (it happened, about 1 run in 64).
-        self.api_token = settings.rasa_api_token or secrets.token_hex(24)
+        # Rasa's HTTP API and REST channel and the action server want this token
+        # (assistant/privacy/tokens.py); the children get it in their environment.
+        self.api_token = internal_token(settings)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._supervisor: threading.Thread | None = None
@@ -171,7 +177,7 @@ class RasaStack:
     def start(self, timeout_seconds: float = 180.0) -> None:
         self._check_ready_to_start()
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = child_environment(self.settings)
+        env = child_environment(self.settings, self.api_token)
         for worker in range(self.workers):
             action_port = self.settings.action_port + worker
             rasa_port = self.settings.rasa_port + worker
@@ -196,12 +202,14 @@ class RasaStack:
         logger.info("%d worker(s) ready: Rasa at %s", self.workers, ", ".join(self.rasa_urls))
 
     def rasa_arguments(self, endpoints: Path, port: int | None = None) -> list[str]:
-        """``python`` arguments of a Rasa server: REST channel and HTTP API on loopback."""
+        """``python`` arguments of a Rasa server: REST channel and HTTP API on loopback.
+        No token here: bot.rasa_server adds ``--auth-token`` from its environment inside the
+        process, so the process list does not show it."""
         # bot.rasa_server: Rasa itself, keeping its connections to the action server open.
         return ["-m", "bot.rasa_server", "run", "--model", str(self.settings.model_path),
                 "--endpoints", str(endpoints),
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                "--enable-api", f"--auth-token={self.api_token}",  # "=": it may begin with "-"
+                "--enable-api",
                 "--interface", self.settings.rasa_host,
                 "--port", str(port or self.settings.rasa_port)]
 

@@ -35,19 +35,19 @@ def test_broken_policy_is_refused_with_file_and_line(tmp_path: Path) -> None:
     assert "zwembad" in str(refused.value)
 
 
-def test_rasas_api_token_is_one_argument_even_when_it_starts_with_a_dash(tmp_path: Path) -> None:
+def test_rasas_api_token_is_one_argument_even_when_it_starts_with_a_dash() -> None:
     """A token like "-Xy..." after "--auth-token" is taken by argparse for an option, and
-    Rasa refuses to start; "--auth-token=..." cannot be misread."""
+    Rasa refuses to start; "--auth-token=..." cannot be misread. It is added inside the Rasa
+    process from its environment (bot/rasa_server.py), never on the command line."""
     from argparse import ArgumentParser
-    from dataclasses import replace
 
-    from assistant.settings import load_settings
-    from bot.services import RasaStack
+    from bot.rasa_server import rasa_command_line
 
-    stack = RasaStack(replace(load_settings(), rasa_api_token="-leading-dash"), tmp_path)
-    arguments = stack.rasa_arguments(tmp_path / "endpoints.yml")
+    arguments = rasa_command_line(["x", "run", "--enable-api", "--debug", "-v"],
+                                  {"INTERNAL_TOKEN": "-leading-dash"})
     parser = ArgumentParser()
     parser.add_argument("--auth-token")
-    known, _ = parser.parse_known_args(arguments[3:])
+    known, _ = parser.parse_known_args(arguments[2:])
     assert known.auth_token == "-leading-dash"
-    assert len(RasaStack(load_settings(), tmp_path).api_token) == 48  # hex: never a dash
+    assert arguments[:3] == ["rasa", "run", "--enable-api"]
+    assert "--debug" not in arguments and "-v" not in arguments  # never below INFO

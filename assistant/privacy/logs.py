@@ -109,4 +109,20 @@ def follow_turns_in_the_action_server() -> None:
             begin_turn(turn)
             logger.info("running %s", action or "an unnamed action")
 
+    app.register_middleware(only_the_assistant, "request")
     app.register_middleware(take_turn_id, "request")
+
+
+async def only_the_assistant(request):
+    """The action server runs actions for Rasa alone: without the internal token, 401 (a
+    crafted call once cancelled another person's appointment). /health stays open."""
+    from sanic import response
+
+    from assistant.privacy.tokens import is_authorized, token_in_this_process
+
+    if request.path == "/health":
+        return None
+    if is_authorized(request.headers.get("Authorization"), token_in_this_process()):
+        return None
+    logging.getLogger("actions").warning("refused a call without the internal token")
+    return response.json({"error": "unauthorized"}, status=401)

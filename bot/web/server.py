@@ -23,6 +23,7 @@ from aiohttp import web
 
 from assistant.handover import RESIDENT, STAFF, Line
 from assistant.messages import N_, with_appointments_button
+from assistant.privacy.limits import AddressLimits
 from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Button, Conversation, Gateway, Reply
@@ -225,6 +226,7 @@ class WebChat:
         self.settings = settings
         self.health_check = health
         self.activity = LastActivity()  # each conversation's last turn, for the idle check
+        self.address_limits = AddressLimits.from_settings(settings)
 
     def hinted_language(self, request: web.Request) -> str:
         """Until the person chooses: ?lang=, else the browser's Accept-Language, else the
@@ -306,6 +308,8 @@ class WebChat:
     async def messages(self, request: web.Request) -> web.Response:
         """POST /api/messages: ``{"text": ...}`` typed or ``{"payload": ...}`` from a button."""
         session_token = session_token_of(request) or new_session_token()
+        if (limited := self.over_address_limit(request, session_token)) is not None:
+            return limited
         try:
             conversation = await self.conversation(request, session_token)
             body = await read_json_object(request)
@@ -390,6 +394,8 @@ class WebChat:
         returning = session_token_of(request) is not None  # else there is nothing to read
         if body.get("new_conversation") is True:
             session_token, returning = new_session_token(), False
+        if (limited := self.over_address_limit(request, session_token)) is not None:
+            return limited
         try:
             conversation = await self.conversation(request, session_token, starting=True)
             if returning:
@@ -429,6 +435,20 @@ class WebChat:
         return {"live_lines": [live_line_json(live, line, conversation.language)
                                for line in shown],
                 "live": {"after": lines[-1].id if lines else 0}}
+
+    def over_address_limit(self, request: web.Request, session_token: str) -> web.Response | None:
+        """Too many requests, or too many new conversations, from one IP address: 429 with a
+        friendly text in the hinted language (the page gives the person their text back)."""
+        reason = self.address_limits.refusal(request.remote or "", session_token)
+        if reason is None:
+            return None
+        text = self.translator.text(reason, self.hinted_language(request))
+        data = {"messages": [{"text": text, "buttons": [],
+                              "lang": self.hinted_language(request).replace("_", "-")}],
+                "delivered": False}
+        response = web.json_response(data, status=429, headers={
+            "Cache-Control": "no-store", "Retry-After": str(RETRY_AFTER_SECONDS)})
+        return response
 
     async def answer(self, conversation: Conversation, body: dict) -> list[Reply]:
         payload, text = body.get("payload"), body.get("text")
