@@ -13,9 +13,30 @@ from rasa_sdk.types import DomainDict
 from actions.common import DatabaseGuard, appointment_book, handover_queue, say
 from actions.typed import TypedConfirmation
 from assistant.callbacks import CallBacks
-from assistant.messages import NP_, button, message
+from assistant.messages import NP_, button, message, msg
+from assistant.privacy.overview import DOWNLOAD_PAYLOAD, overview_of
 from assistant.settings import get_settings
 from assistant.storage import ProfileStore
+
+
+class ShowMyData(DatabaseGuard, Action):
+    """"Welke gegevens hebben jullie van mij?": what we keep, a download and erasure."""
+
+    def name(self) -> str:
+        return "action_show_my_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        settings = get_settings()
+        overview = await asyncio.to_thread(overview_of, tracker.sender_id, settings)
+        say(dispatcher, "privacy.overview",
+            [button("privacy.download", DOWNLOAD_PAYLOAD),
+             button("intent.delete_my_data", "/delete_my_data")],
+            language=msg("language.name"), appointments=overview.active_appointments,
+            messages=overview.messages_from_person,
+            handovers=len(overview.handover_requests),
+            days=settings.conversation_retention_days)
+        return []
 
 
 class DeleteMyData(DatabaseGuard, Action):

@@ -26,6 +26,7 @@ from assistant.messages import N_, language_menu, with_appointments_button
 from assistant.privacy.detectors import PLACEHOLDER, redact
 from assistant.privacy.limits import MessageLimits
 from assistant.privacy.logs import begin_turn
+from assistant.privacy.overview import DOWNLOAD_PAYLOAD
 from assistant.privacy.tokens import authorization
 from assistant.storage import DATABASE_UNAVAILABLE, ProfileStore
 from assistant.typed_answers.languages import language_named
@@ -200,8 +201,10 @@ class Gateway:
             return [refused]
         if self.live is not None and self.live.talking(conversation.sender_id):
             return [self.refusal("live.buttons_paused", conversation)]
-        if payload not in self._always_allowed and not self.was_offered(conversation.sender_id,
-                                                                        payload):
+        # The download is the front ends' own (a link, a document): never Rasa's.
+        if payload == DOWNLOAD_PAYLOAD or (
+                payload not in self._always_allowed
+                and not self.was_offered(conversation.sender_id, payload)):
             logger.info("refused a payload that was not offered (%d characters)", len(payload))
             return [self.refusal("error.unknown_button", conversation)]
         if self.callbacks is not None and self.callbacks.handles(payload):

@@ -17,7 +17,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
 
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
 from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -31,10 +38,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from assistant.messages import N_, with_appointments_button
+from assistant.privacy.overview import DOWNLOAD_FILE_NAME, DOWNLOAD_PAYLOAD
 from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE, ButtonStore, ProfileStore
 from bot.appointment_files import AppointmentFiles
 from bot.gateway import Conversation, Gateway, Reply
+from bot.privacy import download_for, statement
 from bot.services import StartupError
 
 logger = logging.getLogger(__name__)
@@ -46,7 +55,7 @@ CALLBACK_PREFIX = "b:"
 TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for five seconds per chat action
 TELEGRAM_LANGUAGE = re.compile(r"[a-z]{2}")
 COMMANDS = (("start", N_("telegram.command.start")), ("help", N_("menu.help")),
-            ("taal", N_("menu.language")))
+            ("taal", N_("menu.language")), ("privacy", N_("telegram.command.privacy")))
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 
 
@@ -86,6 +95,21 @@ class _Chat:
         await self.send(context.bot, update.effective_chat.id,
                         [self.gateway.language_menu(conversation.language)])
 
+    async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/privacy``: what we keep, why, how long and who to ask, with buttons to see
+        (and download) or erase it."""
+        conversation = await self.conversation(update)
+        await self.send(context.bot, update.effective_chat.id,
+                        [statement(self.gateway, self.settings, conversation)])
+
+    async def send_download(self, bot: Bot, chat_id: int, conversation: Conversation) -> None:
+        """Everything we keep about this person, as a JSON document in the chat."""
+        content = await download_for(self.gateway, self.settings, conversation.sender_id,
+                                     conversation.language)
+        caption = self.gateway.notice("privacy.download_caption", conversation).text
+        await bot.send_document(chat_id, InputFile(content, filename=DOWNLOAD_FILE_NAME),
+                                caption=caption)
+
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anything typed, including other commands and messages without any text."""
         conversation = await self.conversation(update)
@@ -117,6 +141,10 @@ class _Chat:
             await self.send(context.bot, chat_id, [notice])
             return
         await remove_keyboard(update)
+        if payload == DOWNLOAD_PAYLOAD and self.gateway.was_offered(conversation.sender_id,
+                                                                    payload):
+            await self.send_download(context.bot, chat_id, conversation)
+            return
         async with show_typing(context.bot, chat_id):
             replies = await self.gateway.handle_payload(conversation, payload)
         await self.send(context.bot, chat_id, replies)
@@ -311,6 +339,7 @@ def _wire(settings: Settings, chat: _Chat, request: BaseRequest | None) -> Appli
         CommandHandler("start", chat.start, filters=new_message),
         CommandHandler("help", chat.help, filters=new_message),
         CommandHandler(["taal", "language"], chat.language, filters=new_message),
+        CommandHandler("privacy", chat.privacy, filters=new_message),
         CallbackQueryHandler(chat.button),
         MessageHandler(new_message & filters.ATTACHMENT, chat.unsupported),
         MessageHandler(new_message & ~filters.StatusUpdate.ALL, chat.text),
@@ -350,7 +379,7 @@ class TelegramFrontend:
             logger.info("Telegram long polling started")
 
     async def describe_commands(self) -> None:
-        """The "/" menu of Telegram in every language: /start, /help and /taal, described in
+        """The "/" menu of Telegram in every language: /start, /help, /taal and /privacy, in
         the person's app language (a courtesy: a failure here must not stop the bot)."""
         translator = self._chat.gateway.translator
         for language in [None, *translator.languages()]:

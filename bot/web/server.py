@@ -24,12 +24,14 @@ from aiohttp import web
 from assistant.handover import RESIDENT, STAFF, Line
 from assistant.messages import N_, with_appointments_button
 from assistant.privacy.limits import AddressLimits
+from assistant.privacy.overview import DOWNLOAD_FILE_NAME, DOWNLOAD_PAYLOAD
 from assistant.settings import Settings
 from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Button, Conversation, Gateway, Reply
 from bot.health import HealthCheck
 from bot.i18n import Translator
 from bot.live import LiveChat
+from bot.privacy import download_for, statement_message
 from bot.web.embed import embed_handler
 from bot.web.history import LastActivity, history_messages, idle_since, last_event_time
 from bot.web.keep import Keepsakes, calendar_links
@@ -44,6 +46,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "webchat_session"
+DOWNLOAD_PATH = "/privacy/my-data"
 MAX_BODY_BYTES = 20 * 1024
 WELCOME_PAYLOAD = "/greet"
 _SESSION_TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -85,9 +88,30 @@ PAGE = Template("""<!DOCTYPE html>
              placeholder="$placeholder" aria-label="$placeholder" enterkeyhint="send">
       <button class="chat-send" id="send-button" type="submit">$send</button>
     </form>
-    <p class="chat-privacy">$privacy</p>
+    <p class="chat-privacy">$privacy <a href="/privacy?lang=$language" target="_blank"
+       rel="noopener">$privacy_link</a></p>
   </footer>
 </div>
+</body>
+</html>
+""")
+
+PRIVACY_PAGE = Template("""<!DOCTYPE html>
+<html lang="$html_lang" dir="$dir">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/chat.css">
+</head>
+<body class="page">
+<main class="privacy-page">
+<h1>$title</h1>
+$paragraphs
+<p><a href="$download_path" download="$download_name">$download</a></p>
+<p><a href="/?lang=$language">$back</a></p>
+</main>
 </body>
 </html>
 """)
@@ -110,6 +134,7 @@ PAGE_TEXT_KEYS = {
     "connection_error": N_("web.error.connection"),
     "new_conversation": N_("web.new_conversation"),
     "privacy": N_("web.privacy"),
+    "privacy_link": N_("web.privacy_link"),
     "open_chat": N_("web.widget.open"),
     "close_chat": N_("web.widget.close"),
 }
@@ -166,11 +191,18 @@ def reply_to_json(reply: Reply, translator: Translator) -> dict:
     data = {
         "text": reply.text,
         "lang": reply.language.replace("_", "-"),
-        "buttons": [{"title": button.title, "payload": button.payload}
-                    for button in reply.buttons],
+        "buttons": [button_to_json(button) for button in reply.buttons],
     }
     links = calendar_links(translator, reply)
     return {**data, "calendar": links} if links else data
+
+
+def button_to_json(button: Button) -> dict:
+    """A button; the download of the person's data is a link (``url``) the page opens."""
+    shown = {"title": button.title, "payload": button.payload}
+    if button.payload == DOWNLOAD_PAYLOAD:
+        shown["url"] = DOWNLOAD_PATH
+    return shown
 
 
 async def read_json_object(request: web.Request, limit: int = MAX_BODY_BYTES) -> dict:
@@ -450,6 +482,47 @@ class WebChat:
             "Cache-Control": "no-store", "Retry-After": str(RETRY_AFTER_SECONDS)})
         return response
 
+    async def privacy(self, request: web.Request) -> web.Response:
+        """GET /privacy: what we keep, why, how long and who to ask, in the person's language,
+        with the download of their own data."""
+        try:
+            language = (await self.stored_language(session_token_of(request))
+                        or self.hinted_language(request))
+        except DatabaseDown:
+            language = self.hinted_language(request)
+        text = self.gateway.render(statement_message(self.settings), language).text
+        paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n")
+                               if line.strip())
+        values = {name: html.escape(value, quote=True)
+                  for name, value in page_texts(self.translator, language).items()}
+        page = PRIVACY_PAGE.substitute(
+            values, title=html.escape(self.translator.text(N_("web.privacy_link"), language)),
+            paragraphs=paragraphs, download_path=DOWNLOAD_PATH,
+            download_name=DOWNLOAD_FILE_NAME,
+            download=html.escape(self.translator.text(N_("privacy.download"), language)),
+            back=html.escape(self.translator.text(N_("web.back_to_chat"), language)))
+        return web.Response(text=page, content_type="text/html",
+                            headers={"Cache-Control": "no-store"})
+
+    async def my_data(self, request: web.Request) -> web.Response:
+        """GET /privacy/my-data: everything we keep about this web session, as a JSON file
+        (nothing at all without a session: there is nobody to look up)."""
+        session_token = session_token_of(request)
+        if session_token is None:
+            return web.json_response({"error": "no_conversation"}, status=404,
+                                     headers={"Cache-Control": "no-store"})
+        try:
+            language = (await self.stored_language(session_token)
+                        or self.hinted_language(request))
+            content = await download_for(self.gateway, self.settings,
+                                         sender_id_for(session_token), language)
+        except (DatabaseDown, *DATABASE_UNAVAILABLE):
+            return self.database_down(request, session_token)
+        return web.Response(body=content, content_type="application/json", charset="utf-8",
+                            headers={"Cache-Control": "no-store",
+                                     "Content-Disposition":
+                                         f'attachment; filename="{DOWNLOAD_FILE_NAME}"'})
+
     async def answer(self, conversation: Conversation, body: dict) -> list[Reply]:
         payload, text = body.get("payload"), body.get("text")
         if isinstance(payload, str):
@@ -594,6 +667,8 @@ def create_app(gateway: Gateway, translator: Translator, settings: Settings,
     app.router.add_get("/api/live", chat.live_lines)
     app.router.add_get("/embed", embed_handler(chat))
     Keepsakes(chat).install(app)
+    app.router.add_get("/privacy", chat.privacy)
+    app.router.add_get(DOWNLOAD_PATH, chat.my_data)
     if telegram_webhook is not None:
         app.router.add_post("/telegram/webhook", telegram_handler(telegram_webhook))
     app.router.add_static("/static/", STATIC_DIR)

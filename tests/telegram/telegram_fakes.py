@@ -30,6 +30,7 @@ class RecordingRequest(BaseRequest):
         # Uploaded files per call: (method, {part name: (file name, bytes, MIME type)})
         self.uploads: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[str, dict[str, Any]] = {}  # method -> one error answer
+        self.documents: list[tuple[str, bytes]] = []  # sendDocument: (file name, content)
         self._message_ids = itertools.count(1000)
 
     @property

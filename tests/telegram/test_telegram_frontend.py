@@ -341,8 +341,9 @@ async def test_the_command_menu_is_described_in_every_language(
              if isinstance(call["commands"], str) else call["commands"]
              for call in telegram_api.sent("setMyCommands")}
     assert set(menus) == {None, "nl", "en", "ar", "ti", "fa", "tr", "uk"}  # no "fa_AF"
-    assert [c["command"] for c in menus["ar"]] == ["start", "help", "taal"]
+    assert [c["command"] for c in menus["ar"]] == ["start", "help", "taal", "privacy"]
     assert menus["ar"][2]["description"] == translator.text("menu.language", "ar")
+    assert menus["ar"][3]["description"] == translator.text("telegram.command.privacy", "ar")
     assert menus[None][0]["description"] == translator.text("telegram.command.start", "nl")
 
 

@@ -59,7 +59,17 @@
     const row = document.createElement("div");
     row.className = "button-row";
     row.setAttribute("role", "group");
-    for (const { title, payload } of buttons) {
+    for (const { title, payload, url } of buttons) {
+      if (url) { // the download of the person's own data: a link, not a message
+        const link = document.createElement("a");
+        link.className = "button-link";
+        link.href = url;
+        link.dir = "auto";
+        link.setAttribute("download", "");
+        link.textContent = title;
+        row.appendChild(link);
+        continue;
+      }
       const button = document.createElement("button");
       button.type = "button";
       button.dir = "auto";
