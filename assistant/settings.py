@@ -98,7 +98,7 @@ class Settings:
     messages_per_minute: int = 20
     messages_per_hour: int = 200
     turns_waiting_per_person: int = 3  # sent while an earlier message is still answered
-    # ... per IP address in the web chat ...
+    # ... per IP address in the web chat (0: no limit; behind a proxy all share its address) ...
     requests_per_minute_per_address: int = 120
     new_sessions_per_hour_per_address: int = 30
     # ... and for appointments.

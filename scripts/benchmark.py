@@ -281,7 +281,9 @@ def start_ours(scratch: Path, workers: int | None) -> tuple[subprocess.Popen, st
     count = workers or 4
     env = {**ENV, "WEB_PORT": str(web_port), "RASA_PORT": str(free_port(count)),
            "ACTION_PORT": str(free_port(count)),
-           "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}"}
+           "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
+           # One address plays hundreds of people here: no limits per IP address (0).
+           "REQUESTS_PER_MINUTE_PER_ADDRESS": "0", "NEW_SESSIONS_PER_HOUR_PER_ADDRESS": "0"}
     if workers:
         env["WORKERS"] = str(workers)
     log = (scratch / "assistant.log").open("w")

@@ -18,7 +18,9 @@ from sqlalchemy import inspect, select, text
 from assistant.settings import Settings, conversations_url
 from assistant.storage import (
     Appointment,
+    CallbackRequest,
     HandoverRequest,
+    LiveMessage,
     UserProfile,
     from_db_time,
     get_engine,
@@ -39,6 +41,8 @@ class Overview:
     profile_since: str | None = None
     appointments: list[dict] = field(default_factory=list)
     handover_requests: list[dict] = field(default_factory=list)
+    live_conversation: list[dict] = field(default_factory=list)  # with a colleague
+    callback_requests: list[dict] = field(default_factory=list)
     conversation: list[dict] = field(default_factory=list)
     answers: dict[str, object] = field(default_factory=dict)
 
@@ -67,6 +71,16 @@ def overview_of(sender_id: str, settings: Settings,
         overview.handover_requests = [_handover(row) for row in session.execute(
             select(HandoverRequest).where(HandoverRequest.owner_id == sender_id)
             .order_by(HandoverRequest.requested_at)).scalars()]
+        overview.live_conversation = [
+            {"time": _iso(row.created_at), "from": row.author,
+             "text": row.text or row.key, "colleague": row.staff_name}
+            for row in session.execute(select(LiveMessage).where(
+                LiveMessage.owner_id == sender_id).order_by(LiveMessage.id)).scalars()]
+        overview.callback_requests = [
+            {"team": row.team_code, "phone": row.phone, "when": row.moment,
+             "requested_at": _iso(row.requested_at), "done_at": _iso(row.done_at)}
+            for row in session.execute(select(CallbackRequest).where(
+                CallbackRequest.owner_id == sender_id)).scalars()]
     _read_conversation(overview, settings, render)
     return overview
 
@@ -135,7 +149,8 @@ def download(overview: Overview, settings: Settings) -> bytes:
                                          "your last message",
             "appointments": f"{settings.appointment_retention_days} days after their date, "
                             "then no longer linked to you",
-            "requests_for_a_colleague": f"{settings.conversation_retention_days} days",
+            "requests_for_a_colleague_and_call_backs":
+                f"{settings.conversation_retention_days} days",
         },
         **asdict(overview),
     }

@@ -5,8 +5,9 @@
   (30) after its last message.
 - A person's profile (their language) the same period after their last message and last
   change, unless they still have an appointment to come (its reminder is in their language).
-- Handover requests (what the assistant collected for a colleague): the same period after
-  they were made.
+- Handover requests (what the assistant collected for a colleague), the lines of a live
+  conversation with a colleague and call-back requests (with the phone number): the same
+  period after they were made.
 - Appointments: ``APPOINTMENT_RETENTION_DAYS`` (90) after their date no longer linked to the
   person (owner, language and turn records removed; team, time and attendance stay for the
   municipality's figures).
@@ -27,13 +28,16 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, exists, inspect, select, text, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import InstrumentedAttribute
 
 from assistant.settings import Settings, conversations_url, get_settings
 from assistant.storage import (
     DATABASE_UNAVAILABLE,
     Appointment,
     ButtonStore,
+    CallbackRequest,
     HandoverRequest,
+    LiveMessage,
     TurnOutcome,
     UserProfile,
     get_engine,
@@ -54,6 +58,8 @@ class Removed:
     conversation_events: int = 0
     profiles: int = 0
     handover_requests: int = 0
+    live_lines: int = 0
+    callback_requests: int = 0
     appointments_anonymised: int = 0
     turn_outcomes: int = 0
     buttons: int = 0
@@ -70,6 +76,9 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> Removed:
         conversations=conversations, conversation_events=events,
         profiles=delete_old_profiles(url, cutoff, now),
         handover_requests=delete_old_handover_requests(url, cutoff),
+        live_lines=delete_older(url, LiveMessage, LiveMessage.created_at, cutoff),
+        callback_requests=delete_older(url, CallbackRequest, CallbackRequest.requested_at,
+                                       cutoff),
         appointments_anonymised=anonymise_old_appointments(
             url, now - timedelta(days=settings.appointment_retention_days)),
         turn_outcomes=delete_old_turn_outcomes(url, now - timedelta(days=TURN_OUTCOME_DAYS)),
@@ -122,9 +131,14 @@ def delete_old_profiles(url: str, cutoff: datetime, now: datetime) -> int:
 
 
 def delete_old_handover_requests(url: str, cutoff: datetime) -> int:
+    return delete_older(url, HandoverRequest, HandoverRequest.requested_at, cutoff)
+
+
+def delete_older(url: str, table: type, moment: InstrumentedAttribute,
+                 cutoff: datetime) -> int:
+    """Rows of ``table`` whose ``moment`` is before ``cutoff``."""
     with session_scope(url) as session:
-        return session.execute(delete(HandoverRequest).where(
-            HandoverRequest.requested_at < to_db_time(cutoff))).rowcount
+        return session.execute(delete(table).where(moment < to_db_time(cutoff))).rowcount
 
 
 def anonymise_old_appointments(url: str, cutoff: datetime) -> int:

@@ -22,7 +22,9 @@ from assistant.privacy.retention import ANONYMOUS_OWNER, apply_retention
 from assistant.settings import PROJECT_ROOT, Settings, conversations_url, load_settings
 from assistant.storage import (
     Appointment,
+    CallbackRequest,
     HandoverRequest,
+    LiveMessage,
     ProfileStore,
     TurnOutcome,
     UserProfile,
@@ -149,7 +151,11 @@ def test_appointments_are_anonymised_90_days_after_their_date(
 def test_handover_requests_and_turn_records_are_deleted_after_their_period(
         settings: Settings) -> None:
     queue = DatabaseQueue(settings.database_url)
-    queue.request("web:abc", "web", "werk-en-inkomen", "ar", "bijstand", {"age": "30"})
+    ticket = queue.request("web:abc", "web", "werk-en-inkomen", "ar", "bijstand", {"age": "30"})
+    queue.add_line(ticket, "resident", "ik heb een vraag over mijn uitkering")
+    with session_scope(settings.database_url) as session:
+        session.add(CallbackRequest(owner_id="web:abc", channel="web", team_code="klantmanager",
+                                    language="ar", phone="+31612345678", moment="asap"))
     with session_scope(settings.database_url) as session:
         session.add(TurnOutcome(turn_id="t1", owner_id="web:abc", operation="book",
                                 reference="ABC123"))
@@ -157,9 +163,13 @@ def test_handover_requests_and_turn_records_are_deleted_after_their_period(
 
     kept = apply_retention(settings, now + timedelta(days=29))
     assert kept.handover_requests == 0 and kept.turn_outcomes == 1
-    assert apply_retention(settings, now + timedelta(days=31)).handover_requests == 1
+    assert (kept.live_lines, kept.callback_requests) == (0, 0)
+    removed = apply_retention(settings, now + timedelta(days=31))
+    assert (removed.handover_requests, removed.live_lines, removed.callback_requests) == (
+        1, 1, 1)
     with session_scope(settings.database_url) as session:
-        assert session.execute(select(HandoverRequest)).scalars().all() == []
+        for table in (HandoverRequest, LiveMessage, CallbackRequest):
+            assert session.execute(select(table)).scalars().all() == []
 
 
 def test_the_command_prints_what_it_deleted(settings: Settings, monkeypatch, capsys) -> None:

@@ -18,7 +18,7 @@ from actions.common import appointment_book, handover_queue
 from actions.privacy import ShowMyData, forget
 from assistant.privacy.overview import DOWNLOAD_PAYLOAD, overview_of
 from assistant.settings import PROJECT_ROOT, Settings, conversations_url, get_settings
-from assistant.storage import ProfileStore
+from assistant.storage import CallbackRequest, ProfileStore, session_scope
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.tracker_store import ProjectTrackerStore
@@ -55,7 +55,12 @@ def someone_with_data(sender: str) -> str:
     book = appointment_book()
     team = next(iter(book.municipality.teams))
     booked = book.book(sender, team, book.free_slots(team)[0], language="ar", topic="bijstand")
-    handover_queue().request(sender, "web", team, "ar", "bijstand", {"age": "34"})
+    ticket = handover_queue().request(sender, "web", team, "ar", "bijstand", {"age": "34"})
+    handover_queue().add_line(ticket, "staff", "Goedemorgen, waarmee kan ik helpen?",
+                              staff_name="Anna")
+    with session_scope(settings.database_url) as session:
+        session.add(CallbackRequest(owner_id=sender, channel="web", team_code=team,
+                                    language="ar", phone="+31612345678", moment="asap"))
     return booked.reference
 
 
@@ -73,6 +78,8 @@ async def test_the_overview_holds_everything_and_erasure_removes_it(action_setti
     assert overview.conversation[1]["text"] == "privacy.download_caption"
     assert overview.conversation[2]["button"] == "/affirm"
     assert overview.answers == {"age": 34} and overview.messages_from_person == 2
+    assert overview.live_conversation[0]["colleague"] == "Anna"
+    assert overview.callback_requests[0]["phone"] == "+31612345678"
 
     messages, _ = await run_action(ShowMyData(), make_tracker("telegram:9"), domain)
     [shown] = messages
@@ -85,6 +92,7 @@ async def test_the_overview_holds_everything_and_erasure_removes_it(action_setti
     assert forget("telegram:9") == 1
     after = overview_of("telegram:9", get_settings())
     assert (after.language, after.appointments, after.handover_requests) == (None, [], [])
+    assert (after.live_conversation, after.callback_requests) == ([], [])
     assert overview_of("telegram:10", get_settings()).conversation == []  # nobody else's
 
 
@@ -148,6 +156,6 @@ async def test_the_chat_page_links_to_the_privacy_page_and_the_download_is_a_lin
     from bot.web.server import reply_to_json
 
     shown = reply_to_json(Reply("x", (Button("Download", DOWNLOAD_PAYLOAD),
-                                      Button("Delete", "/delete_my_data"))))
+                                      Button("Delete", "/delete_my_data"))), translator)
     assert shown["buttons"][0]["url"] == "/privacy/my-data"
     assert "url" not in shown["buttons"][1]
