@@ -35,7 +35,7 @@ from assistant.messages import (
     msg,
     percent,
 )
-from assistant.policy import Amount, Duration, Entry
+from assistant.policy import Amount, Duration, Entry, figures_of
 from assistant.settings import get_settings
 from assistant.storage import DATABASE_UNAVAILABLE
 
@@ -179,16 +179,12 @@ class ShowTargetGroups(Action):
                        **entry.text_args())
                 for name, entry in policy.target_groups.items()])
             return []
-        say(dispatcher, group.description_key, **group.text_args())
+        offered = policy.offered_to(group)
+        say(dispatcher, group.description_key, **group.text_args(), **figures_of(offered))
         intents = {name: intent for intent, topic in municipality().topics.items()
                    for name in topic.provisions}
-        offered = [name for action in group.actions for name in action.provisions]
-        offered += [name for name, entry in policy.provisions.items()
-                    if group.id in entry.target_groups]
-        buttons = [button(policy.provisions[name].title_key, f"/{intents[name]}",
-                          **policy.provisions[name].text_args())
-                   for name in dict.fromkeys(offered)
-                   if name in intents and name in policy.provisions][:8]
+        buttons = [button(entry.title_key, f"/{intents[entry.id]}", **entry.text_args())
+                   for entry in offered if entry.id in intents][:8]
         say(dispatcher, "options.provisions", [
             *buttons, button("menu.check_eligibility", "/check_eligibility")],
             source=", ".join(group.sources[:2]))

@@ -39,6 +39,7 @@ from assistant.policy import (
     Fact,
     Question,
     check_for_intent,
+    figures_of,
     load_checklist,
     load_checks,
     read_vocabulary,
@@ -151,7 +152,9 @@ class StartCheck(Action):
                 say(dispatcher, "check.none_here",
                     [button("menu.request_human", "/request_human")])
             return [*events, *(SlotSet(name, None) for name in CHECK_SLOTS)]
-        say(dispatcher, check.intro_key)
+        policy = current_policy()
+        say(dispatcher, check.intro_key, **figures_of(
+            policy.provisions[name] for name in check.provisions if name in policy.provisions))
         events: list[EventType] = [SlotSet("check_id", check.id),
                                    SlotSet("check_answers", opening_answers(tracker, check)),
                                    SlotSet("check_answer", None)]

@@ -14,7 +14,16 @@ import pytest
 from babel.messages.pofile import read_po
 
 from assistant.language_data import catalog_languages
-from assistant.policy import Choice, Entry, entries_of, load_checks, municipalities, read_sources
+from assistant.policy import (
+    Choice,
+    Entry,
+    entries_of,
+    figures_of,
+    load_checks,
+    load_policy,
+    municipalities,
+    read_sources,
+)
 from assistant.settings import PROJECT_ROOT
 from bot.i18n import Translator
 
@@ -121,11 +130,14 @@ def test_no_entry_text_states_a_figure_of_its_own_conditions(language: str) -> N
 
 
 @pytest.mark.parametrize("language", catalog_languages())
-def test_entry_texts_ask_only_for_figures_their_entry_has(language: str) -> None:
+def test_entry_texts_ask_only_for_figures_the_data_has(language: str) -> None:
+    """Its own ({age_lt}) or, in a target group's text, another entry's by name."""
+    others = figures_of(entries())
     found = [(entry.id, key, name) for entry in entries()
              for key in (entry.title_key, entry.description_key)
              for name in re.findall(r"\{(\w+)\}", texts(language).get(key, ""))
-             if name not in entry.text_args()]
+             if name not in entry.text_args() and not (
+                 entry.section == "target_groups" and name in others)]
     assert not found, found
 
 
@@ -135,12 +147,45 @@ def test_entry_texts_render_with_their_own_figures(language: str) -> None:
     translator = Translator(PROJECT_ROOT / "locales", "nl", "Europe/Amsterdam")
     for entry in entries():
         for key in (entry.title_key, entry.description_key):
-            shown = translator.text(key, language, entry.text_args())
+            shown = translator.text(key, language, {**figures_of(entries()),
+                                                     **entry.text_args()})
             assert "{" not in shown, (language, key, shown)
             template = texts(language).get(key, "")
             for name, figure in entry.text_args().items():
                 if "{" + name + "}" in template:
                     assert translator.format_arg(figure, language) in shown, (key, name)
+
+
+def texts_about_other_entries() -> list[tuple[str, dict[str, int]]]:
+    """(key, arguments) of the texts that speak of other entries, on today's policy: a
+    target group's description (with what is offered to it) and a check's introduction
+    (with the provisions it weighs)."""
+    found = []
+    for name in municipalities(POLICY):
+        policy = load_policy(POLICY, name)
+        found += [(group.description_key,
+                   {**group.text_args(), **figures_of(policy.offered_to(group))})
+                  for group in policy.target_groups.values()]
+        found += [(check.intro_key, figures_of(policy.provisions[p] for p in check.provisions
+                                               if p in policy.provisions))
+                  for check in load_checks(POLICY / name).values()]
+    return found
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_texts_about_other_entries_take_their_figures_as_arguments(language: str) -> None:
+    """"Bent u {route_statushouder_beroepsonderwijs_age_ge} tot ...": the ages of the
+    statushouder routes in the target group's text, the child's age in the single parent's
+    check, come from those entries' conditions."""
+    translator = Translator(PROJECT_ROOT / "locales", "nl", "Europe/Amsterdam")
+    found = []
+    for key, args in texts_about_other_entries():
+        shown = translator.text(key, language, args)
+        assert "{" not in shown, (language, key, shown)
+        template = texts(language).get(key, "")
+        found += [(key, form) for value in set(args.values())
+                  for form in written(value) if states(template, form)]
+    assert not found, f"figures of other entries written into {language} texts: {found}"
 
 
 @cache

@@ -41,6 +41,7 @@ from assistant.policy.models import (
     Entry,
     Fact,
     Policy,
+    figures_of,
 )
 from assistant.policy.municipality import Municipality, Team, TeamRoles, Topic, load_municipality
 from assistant.policy.reading import Item, PolicyError, Problem
@@ -58,6 +59,6 @@ __all__ = ["CONFIDENCES", "NATIONAL", "SECTIONS", "Amount", "Check", "ChecklistI
            "Condition", "Duration", "Entry", "Fact", "Item", "Municipality", "Organisation",
            "Policy", "PolicyError", "Problem", "Question", "Referral", "ReferralMap", "Subject",
            "Team", "TeamRoles", "Topic", "catalog_keys", "check_for_intent", "entries_of",
-           "load_checklist", "load_checks", "load_municipality", "load_policy",
+           "figures_of", "load_checklist", "load_checks", "load_municipality", "load_policy",
            "load_referrals", "main", "municipalities", "read_sources", "read_vocabulary",
            "validate_checks", "validate_policy", "validate_referrals"]

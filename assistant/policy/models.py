@@ -9,7 +9,7 @@ validation.py on these typed objects.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -205,6 +205,14 @@ class Entry(Located):
                 if isinstance(c.value, int) and not isinstance(c.value, bool)}
 
 
+def figures_of(entries: Iterable[Entry]) -> dict[str, int]:
+    """The condition figures of other entries, named by entry: a text about several of them
+    ("statushouders van {route_statushouder_beroepsonderwijs_age_ge} tot ...") takes
+    them from the data as well."""
+    return {f"{entry.id}_{name}": value for entry in entries
+            for name, value in entry.text_args().items()}
+
+
 @dataclass(frozen=True)
 class Policy:
     """What is current for one municipality on one day (national layer plus overrides)."""
@@ -215,6 +223,15 @@ class Policy:
     target_groups: dict[str, Entry]
     partners: dict[str, Entry]
     superseded: tuple[Entry, ...]  # former rules, to explain "dat geldt niet meer"
+
+    def offered_to(self, group: Entry) -> list[Entry]:
+        """The provisions in force for a target group: those of its actions, then those
+        that name the group."""
+        names = [name for action in group.actions for name in action.provisions]
+        names += [name for name, entry in self.provisions.items()
+                  if group.id in entry.target_groups]
+        return [self.provisions[name] for name in dict.fromkeys(names)
+                if name in self.provisions]
 
 
 # --- policy/facts.yml ---------------------------------------------------------------------

@@ -185,6 +185,18 @@ async def test_target_groups_lead_to_their_provisions(domain) -> None:
     payloads = [b["payload"] for b in messages[1]["custom"]["buttons"]]
     assert "/ask_civic_integration" in payloads and "/ask_language_internship" in payloads
     assert slot_events(events) == {"team": "taal_inburgering"}
+    ages = messages[0]["custom"]["args"]  # the routes' ages, from their conditions
+    assert (ages["route_statushouder_beroepsonderwijs_age_ge"],
+            ages["route_statushouder_beroepsonderwijs_age_lt"],
+            ages["route_statushouder_bemiddeling_age_ge"]) == (18, 27, 30)
+
+
+async def test_the_single_parent_check_says_the_childs_age_of_the_data(domain) -> None:
+    tracker = make_tracker("web:9", intent="check_parent_exemption", text="alleenstaande ouder")
+    messages, _ = await run_action(StartCheck(), tracker, domain)
+    assert sent_keys(messages) == ["check.parent_exemption.intro"]
+    assert messages[0]["custom"]["args"][
+        "ontheffing_alleenstaande_ouder_youngest_child_age_lt"] == 5
 
 
 async def test_every_provision_of_the_nota_answers_with_duration_and_next_step(domain) -> None:
