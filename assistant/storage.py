@@ -312,6 +312,18 @@ class TrainingExample(Base):
     marked_by = Column(String(254), nullable=False)
     marked_at = Column(DateTime, nullable=False, default=utc_now)
 
+
+class OfferedButton(Base):
+    """A button shown in a conversation: only those are forwarded to Rasa when pressed. Kept
+    here, not only in one gateway's memory, so every gateway of the installation agrees."""
+
+    __tablename__ = "offered_buttons"
+
+    sender_id = Column(String(128), primary_key=True)
+    payload_hash = Column(String(64), primary_key=True)  # sha256 of the payload
+    offered_at = Column(DateTime, nullable=False, default=utc_now, index=True)
+
+
 _engines: dict[str, Engine] = {}
 _session_factories: dict[str, sessionmaker] = {}
 _engines_lock = threading.Lock()
@@ -493,3 +505,42 @@ class ProfileStore:
                 return False
             session.delete(profile)
             return True
+
+
+class OfferedButtons:
+    """The buttons each conversation was shown (``OfferedButton``), shared by every gateway."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    @staticmethod
+    def digest(payload: str) -> str:
+        return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def remember(self, sender_id: str, payloads: list[str]) -> None:
+        digests = sorted({self.digest(payload) for payload in payloads})
+        try:
+            self._remember(sender_id, digests)
+        except IntegrityError:  # the same button at the same moment from another gateway
+            self._remember(sender_id, digests)
+
+    def _remember(self, sender_id: str, digests: list[str]) -> None:
+        with session_scope(self.database_url) as session:
+            known = set(session.execute(select(OfferedButton.payload_hash).where(
+                OfferedButton.sender_id == sender_id,
+                OfferedButton.payload_hash.in_(digests))).scalars())
+            if known:  # shown again: it lives on from now
+                session.execute(update(OfferedButton).where(
+                    OfferedButton.sender_id == sender_id,
+                    OfferedButton.payload_hash.in_(known)).values(offered_at=utc_now()))
+            session.add_all(OfferedButton(sender_id=sender_id, payload_hash=digest)
+                            for digest in digests if digest not in known)
+
+    def was_offered(self, sender_id: str, payload: str) -> bool:
+        with session_scope(self.database_url) as session:
+            return session.get(OfferedButton, (sender_id, self.digest(payload))) is not None
+
+    def forget(self, sender_id: str) -> int:
+        with session_scope(self.database_url) as session:
+            return session.execute(delete(OfferedButton).where(
+                OfferedButton.sender_id == sender_id)).rowcount

@@ -21,7 +21,7 @@ from assistant.privacy.limits import MessageLimits
 from assistant.privacy.logs import configure_logging
 from assistant.privacy.retention import keep_applying
 from assistant.settings import ConfigError, Settings, get_settings
-from assistant.storage import ButtonStore, ProfileStore
+from assistant.storage import ButtonStore, OfferedButtons, ProfileStore
 from bot.appointment_files import AppointmentFiles
 from bot.gateway import Gateway
 from bot.health import HealthCheck, Parts
@@ -54,7 +54,8 @@ async def run_front_ends(settings: Settings, stack: RasaStack) -> None:
                       api_token=stack.api_token, profiles=profiles,
                       retry_seconds=settings.turn_retry_seconds,
                       limits=MessageLimits.from_settings(settings),
-                      turns_waiting=settings.turns_waiting_per_person)
+                      turns_waiting=settings.turns_waiting_per_person,
+                      offered=OfferedButtons(settings.database_url))
     health = HealthCheck(Parts(tuple(stack.rasa_urls), tuple(stack.action_urls),
                                settings.database_url))
     telegram = None

@@ -28,7 +28,7 @@ from assistant.privacy.limits import MessageLimits
 from assistant.privacy.logs import begin_turn
 from assistant.privacy.overview import DOWNLOAD_PAYLOAD
 from assistant.privacy.tokens import authorization
-from assistant.storage import DATABASE_UNAVAILABLE, ProfileStore
+from assistant.storage import DATABASE_UNAVAILABLE, OfferedButtons, ProfileStore
 from assistant.typed_answers.languages import language_named
 from assistant.typed_answers.matcher import Option
 from assistant.typed_answers.menus import MENU_KEYS, menu_choice, menu_options
@@ -141,7 +141,8 @@ class Gateway:
     def __init__(self, rasa_url: str | list[str], translator: Translator,
                  timeout_seconds: float = 30.0, api_token: str = "",
                  profiles: ProfileStore | None = None, retry_seconds: float = 0.0,
-                 limits: MessageLimits | None = None, turns_waiting: int = 0) -> None:
+                 limits: MessageLimits | None = None, turns_waiting: int = 0,
+                 offered: OfferedButtons | None = None) -> None:
         urls = [rasa_url] if isinstance(rasa_url, str) else list(rasa_url)
         self.rasa_urls = [url.rstrip("/") for url in urls]
         self.rasa_url = self.rasa_urls[0]
@@ -160,7 +161,11 @@ class Gateway:
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
         # The payloads of the buttons each conversation was shown: only those are forwarded.
+        # In memory, and with ``offered`` in the database too, so that several gateways agree
+        # (a button shown by one is pressed at another).
         self._offered: OrderedDict[str, OrderedDict[str, None]] = OrderedDict()
+        self.offered_store = offered
+        self._writes: set[asyncio.Task] = set()
         # The menu each conversation was shown last (did-you-mean topics, languages), when its
         # last reply was one: a typed title or "de tweede" chooses from it.
         self._menus: OrderedDict[str, tuple[Option, ...]] = OrderedDict()
@@ -175,6 +180,8 @@ class Gateway:
             button["payload"] for button in language_menu(translator.languages())["buttons"]}
 
     async def close(self) -> None:
+        if self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -204,7 +211,7 @@ class Gateway:
         # The download is the front ends' own (a link, a document): never Rasa's.
         if payload == DOWNLOAD_PAYLOAD or (
                 payload not in self._always_allowed
-                and not self.was_offered(conversation.sender_id, payload)):
+                and not await self.offered(conversation.sender_id, payload)):
             logger.info("refused a payload that was not offered (%d characters)", len(payload))
             return [self.refusal("error.unknown_button", conversation)]
         if self.callbacks is not None and self.callbacks.handles(payload):
@@ -281,7 +288,41 @@ class Gateway:
             for payload in payloads:
                 _remember(offered, payload, None, OFFERED_PER_CONVERSATION)
             _remember(self._offered, sender_id, offered, CONVERSATIONS_REMEMBERED)
+            self._share_offered(sender_id, payloads)
         return replies
+
+    def _share_offered(self, sender_id: str, payloads: list[str]) -> None:
+        """Write the offered buttons to the shared store, off the event loop and without
+        waiting: a person takes longer to press one than the write takes."""
+        if self.offered_store is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called outside the event loop (a script, a test)
+            self._write_offered(sender_id, payloads)
+            return
+        task = loop.create_task(asyncio.to_thread(self._write_offered, sender_id, payloads))
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+
+    def _write_offered(self, sender_id: str, payloads: list[str]) -> None:
+        try:
+            self.offered_store.remember(sender_id, payloads)
+        except DATABASE_UNAVAILABLE as error:  # this gateway still knows them
+            logger.error("could not share the offered buttons: %s", type(error).__name__)
+
+    async def offered(self, sender_id: str, payload: str) -> bool:
+        """Whether this conversation was shown ``payload``: by this gateway, or by another
+        one of the installation (the shared store)."""
+        if self.was_offered(sender_id, payload):
+            return True
+        if self.offered_store is None:
+            return False
+        try:
+            return await asyncio.to_thread(self.offered_store.was_offered, sender_id, payload)
+        except DATABASE_UNAVAILABLE as error:
+            logger.error("could not read the offered buttons: %s", type(error).__name__)
+            return False
 
     def _remember_menu(self, sender_id: str, replies: list[Reply]) -> None:
         """The menu shown last, if the last reply with buttons is one (else none)."""
@@ -479,6 +520,12 @@ class Gateway:
         """Erasure: replace Rasa's events of this conversation (everything the person typed)
         by none; the tracker store then deletes them. Our own data was deleted by the action
         that asked for this."""
+        self._offered.pop(conversation.sender_id, None)
+        if self.offered_store is not None:
+            try:
+                await asyncio.to_thread(self.offered_store.forget, conversation.sender_id)
+            except DATABASE_UNAVAILABLE as error:
+                logger.error("could not forget the offered buttons: %s", type(error).__name__)
         url = self.worker_for(conversation.sender_id)
         await self._tracker_request(
             "PUT", f"{url}/conversations/{quote(conversation.sender_id, safe='')}/tracker/events",

@@ -24,7 +24,8 @@ NEWEST = ScriptDirectory.from_config(alembic_config()).get_current_head()
 OUR_TABLES = {"appointments", "button_payloads", "turn_outcomes", "user_profiles",
               "staff_accounts", "staff_team_members", "staff_sessions", "staff_login_failures",
               "staff_audit_log", "team_schedules", "team_closed_days", "handover_requests",
-              "live_messages", "callback_requests", "training_examples"}
+              "live_messages", "callback_requests", "training_examples",
+              "offered_buttons"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,7 +12,7 @@
   person (owner, language and turn records removed; team, time and attendance stay for the
   municipality's figures).
 - The records that make a retried turn act once: after a day; Telegram button tokens: after
-  30 days (``ButtonStore``).
+  30 days (``ButtonStore``); which buttons a conversation was shown: with the conversation.
 
 Run by the launcher every ``RETENTION_EVERY_MINUTES`` and by hand:
 ``python -m assistant.privacy.retention`` (prints what it deleted).
@@ -38,6 +38,7 @@ from assistant.storage import (
     CallbackRequest,
     HandoverRequest,
     LiveMessage,
+    OfferedButton,
     TurnOutcome,
     UserProfile,
     get_engine,
@@ -63,6 +64,7 @@ class Removed:
     appointments_anonymised: int = 0
     turn_outcomes: int = 0
     buttons: int = 0
+    offered_buttons: int = 0
 
 
 def apply_retention(settings: Settings, now: datetime | None = None) -> Removed:
@@ -82,7 +84,8 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> Removed:
         appointments_anonymised=anonymise_old_appointments(
             url, now - timedelta(days=settings.appointment_retention_days)),
         turn_outcomes=delete_old_turn_outcomes(url, now - timedelta(days=TURN_OUTCOME_DAYS)),
-        buttons=ButtonStore(url).prune(now))
+        buttons=ButtonStore(url).prune(now),
+        offered_buttons=delete_older(url, OfferedButton, OfferedButton.offered_at, cutoff))
 
 
 def delete_old_conversations(engine: Engine, cutoff: datetime) -> tuple[int, int]:

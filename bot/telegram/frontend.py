@@ -141,8 +141,8 @@ class _Chat:
             await self.send(context.bot, chat_id, [notice])
             return
         await remove_keyboard(update)
-        if payload == DOWNLOAD_PAYLOAD and self.gateway.was_offered(conversation.sender_id,
-                                                                    payload):
+        if payload == DOWNLOAD_PAYLOAD and await self.gateway.offered(conversation.sender_id,
+                                                                      payload):
             await self.send_download(context.bot, chat_id, conversation)
             return
         async with show_typing(context.bot, chat_id):
