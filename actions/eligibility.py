@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import current_policy, language_of, municipality, say, team_name
-from actions.conversation import answer_topic
+from actions.conversation import DURATION_UNITS, answer_topic
 from assistant.eligibility import (
     Answers,
     Assessment,
@@ -37,6 +37,7 @@ from assistant.policy import (
     ChecklistItem,
     Condition,
     Fact,
+    Policy,
     Question,
     check_for_intent,
     figures_of,
@@ -317,10 +318,23 @@ class EmployerChecklist(Action):
 
 
 def show_checklist(dispatcher: CollectingDispatcher) -> None:
-    items = [msg("checklist.item", text=msg(item.key), source=item.source)
-             for item in checklist_of(get_settings().municipality_dir)]
+    policy = current_policy()
+    items = [msg("checklist.item", text=msg(item.key, **checklist_args(item, policy)),
+                 source=item.source)
+             for item in checklist_of(get_settings().municipality_dir)
+             if item.provision is None or item.provision in policy.provisions]
     if items:
         say(dispatcher, "checklist.title", items=lines(*items))
+
+
+def checklist_args(item: ChecklistItem, policy: Policy) -> dict[str, Any]:
+    """The duration of the provision an item names ("de HARRIE-training van 2 dagen"); an
+    item whose provision is not in force is not shown (show_checklist)."""
+    provision = policy.provisions.get(item.provision or "")
+    if provision is None or provision.duration is None:
+        return {}
+    return {"length": msg(DURATION_UNITS[provision.duration.unit],
+                          count=provision.duration.length)}
 
 
 def reasons(check: Check, assessment: Assessment, answers: Answers) -> list[dict]:

@@ -19,6 +19,7 @@ from assistant.policy import (
     Entry,
     entries_of,
     figures_of,
+    load_checklist,
     load_checks,
     load_policy,
     municipalities,
@@ -216,6 +217,21 @@ def test_a_number_choice_shows_its_own_value(language: str) -> None:
             found.append((choice.label_key, choice.value, written_here))
         if choice.counted:
             assert translator.format_arg(choice.value, language) in shown, (choice, shown)
+    assert not found, found
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_a_checklist_item_takes_its_provisions_duration(language: str) -> None:
+    """"de HARRIE-training van {length}": the two days are harrie_training's duration."""
+    durations = {entry.id: entry.duration for entry in entries() if entry.duration}
+    found = []
+    for name in municipalities(POLICY):
+        for item in (i for i in load_checklist(POLICY / name) if i.provision):
+            text, length = texts(language)[item.key], durations[item.provision].length
+            words = [*written(length), *WORDS.get(length, {}).get(language, [])]
+            found += [(item.key, w) for w in words
+                      if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE)]
+            assert "{length}" in text, (language, item.key)
     assert not found, found
 
 

@@ -68,6 +68,7 @@ class CheckModel(_Model):
 class ChecklistItemModel(_Model):
     key: StrictStr
     source: StrictStr
+    provision: StrictStr | None = None  # its text shows this provision's duration ({length})
 
 
 class ChecksFile(_Model):
@@ -117,6 +118,7 @@ class Check:
 class ChecklistItem:
     key: str
     source: str
+    provision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ def read_checks(municipality_dir: Path) -> tuple[ChecksData, list[Problem]]:
     lines = {check.id: line_of(root, ("checks", number))
              for number, check in enumerate(parsed.checks)}
     return ChecksData({c.id: _check(c) for c in parsed.checks},
-                      tuple(ChecklistItem(i.key, i.source) for i in parsed.employer_checklist),
+                      tuple(ChecklistItem(i.key, i.source, i.provision)
+                            for i in parsed.employer_checklist),
                       lines), problems
 
 
@@ -186,6 +189,11 @@ def validate_checks(municipality_dir: Path, entries: list[Entry], facts: dict[st
         Problem(shown, 1, f"employer_checklist: message id '{item.key}' is missing from the "
                           "Dutch catalog")
         for item in data.checklist if catalog is not None and item.key not in catalog]
+    durations = {e.id for e in entries if e.section == "provisions" and e.duration}
+    problems += [
+        Problem(shown, 1, f"employer_checklist: '{item.key}' names provision "
+                          f"'{item.provision}', which has no duration in the policy data")
+        for item in data.checklist if item.provision and item.provision not in durations]
     for check in data.checks.values():
         line = data.lines.get(check.id, 1)
         problems += [Problem(shown, line, f"check '{check.id}': {text}")

@@ -76,3 +76,14 @@ async def test_target_groups_without_a_nota_send_the_person_to_a_klantmanager(
     messages, _ = await run_action(ShowTargetGroups(), make_tracker("web:27", intent="ask_options"),
                                    domain)
     assert sent_keys(messages) == [ASK_CURRENT_RULES]
+
+
+async def test_the_checklist_leaves_out_what_rests_on_an_ended_provision(policy_2027,
+                                                                      domain) -> None:
+    from actions.eligibility import EmployerChecklist
+
+    messages, _ = await run_action(EmployerChecklist(), make_tracker(
+        "web:27", intent="ask_employer_checklist"), domain)
+    shown = [i["args"]["text"]["key"] for i in messages[0]["custom"]["args"]["items"]["items"]]
+    assert "harrie_training" not in policy_2027.provisions
+    assert "checklist.harrie_training" not in shown and shown

@@ -163,6 +163,10 @@ async def test_checklist_on_request(domain) -> None:
         "web:9", intent="ask_employer_checklist"), domain)
     assert sent_keys(messages) == ["checklist.title", "checklist.next"]
     assert slot_events(events) == {"role": "employer"}
+    items = messages[0]["custom"]["args"]["items"]["items"]
+    harrie = next(i["args"]["text"] for i in items
+                  if i["args"]["text"]["key"] == "checklist.harrie_training")
+    assert harrie["args"]["length"]["args"]["count"] == 2  # harrie_training's duration
 
 
 async def test_check_menu_puts_employer_checks_first_for_employers(domain) -> None:
