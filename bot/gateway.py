@@ -325,8 +325,10 @@ class Gateway:
             return False
 
     def _remember_menu(self, sender_id: str, replies: list[Reply]) -> None:
-        """The menu shown last, if the last reply with buttons is one (else none)."""
-        last = next((reply for reply in reversed(replies) if reply.buttons), None)
+        """The menu of this turn, if it is the only reply with buttons (else none: after a
+        question with buttons and the language hint, "2" answers the question in Rasa)."""
+        with_buttons = [reply for reply in replies if reply.buttons]
+        last = with_buttons[0] if len(with_buttons) == 1 else None
         options = menu_options(last.key, [b.payload for b in last.buttons]) if last else ()
         if options and last and last.key in MENU_KEYS:
             _remember(self._menus, sender_id, options, CONVERSATIONS_REMEMBERED)

@@ -204,3 +204,13 @@ async def test_the_menu_is_forgotten_once_something_else_was_shown(
     await language_gateway.handle_text(conversation(), "hallo")  # answered without a menu
     await language_gateway.handle_text(conversation(), "de tweede")
     assert fake_rasa.messages == ["hallo", "de tweede"]
+
+
+async def test_a_menu_beside_a_question_with_buttons_is_not_chosen_by_position(
+        language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    """The language hint under a question with buttons: "2" answers the question."""
+    sender = conversation().sender_id
+    question = Reply("?", (Button("Ja", "/affirm"), Button("Nee", "/deny")))
+    language_gateway.remember_offered(sender, [question, language_gateway.language_menu("nl")])
+    await language_gateway.handle_text(conversation(), "2")
+    assert fake_rasa.messages == ["2"]
