@@ -35,6 +35,19 @@ def test_broken_policy_is_refused_with_file_and_line(tmp_path: Path) -> None:
     assert "zwembad" in str(refused.value)
 
 
+def test_broken_opening_hours_are_refused_with_file_and_line(tmp_path: Path) -> None:
+    """municipality.yml goes through the same validator as the rest of policy/."""
+    policy = tmp_path / "policy"
+    shutil.copytree(PROJECT_ROOT / "policy", policy)
+    town = policy / "midden-drenthe" / "municipality.yml"
+    town.write_text(town.read_text().replace('["09:00-12:00"]', '["12:00-09:00"]', 1))
+    settings = replace(load_settings(), policy_dir=policy, web_port=free_port())
+    with pytest.raises(ConfigError) as refused:
+        check_configuration(settings)
+    assert "midden-drenthe/municipality.yml:" in str(refused.value)
+    assert "'12:00-09:00' ends before it starts" in str(refused.value)
+
+
 def test_rasas_api_token_is_one_argument_even_when_it_starts_with_a_dash() -> None:
     """A token like "-Xy..." after "--auth-token" is taken by argparse for an option, and
     Rasa refuses to start; "--auth-token=..." cannot be misread. It is added inside the Rasa

@@ -20,8 +20,8 @@ from assistant.policy.models import (
     FactSpec,
     Vocabulary,
 )
-from assistant.policy.municipality import read_municipality, team_codes
-from assistant.policy.reading import Item, Problem, parse, read_yaml, shown
+from assistant.policy.municipality import municipality_of, read_municipality, team_codes
+from assistant.policy.reading import Item, Problem, line_of, parse, read_yaml, shown
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Sources:
     teams_file: str
     layers: tuple[Layer, ...]
     problems: tuple[Problem, ...]
+    topics: dict[str, tuple[tuple[str, ...], int]]  # intent -> (provisions, line) of the file
 
 
 def catalog_keys(locales_dir: Path, language: str = "nl") -> frozenset[str]:
@@ -82,10 +83,13 @@ def resolve(entries: list[Entry], section: str, day: date) -> dict[str, Entry]:
 def read_sources(policy_dir: Path, municipality: str) -> Sources:
     problems: list[Problem] = []
     vocabulary = _read_vocabulary(policy_dir, problems)
-    _, town = read_municipality(policy_dir, municipality, problems)
+    typed, town = read_municipality(policy_dir, municipality, problems)
     layers = tuple(_read_layer(policy_dir, name, problems) for name in (NATIONAL, municipality))
     teams_file = shown(policy_dir, policy_dir / municipality / "municipality.yml")
-    return Sources(vocabulary, team_codes(town), teams_file, layers, tuple(problems))
+    topics = {intent: (topic.provisions, line_of(town, ("topics", intent)))
+              for intent, topic in (municipality_of(typed).topics.items() if typed and town
+                                    else ())}
+    return Sources(vocabulary, team_codes(town), teams_file, layers, tuple(problems), topics)
 
 
 def _read_vocabulary(policy_dir: Path, problems: list[Problem]) -> Vocabulary:

@@ -230,10 +230,10 @@ def load_municipality(directory: Path) -> Municipality:
     town, _ = read_municipality(directory.parent, directory.name, problems)
     if town is None or problems:
         raise PolicyError(sorted(problems))
-    return _municipality(town)
+    return municipality_of(town)
 
 
-def _municipality(town: MunicipalityFile) -> Municipality:
+def municipality_of(town: MunicipalityFile) -> Municipality:
     about = town.municipality
     teams = {code: Team(code, spec.name_key, spec.description_key, spec.source, spec.location,
                         spec.slot_minutes, spec.seats,

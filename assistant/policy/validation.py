@@ -53,13 +53,20 @@ class Read:
 
 def check_sources(sources: Sources, catalog: frozenset[str] | None) -> list[Problem]:
     context = _context(sources, catalog)
-    problems: list[Problem] = []
+    problems = _check_topics(sources, context)
     for layer in sources.layers:
         problems += _check_overlaps(layer)
         for entry, item in layer.entries:
             for check in ENTRY_CHECKS:
                 problems += check(Read(entry, item), context)
     return problems
+
+
+def _check_topics(sources: Sources, context: Context) -> list[Problem]:
+    """A topic of municipality.yml answered by a provision names one the data has."""
+    return [Problem(sources.teams_file, line, f"topics.{intent}: unknown provision '{name}'")
+            for intent, (names, line) in sources.topics.items() for name in names
+            if name not in context.ids["provisions"]]
 
 
 def _context(sources: Sources, catalog: frozenset[str] | None) -> Context:

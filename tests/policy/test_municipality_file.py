@@ -56,6 +56,14 @@ def test_each_mistake_is_reported_at_its_line_and_refused(
     assert where + message in str(refused.value)
 
 
+def test_a_topic_names_a_provision_of_the_data(policy_copy: Path, edit: Edit,
+                                              dutch_keys) -> None:
+    broken = edit(TOWN, "{provision: schuldhulpverlening}", "{provision: schuldhulp_verlening}")
+    where = f"policy/{TOWN}:{line_of(broken, 'ask_debt_help:')}: "
+    problems = [str(p) for p in validate_policy(policy_copy, "midden-drenthe", dutch_keys)]
+    assert problems == [where + "topics.ask_debt_help: unknown provision 'schuldhulp_verlening'"]
+
+
 def test_the_real_files_load_with_their_teams_hours_and_topics(midden_drenthe) -> None:
     assert set(midden_drenthe.teams) == {"klantmanager", "werkgeversservicepunt",
                                          "taal_inburgering", "schuldhulp"}
