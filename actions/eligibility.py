@@ -9,6 +9,7 @@ live in ``check_answers`` (fact -> value), so "nee, ik ben 29" can correct an ea
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -296,7 +297,42 @@ class CheckOutcome(Action):
         ], next_step=next_step)
         if check.checklist:
             show_checklist(dispatcher)
+        if check.audience == "employer":
+            offer_lead(dispatcher, check, answers, assessments)
         return [SlotSet("team", team), SlotSet("check_answer", None)]
+
+
+def offer_lead(dispatcher: CollectingDispatcher, check: Check, answers: Answers,
+               assessments: list[Assessment]) -> None:
+    """The employer may let the werkgeversservicepunt contact them about this: the button
+    carries their answers and what fits as catalog ids (the gateway asks for the contact,
+    bot/lead.py, and the desk reads them in the console)."""
+    values = {"check": check.id, "summary": lead_summary(check, answers),
+              "fits": [a.provision.title_key for a in assessments
+                       if a.verdict is Verdict.FITS]}
+    desk = municipality().employer_team
+    say(dispatcher, "lead.offer_text", [
+        button("lead.offer", "/employer_lead" + json.dumps(values, separators=(",", ":"),
+                                                          ensure_ascii=False))],
+        team=team_name(desk))
+
+
+def lead_summary(check: Check, answers: Answers) -> list[list]:
+    """Each answered question as [label id, the answer's catalog text or the value]."""
+    rows = []
+    for question in check.questions:
+        if question.fact not in answers:
+            continue
+        value = answers[question.fact]
+        choice = next((c for c in question.choices if c.value == value), None)
+        if choice is not None:
+            shown: object = {"key": choice.label_key, "args": choice.label_args()}
+        elif isinstance(value, bool):
+            shown = {"key": "button.yes" if value else "button.no", "args": {}}
+        else:
+            shown = str(value)
+        rows.append([question.label_key, shown])
+    return rows
 
 
 class EmployerChecklist(Action):

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import DatabaseGuard, appointment_book, handover_queue, say
 from actions.typed import TypedConfirmation
 from assistant.callbacks import CallBacks
+from assistant.leads import Leads
 from assistant.messages import NP_, button, message, msg
 from assistant.privacy.overview import DOWNLOAD_PAYLOAD, overview_of
 from assistant.settings import get_settings
@@ -59,10 +60,11 @@ class DeleteMyData(DatabaseGuard, Action):
 
 def forget(sender_id: str) -> int:
     """Erase this person's appointments, profile, requests for a person (live lines and
-    call-back requests too); returns how many appointments."""
+    call-back requests too) and employer leads; returns how many appointments."""
     appointments = appointment_book().forget(sender_id)
     handover_queue().forget(sender_id)
     CallBacks(get_settings().database_url).forget(sender_id)
+    Leads(get_settings().database_url).forget(sender_id)
     ProfileStore(get_settings().database_url).delete(sender_id)
     return appointments
 

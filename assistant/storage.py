@@ -324,6 +324,27 @@ class OfferedButton(Base):
     offered_at = Column(DateTime, nullable=False, default=utc_now, index=True)
 
 
+class EmployerLead(Base):
+    """An employer who did an intake and agreed to be contacted by the werkgeversservicepunt:
+    their answers (catalog ids, rendered for staff), what fits, the contact they chose to
+    leave, and how far the desk got (new, contacted, placed, closed)."""
+
+    __tablename__ = "employer_leads"
+
+    id = Column(Integer, primary_key=True)
+    owner_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    language = Column(String(16), nullable=False)
+    check_id = Column(String(64), nullable=False)
+    summary = Column(Text, nullable=False, default="[]")  # JSON: [[label id, value], ...]
+    fits = Column(Text, nullable=False, default="[]")  # JSON: provision title ids
+    contact = Column(String(254), nullable=False)
+    status = Column(String(16), nullable=False, default="new")
+    created_at = Column(DateTime, nullable=False, default=utc_now, index=True)
+    updated_at = Column(DateTime, nullable=True)
+    updated_by = Column(String(254), nullable=True)
+
+
 _engines: dict[str, Engine] = {}
 _session_factories: dict[str, sessionmaker] = {}
 _engines_lock = threading.Lock()

@@ -13,6 +13,7 @@ import asyncio
 import json
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
 from assistant.callbacks import MOMENTS, CallBacks, phone_number_in, readable_phone
 from assistant.messages import N_, button, message, msg
@@ -27,6 +28,29 @@ ASKING_AT_ONCE = 10_000  # people in the middle of this dialogue remembered (old
 Render = Callable[[dict, str], Reply]
 
 
+class SideDialogue(Protocol):
+    """A short dialogue of the gateway's own, begun by a button Rasa offered."""
+
+    def handles(self, payload: str) -> bool: ...
+
+    def expecting_text(self, sender_id: str) -> bool:
+        """The person's next typed message is this dialogue's (not Rasa's)."""
+
+    async def on_payload(self, conversation: Conversation, payload: str) -> list[Reply]: ...
+
+    async def on_text(self, conversation: Conversation, text: str) -> list[Reply]: ...
+
+
+def payload_values(payload: str) -> tuple[str, dict]:
+    """``/name{"json": ...}`` -> ("/name", {...}); odd JSON gives no values."""
+    name, _, arguments = payload.partition("{")
+    try:
+        values = json.loads("{" + arguments) if arguments else {}
+    except ValueError:
+        values = {}
+    return name, values if isinstance(values, dict) else {}
+
+
 class CallBackDialogue:
     def __init__(self, store: CallBacks, render: Render,
                  team_name_key: Callable[[str], str | None]) -> None:
@@ -38,16 +62,12 @@ class CallBackDialogue:
     def handles(self, payload: str) -> bool:
         return payload.split("{", 1)[0] in PAYLOADS
 
-    def expecting_number(self, sender_id: str) -> bool:
+    def expecting_text(self, sender_id: str) -> bool:
         asking = self._asking.get(sender_id)
         return asking is not None and asking["phone"] is None
 
     async def on_payload(self, conversation: Conversation, payload: str) -> list[Reply]:
-        name, _, arguments = payload.partition("{")
-        try:
-            values = json.loads("{" + arguments) if arguments else {}
-        except ValueError:
-            values = {}
+        name, values = payload_values(payload)
         sender = conversation.sender_id
         if name == OFFER and self.team_name_key(str(values.get("team"))) is not None:
             self._remember(sender, {"team": values["team"], "phone": None})
@@ -59,7 +79,7 @@ class CallBackDialogue:
         self._asking.pop(sender, None)  # stop, or a button of a dialogue that is over
         return [self._say(N_("callback.stopped"), conversation)]
 
-    async def on_number(self, conversation: Conversation, text: str) -> list[Reply]:
+    async def on_text(self, conversation: Conversation, text: str) -> list[Reply]:
         """What the person typed when asked for their number."""
         asking = self._asking[conversation.sender_id]
         phone = phone_number_in(text)

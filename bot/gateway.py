@@ -35,7 +35,7 @@ from assistant.typed_answers.menus import MENU_KEYS, menu_choice, menu_options
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
-    from bot.callback import CallBackDialogue
+    from bot.callback import SideDialogue
     from bot.live import LiveChat
 
 logger = logging.getLogger(__name__)
@@ -174,8 +174,10 @@ class Gateway:
         # Residents talking with a medewerker (bot/live.py): their messages go there, not to
         # Rasa. None: no live handover in this process.
         self.live: LiveChat | None = None
-        # Asking for a call-back (bot/callback.py): the phone number never reaches Rasa.
-        self.callbacks: CallBackDialogue | None = None
+        # Short dialogues the gateway holds itself because they ask for a phone number or an
+        # e-mail address, which Rasa must never see (bot/callback.py: a call-back request,
+        # an employer's lead). Each starts with a button Rasa offered.
+        self.side_dialogues: list[SideDialogue] = []
         self._always_allowed = FRONT_END_PAYLOADS | {
             button["payload"] for button in language_menu(translator.languages())["buttons"]}
 
@@ -192,10 +194,10 @@ class Gateway:
         turn_id = begin_turn(turn_id or new_turn_id())
         if (refused := self._over_a_limit(conversation)) is not None:
             return [refused]
-        if self.callbacks is not None and self.callbacks.expecting_number(
-                conversation.sender_id):
-            return self.remember_offered(conversation.sender_id, await self.callbacks.on_number(
-                conversation, clean_user_text(text)[:MAX_MESSAGE_CHARS]))
+        for dialogue in self.side_dialogues:
+            if dialogue.expecting_text(conversation.sender_id):
+                return self.remember_offered(conversation.sender_id, await dialogue.on_text(
+                    conversation, clean_user_text(text)[:MAX_MESSAGE_CHARS]))
         return self.remember_offered(conversation.sender_id,
                                      await self._answer_text(conversation, text, turn_id))
 
@@ -214,9 +216,10 @@ class Gateway:
                 and not await self.offered(conversation.sender_id, payload)):
             logger.info("refused a payload that was not offered (%d characters)", len(payload))
             return [self.refusal("error.unknown_button", conversation)]
-        if self.callbacks is not None and self.callbacks.handles(payload):
-            return self.remember_offered(conversation.sender_id,
-                                         await self.callbacks.on_payload(conversation, payload))
+        for dialogue in self.side_dialogues:
+            if dialogue.handles(payload):
+                return self.remember_offered(conversation.sender_id,
+                                             await dialogue.on_payload(conversation, payload))
         return self.remember_offered(conversation.sender_id,
                                      await self._ask_rasa(conversation, payload, turn_id))
 

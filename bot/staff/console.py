@@ -30,6 +30,8 @@ from assistant.appointments import (
 from assistant.callbacks import CallBacks, readable_phone
 from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
 from assistant.handover import CLOSED, MAX_LINE_CHARS, TAKEN, HandoverQueue, Line, Ticket, queue_for
+from assistant.leads import STATUSES as LEAD_STATUSES
+from assistant.leads import Lead, Leads
 from assistant.messages import N_, button, message
 from assistant.policy.municipality import Municipality, Team
 from assistant.settings import Settings
@@ -37,6 +39,7 @@ from assistant.storage import ProfileStore
 from bot.callback import CallBackDialogue
 from bot.gateway import Gateway, Reply, clean_user_text
 from bot.i18n import Translator
+from bot.lead import LeadDialogue
 from bot.live import LiveChat
 from bot.staff.accounts import (
     MAX_FAILURES_PER_ACCOUNT,
@@ -70,7 +73,8 @@ DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
                 S_("staff.done.account_created"), S_("staff.done.account_changed"),
                 S_("staff.done.handed_back"), S_("staff.done.live_closed"),
                 S_("staff.done.callback_done"), S_("staff.done.moved"),
-                S_("staff.done.moved_told"), S_("staff.done.marked"))
+                S_("staff.done.moved_told"), S_("staff.done.marked"),
+                S_("staff.done.lead_status"))
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
@@ -98,8 +102,12 @@ class StaffConsole:
             self.live = gateway.live
         self.callbacks = CallBacks(settings.database_url)
         self.insight = InsightReader(settings.database_url, municipality.timezone)
-        if gateway is not None and gateway.callbacks is None:
-            gateway.callbacks = CallBackDialogue(self.callbacks, gateway.render, self.team_key)
+        self.leads = Leads(settings.database_url)
+        if gateway is not None and not gateway.side_dialogues:
+            gateway.side_dialogues = [
+                CallBackDialogue(self.callbacks, gateway.render, self.team_key),
+                LeadDialogue(self.leads, gateway.render,
+                             lambda: self.team_key(municipality.employer_team) or "")]
         self.book = AppointmentBook(
             municipality, settings.database_url, days_ahead=settings.booking_days_ahead,
             min_notice=timedelta(minutes=settings.min_notice_minutes), capacity=self.capacity)
@@ -109,6 +117,7 @@ class StaffConsole:
             undefined=jinja2.StrictUndefined)
         self.templates.globals.update(_=self.texts, team_name=self.team_name, prefix=PREFIX,
                                       language_name=self.language_name,
+                                      employer_team=municipality.employer_team,
                                       weekday_name=self.weekday_name,
                                       topic_name=self.topic_name)
 
@@ -694,6 +703,50 @@ class StaffConsole:
                                     str(callback.id), callback.team_code)
         raise web.HTTPSeeOther(f"{PREFIX}/callbacks?done=callback_done")
 
+    # employer leads (the employer desk and beheerders)
+
+    def may_see_leads(self, member: StaffMember) -> bool:
+        return member.may_see_team(self.municipality.employer_team)
+
+    def lead_rows(self, lead: Lead) -> list[tuple[str, str]]:
+        """A lead's answers as the desk reads them (Dutch labels of the residents' catalog)."""
+        rows = []
+        for label, value in lead.summary:
+            if isinstance(value, dict) and isinstance(value.get("key"), str):
+                value = self.translator.text(value["key"], "nl", value.get("args") or {})
+            rows.append((self.translator.text(str(label), "nl"), str(value)))
+        return rows
+
+    async def leads_page(self, request: web.Request) -> web.Response:
+        live: LiveSession = request["staff"]
+        if not self.may_see_leads(live.member):
+            return self.refuse(request, 403, "staff.error.other_team")
+        leads = await asyncio.to_thread(self.leads.all)
+        await asyncio.to_thread(self.accounts.audit, live.member, "lead.view", str(len(leads)),
+                                self.municipality.employer_team)
+        return self.render(request, "leads.html", leads=leads, zone=self.zone,
+                           statuses=LEAD_STATUSES, answers=self.lead_rows,
+                           provision=lambda key: self.translator.text(key, "nl"),
+                           notice=self.notice(request))
+
+    async def lead_status(self, request: web.Request) -> web.StreamResponse:
+        live: LiveSession = request["staff"]
+        if not self.may_see_leads(live.member):
+            return self.refuse(request, 403, "staff.error.other_team")
+        status = str((await request.post()).get("status", ""))
+        try:
+            lead_id = int(request.match_info["lead"])
+        except ValueError:
+            return self.refuse(request, 404, "staff.error.not_found")
+        if status not in LEAD_STATUSES:
+            return self.refuse(request, 400, "staff.error.bad_form")
+        if await asyncio.to_thread(self.leads.set_status, lead_id, status,
+                                   live.member.email) is None:
+            return self.refuse(request, 404, "staff.error.not_found")
+        await asyncio.to_thread(self.accounts.audit, live.member, "lead.status",
+                                f"{lead_id}:{status}", self.municipality.employer_team)
+        raise web.HTTPSeeOther(f"{PREFIX}/leads?done=lead_status")
+
     # insight (beheerders)
 
     def period(self, request: web.Request) -> int:
@@ -859,6 +912,8 @@ class StaffConsole:
              "conversation_end"),
             ("GET", "/callbacks", self.callbacks_page, "callbacks"),
             ("POST", "/callbacks/{callback}/done", self.callback_done, "callback_done"),
+            ("GET", "/leads", self.leads_page, "leads"),
+            ("POST", "/leads/{lead}/status", self.lead_status, "lead_status"),
             ("GET", "/insight", self.insight_page, "insight"),
             ("GET", "/insight/{table}.csv", self.insight_csv, "insight_csv"),
             ("POST", "/insight/mark", self.insight_mark, "insight_mark"),

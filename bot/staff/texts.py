@@ -61,7 +61,8 @@ AUDIT_TEXTS = (S_("staff.audit.action.team_day.view"), S_("staff.audit.action.te
                S_("staff.audit.action.callback.view"), S_("staff.audit.action.callback.done"),
                S_("staff.audit.action.callback.refused"),
                S_("staff.audit.action.insight.view"), S_("staff.audit.action.insight.export"),
-               S_("staff.audit.action.insight.mark"),
+               S_("staff.audit.action.insight.mark"), S_("staff.audit.action.lead.view"),
+               S_("staff.audit.action.lead.status"),
                S_("staff.audit.action.account.create"),
                S_("staff.audit.action.account.disable"),
                S_("staff.audit.action.account.enable"))
@@ -95,3 +96,5 @@ INSIGHT_TEXTS = (S_("staff.insight.col.day"), S_("staff.insight.col.conversation
                  S_("staff.insight.col.wait_median"), S_("staff.insight.col.wait_longest"),
                  S_("staff.insight.col.callbacks"), S_("staff.insight.rate.fallback"),
                  S_("staff.insight.rate.handover"))
+LEAD_TEXTS = (S_("staff.lead.status.new"), S_("staff.lead.status.contacted"),
+              S_("staff.lead.status.placed"), S_("staff.lead.status.closed"))

@@ -3,6 +3,8 @@ and the outcome with reasons, sources and the right team."""
 
 from __future__ import annotations
 
+import json
+
 from actions.conversation import AnswerTopic, ShowTargetGroups
 from actions.eligibility import (
     AskCheckAnswer,
@@ -153,9 +155,30 @@ async def test_employer_intake_ends_with_the_checklist(domain) -> None:
         "employer_sector": "zorg", "has_vacancy": False, "hours_per_week": 16,
         "has_work_disability": True}})
     messages, _ = await run_action(CheckOutcome(), tracker, domain)
-    assert sent_keys(messages)[-1] == "checklist.title"
-    items = messages[-1]["custom"]["args"]["items"]["items"]
+    assert sent_keys(messages)[-2:] == ["checklist.title", "lead.offer_text"]
+    items = messages[-2]["custom"]["args"]["items"]["items"]
     assert {i["args"]["source"] for i in items} >= {"004 bijlage 1 punt 5", "004 §4.2 Actie 44"}
+
+
+async def test_an_employer_check_offers_a_lead_with_the_answers(domain) -> None:
+    tracker = make_tracker("web:9", slots={"check_id": "employer_intake", "check_answers": {
+        "employer_sector": "zorg", "has_vacancy": True, "contract_months_offered": 6,
+        "hours_per_week": 16}})
+    messages, _ = await run_action(CheckOutcome(), tracker, domain)
+    [offer] = messages[-1]["custom"]["buttons"]
+    name, _, values = offer["payload"].partition("{")
+    lead = json.loads("{" + values)
+    assert name == "/employer_lead" and lead["check"] == "employer_intake"
+    assert lead["summary"] == [
+        ["check.label.employer_sector", {"key": "check.choice.sector_zorg", "args": {}}],
+        ["check.label.has_vacancy", {"key": "button.yes", "args": {}}],
+        ["check.label.contract_months_offered", {"key": "duration.months",
+                                                 "args": {"count": 6}}],
+        ["check.label.hours_per_week", {"key": "duration.hours", "args": {"count": 16}}]]
+    # a resident's check offers no lead
+    tracker = make_tracker("web:9", slots={"check_id": "newcomer_route", "check_answers": {}})
+    messages, _ = await run_action(CheckOutcome(), tracker, domain)
+    assert "lead.offer_text" not in sent_keys(messages)
 
 
 async def test_checklist_on_request(domain) -> None:

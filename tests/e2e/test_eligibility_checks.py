@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.leads import Leads
 from bot.gateway import Gateway
+from bot.lead import LeadDialogue
 from tests.e2e.test_dutch_conversation import (
     all_text,
     appointments_of,
@@ -78,7 +80,8 @@ async def test_stop_in_the_middle_of_a_check(gateway: Gateway) -> None:
     assert "digitale assistent" in all_text(replies)
 
 
-async def test_employer_intake_ends_with_the_checklist(gateway: Gateway) -> None:
+async def test_employer_intake_ends_with_the_checklist_and_a_lead(gateway: Gateway,
+                                                                  live_settings) -> None:
     employer = new_resident()
     await gateway.handle_payload(employer, "/greet")  # the welcome menu offers the intake
     replies = await gateway.handle_payload(employer, "/offer_vacancy")
@@ -91,3 +94,16 @@ async def test_employer_intake_ends_with_the_checklist(gateway: Gateway) -> None
     assert "✅ Proefplaatsing" in text and "❌ Jobcoach" in text
     assert "❌ No-riskpolis" in text
     assert "plan van aanpak" in text and "004 bijlage 1" in text
+    # the employer agrees to be contacted: the gateway asks the contact (Rasa never sees it)
+    [offer] = [p for p in button_payloads(replies) if p.startswith("/employer_lead")]
+    leads = Leads(live_settings.database_url)
+    gateway.side_dialogues = [LeadDialogue(leads, gateway.render,
+                                           lambda: "team.werkgeversservicepunt.name")]
+    asked = await gateway.handle_payload(employer, offer)
+    assert "Werkgeversservicepunt" in all_text(asked)
+    await gateway.handle_text(employer, "bel 0592 123456 of mail p.jansen@transport-drenthe.nl")
+    [lead] = [lead for lead in leads.all() if lead.owner_id == employer.sender_id]
+    assert lead.contact == "p.jansen@transport-drenthe.nl" and lead.status == "new"
+    assert ["check.label.employer_sector", {"key": "check.choice.sector_logistiek",
+                                            "args": {}}] in lead.summary
+    assert "policy.proefplaatsing.title" in lead.fits

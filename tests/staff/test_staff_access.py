@@ -42,7 +42,7 @@ def local_day(appointment: BookedAppointment) -> str:
 def console_urls(server: ConsoleServer, reference: str, day: str) -> list[tuple[str, str]]:
     """Every route of the console with its parameters filled in, but the login's own."""
     values = {"team": "klantmanager", "day": day, "reference": reference, "ticket": "1",
-              "callback": "1", "table": "languages",
+              "callback": "1", "table": "languages", "lead": "1",
               "action": "take"}
     urls = []
     for method, path, _handler, name in server.console.routes():

@@ -12,6 +12,7 @@ from actions.conversation import HANDOVER_SLOTS
 from assistant.callbacks import MOMENTS
 from assistant.catalog_extract import extract_catalog
 from assistant.handover import CLOSED, OPEN
+from assistant.leads import STATUSES as LEAD_STATUSES
 from assistant.settings import PROJECT_ROOT
 from bot.staff import accounts
 from bot.staff.texts import StaffTexts, staff_catalog_path
@@ -57,11 +58,13 @@ def test_ids_built_at_run_time_exist_for_every_value() -> None:
         prefixes |= set(BUILT_ID.findall(path.read_text(encoding="utf-8")))
     assert prefixes == {"staff.role.", "staff.status.", "staff.audit.action.",
                         "staff.queue.slot.", "staff.queue.status.", "staff.live.author.",
-                        "staff.callbacks.moment."}
+                        "staff.callbacks.moment.", "staff.lead.status."}
     for role in accounts.ROLES:
         assert texts(f"staff.role.{role}") != f"staff.role.{role}"
     for slot in HANDOVER_SLOTS:
         assert texts(f"staff.queue.slot.{slot}") != f"staff.queue.slot.{slot}"
+    for status in LEAD_STATUSES:
+        assert texts(f"staff.lead.status.{status}") != f"staff.lead.status.{status}"
     for moment in MOMENTS:
         assert texts(f"staff.callbacks.moment.{moment}") != f"staff.callbacks.moment.{moment}"
     for status in (*OPEN, CLOSED):
