@@ -50,6 +50,11 @@ class LastActivity:
     def __contains__(self, sender_id: str) -> bool:
         return sender_id in self._latest
 
+    def forget(self, sender_id: str) -> None:
+        """Not known here any more: the next request reads the tracker (scripts/idle_check_cost.py
+        measures the old check that way)."""
+        self._latest.pop(sender_id, None)
+
     def note(self, sender_id: str, moment: float | None = None) -> None:
         """A turn of ``sender_id`` now (or at ``moment``: what the tracker said)."""
         self._latest[sender_id] = self.clock() if moment is None else moment

@@ -119,3 +119,11 @@ def test_the_oldest_conversations_are_forgotten_beyond_the_limit() -> None:
     activity.note("web:c")
     assert "web:b" not in activity
     assert activity.get("web:a") == 100.0 and activity.get("web:c") == 100.0
+
+
+def test_a_forgotten_conversation_is_unknown_again() -> None:
+    activity = LastActivity(clock=lambda: 100.0)
+    activity.note("web:a")
+    activity.forget("web:a")
+    activity.forget("web:never-seen")  # nothing to forget: no error
+    assert "web:a" not in activity and activity.get("web:a") is None
