@@ -86,7 +86,8 @@ def answer_topic(dispatcher: CollectingDispatcher, intent: str) -> list[EventTyp
             say(dispatcher, "policy.next_step.ask_current_rules", [
                 button("menu.request_human", "/request_human")])
             return []
-        say(dispatcher, provision.description_key, **provision.text_args())
+        say(dispatcher, provision.description_key, **provision.text_args(),
+            **figures_of(policy.neighbours(provision)))
         details = provision_details(provision)
         if details:
             say(dispatcher, "topic.details", details=lines(*details))

@@ -132,13 +132,13 @@ def test_no_entry_text_states_a_figure_of_its_own_conditions(language: str) -> N
 
 @pytest.mark.parametrize("language", catalog_languages())
 def test_entry_texts_ask_only_for_figures_the_data_has(language: str) -> None:
-    """Its own ({age_lt}) or, in a target group's text, another entry's by name."""
+    """Its own ({age_lt}) or, in a description, another entry's by name."""
     others = figures_of(entries())
     found = [(entry.id, key, name) for entry in entries()
              for key in (entry.title_key, entry.description_key)
              for name in re.findall(r"\{(\w+)\}", texts(language).get(key, ""))
              if name not in entry.text_args() and not (
-                 entry.section == "target_groups" and name in others)]
+                 key == entry.description_key and name in others)]
     assert not found, found
 
 
@@ -159,14 +159,17 @@ def test_entry_texts_render_with_their_own_figures(language: str) -> None:
 
 def texts_about_other_entries() -> list[tuple[str, dict[str, int]]]:
     """(key, arguments) of the texts that speak of other entries, on today's policy: a
-    target group's description (with what is offered to it) and a check's introduction
-    (with the provisions it weighs)."""
+    target group's description (with what is offered to it), a provision's (with what is
+    offered to its groups) and a check's introduction (with the provisions it weighs)."""
     found = []
     for name in municipalities(POLICY):
         policy = load_policy(POLICY, name)
         found += [(group.description_key,
                    {**group.text_args(), **figures_of(policy.offered_to(group))})
                   for group in policy.target_groups.values()]
+        found += [(provision.description_key,
+                   {**provision.text_args(), **figures_of(policy.neighbours(provision))})
+                  for provision in policy.provisions.values()]
         found += [(check.intro_key, figures_of(policy.provisions[p] for p in check.provisions
                                                if p in policy.provisions))
                   for check in load_checks(POLICY / name).values()]

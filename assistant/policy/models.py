@@ -233,6 +233,14 @@ class Policy:
         return [self.provisions[name] for name in dict.fromkeys(names)
                 if name in self.provisions]
 
+    def neighbours(self, provision: Entry) -> list[Entry]:
+        """The other provisions offered to the provision's target groups: its text may speak
+        of them (inburgering of the statushouder routes' ages)."""
+        groups = [self.target_groups[g] for g in provision.target_groups
+                  if g in self.target_groups]
+        return [entry for group in groups for entry in self.offered_to(group)
+                if entry.id != provision.id]
+
 
 # --- policy/facts.yml ---------------------------------------------------------------------
 
