@@ -49,24 +49,25 @@ class DeleteMyData(DatabaseGuard, Action):
         if not tracker.get_slot("confirmed"):
             say(dispatcher, "privacy.kept")
             return [AllSlotsReset()]
-        appointments = await asyncio.to_thread(forget, tracker.sender_id)
+        removed = await asyncio.to_thread(forget, tracker.sender_id)
         # Our database is clean now; the gateway also empties Rasa's copy of the conversation
         # (what the person typed) when it sees forget_conversation.
         dispatcher.utter_message(json_message={
-            **message(NP_("privacy.deleted", "privacy.deleted"), count=appointments),
+            **message(NP_("privacy.deleted", "privacy.deleted"),
+                      count=removed["appointments"]),
             "forget_conversation": True})
+        say(dispatcher, "privacy.deleted_what", **removed)  # says what it removed
         return [AllSlotsReset()]
 
 
-def forget(sender_id: str) -> int:
+def forget(sender_id: str) -> dict[str, int]:
     """Erase this person's appointments, profile, requests for a person (live lines and
-    call-back requests too) and employer leads; returns how many appointments."""
-    appointments = appointment_book().forget(sender_id)
-    handover_queue().forget(sender_id)
-    CallBacks(get_settings().database_url).forget(sender_id)
-    Leads(get_settings().database_url).forget(sender_id)
-    ProfileStore(get_settings().database_url).delete(sender_id)
-    return appointments
+    call-back requests too) and employer leads; returns how many of each were removed."""
+    return {"appointments": appointment_book().forget(sender_id),
+            "requests": handover_queue().forget(sender_id),
+            "callbacks": CallBacks(get_settings().database_url).forget(sender_id),
+            "leads": Leads(get_settings().database_url).forget(sender_id),
+            "profile": int(ProfileStore(get_settings().database_url).delete(sender_id))}
 
 
 class AskDeleteConfirmation(Action):

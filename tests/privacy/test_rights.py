@@ -89,7 +89,8 @@ async def test_the_overview_holds_everything_and_erasure_removes_it(action_setti
     assert [b["payload"] for b in shown["custom"]["buttons"]] == [DOWNLOAD_PAYLOAD,
                                                                   "/delete_my_data"]
 
-    assert forget("telegram:9") == 1
+    assert forget("telegram:9") == {"appointments": 1, "requests": 1, "callbacks": 1,
+                                    "leads": 0, "profile": 1}
     after = overview_of("telegram:9", get_settings())
     assert (after.language, after.appointments, after.handover_requests) == (None, [], [])
     assert (after.live_conversation, after.callback_requests) == ([], [])
