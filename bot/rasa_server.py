@@ -23,6 +23,7 @@ import asyncio
 import logging
 import os
 import sys
+import warnings
 from types import TracebackType
 from typing import Any
 
@@ -106,6 +107,10 @@ def log_as_json() -> None:
 
     def json_lines(_level: object = None) -> None:
         configure_logging("rasa", os.environ["LOG_LEVEL"])
+        # Rasa's own warning filter ("once") let library deprecation notices through as
+        # plain text; warnings now become JSON log lines, deprecations none at all.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        logging.captureWarnings(True)
 
     def sanic_through_ours(*_args: object, **_kwargs: object) -> None:
         from sanic.log import access_logger, error_logger, logger
