@@ -19,6 +19,7 @@ from assistant.settings import Settings, conversations_url
 from assistant.storage import (
     Appointment,
     CallbackRequest,
+    EmployerLead,
     HandoverRequest,
     LiveMessage,
     UserProfile,
@@ -43,6 +44,7 @@ class Overview:
     handover_requests: list[dict] = field(default_factory=list)
     live_conversation: list[dict] = field(default_factory=list)  # with a colleague
     callback_requests: list[dict] = field(default_factory=list)
+    employer_leads: list[dict] = field(default_factory=list)
     conversation: list[dict] = field(default_factory=list)
     answers: dict[str, object] = field(default_factory=dict)
 
@@ -81,6 +83,11 @@ def overview_of(sender_id: str, settings: Settings,
              "requested_at": _iso(row.requested_at), "done_at": _iso(row.done_at)}
             for row in session.execute(select(CallbackRequest).where(
                 CallbackRequest.owner_id == sender_id)).scalars()]
+        overview.employer_leads = [
+            {"check": row.check_id, "contact": row.contact, "status": row.status,
+             "answers": json.loads(row.summary or "[]"), "made_at": _iso(row.created_at)}
+            for row in session.execute(select(EmployerLead).where(
+                EmployerLead.owner_id == sender_id)).scalars()]
     _read_conversation(overview, settings, render)
     return overview
 

@@ -6,8 +6,8 @@
 - A person's profile (their language) the same period after their last message and last
   change, unless they still have an appointment to come (its reminder is in their language).
 - Handover requests (what the assistant collected for a colleague), the lines of a live
-  conversation with a colleague and call-back requests (with the phone number): the same
-  period after they were made.
+  conversation with a colleague, call-back requests (with the phone number) and employer
+  leads (with the employer's contact): the same period after they were made.
 - Appointments: ``APPOINTMENT_RETENTION_DAYS`` (90) after their date no longer linked to the
   person (owner, language and turn records removed; team, time and attendance stay for the
   municipality's figures).
@@ -36,6 +36,7 @@ from assistant.storage import (
     Appointment,
     ButtonStore,
     CallbackRequest,
+    EmployerLead,
     HandoverRequest,
     LiveMessage,
     OfferedButton,
@@ -61,6 +62,7 @@ class Removed:
     handover_requests: int = 0
     live_lines: int = 0
     callback_requests: int = 0
+    employer_leads: int = 0
     appointments_anonymised: int = 0
     turn_outcomes: int = 0
     buttons: int = 0
@@ -81,6 +83,7 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> Removed:
         live_lines=delete_older(url, LiveMessage, LiveMessage.created_at, cutoff),
         callback_requests=delete_older(url, CallbackRequest, CallbackRequest.requested_at,
                                        cutoff),
+        employer_leads=delete_older(url, EmployerLead, EmployerLead.created_at, cutoff),
         appointments_anonymised=anonymise_old_appointments(
             url, now - timedelta(days=settings.appointment_retention_days)),
         turn_outcomes=delete_old_turn_outcomes(url, now - timedelta(days=TURN_OUTCOME_DAYS)),

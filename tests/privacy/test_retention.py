@@ -23,6 +23,7 @@ from assistant.settings import PROJECT_ROOT, Settings, conversations_url, load_s
 from assistant.storage import (
     Appointment,
     CallbackRequest,
+    EmployerLead,
     HandoverRequest,
     LiveMessage,
     ProfileStore,
@@ -156,6 +157,8 @@ def test_handover_requests_and_turn_records_are_deleted_after_their_period(
     with session_scope(settings.database_url) as session:
         session.add(CallbackRequest(owner_id="web:abc", channel="web", team_code="klantmanager",
                                     language="ar", phone="+31612345678", moment="asap"))
+        session.add(EmployerLead(owner_id="web:abc", channel="web", language="nl",
+                                 check_id="no_riskpolis", contact="info@bakkerij.nl"))
     with session_scope(settings.database_url) as session:
         session.add(TurnOutcome(turn_id="t1", owner_id="web:abc", operation="book",
                                 reference="ABC123"))
@@ -165,10 +168,10 @@ def test_handover_requests_and_turn_records_are_deleted_after_their_period(
     assert kept.handover_requests == 0 and kept.turn_outcomes == 1
     assert (kept.live_lines, kept.callback_requests) == (0, 0)
     removed = apply_retention(settings, now + timedelta(days=31))
-    assert (removed.handover_requests, removed.live_lines, removed.callback_requests) == (
-        1, 1, 1)
+    assert (removed.handover_requests, removed.live_lines, removed.callback_requests,
+            removed.employer_leads) == (1, 1, 1, 1)
     with session_scope(settings.database_url) as session:
-        for table in (HandoverRequest, LiveMessage, CallbackRequest):
+        for table in (HandoverRequest, LiveMessage, CallbackRequest, EmployerLead):
             assert session.execute(select(table)).scalars().all() == []
 
 
