@@ -55,7 +55,7 @@ async def run_front_ends(settings: Settings, stack: RasaStack) -> None:
                       retry_seconds=settings.turn_retry_seconds,
                       limits=MessageLimits.from_settings(settings),
                       turns_waiting=settings.turns_waiting_per_person,
-                      offered=OfferedButtons(settings.database_url))
+                      offered=shared_offered_buttons(settings))
     health = HealthCheck(Parts(tuple(stack.rasa_urls), tuple(stack.action_urls),
                                settings.database_url))
     telegram = None
@@ -91,6 +91,15 @@ async def run_front_ends(settings: Settings, stack: RasaStack) -> None:
     await runner.cleanup()
     await gateway.close()
     await health.close()
+
+
+def shared_offered_buttons(settings: Settings) -> OfferedButtons | None:
+    """The offered buttons in the database, where several gateways share one (PostgreSQL).
+    With SQLite there is one gateway: its memory is enough, and a write per reply would only
+    queue behind the bookings for SQLite's one write lock."""
+    if settings.database_url.startswith("sqlite"):
+        return None
+    return OfferedButtons(settings.database_url)
 
 
 def print_welcome(settings: Settings, workers: int) -> None:

@@ -58,3 +58,15 @@ async def test_erasure_forgets_the_buttons_in_every_gateway(
 
     assert not store.was_offered(PERSON.sender_id, "/affirm")
     assert not await first.offered(PERSON.sender_id, BOOK)
+
+
+def test_the_launcher_shares_them_only_where_several_gateways_can_share_a_database() -> None:
+    from dataclasses import replace
+
+    from assistant.settings import load_settings
+    from bot.__main__ import shared_offered_buttons
+
+    settings = load_settings()
+    assert shared_offered_buttons(replace(settings, database_url="sqlite:////tmp/a.db")) is None
+    shared = shared_offered_buttons(replace(settings, database_url="postgresql://db/assistant"))
+    assert isinstance(shared, OfferedButtons)
