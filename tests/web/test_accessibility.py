@@ -185,6 +185,15 @@ async def test_the_arabic_page_passes_the_audit(context: BrowserContext, chat_ur
     assert await axe_violations(page, axe_source) == []
 
 
+@pytest.mark.parametrize("language", ["nl", "ar", "ti"])
+async def test_the_privacy_page_passes_the_audit(context: BrowserContext, chat_url: str,
+                                                 axe_source: str, language: str) -> None:
+    page = await context.new_page()
+    await page.goto(f"{chat_url}privacy?lang={language}")
+    await expect(page.locator("h1")).to_be_visible()
+    assert await axe_violations(page, axe_source) == []
+
+
 @pytest.mark.parametrize("viewport", [{"width": 640, "height": 400},  # 1280x800 at 200%
                                       {"width": 320, "height": 568}], ids=["zoom200", "320px"])
 async def test_usable_at_200_percent_zoom_and_320_pixels(
