@@ -15,6 +15,7 @@ import pytest
 from aiohttp import DummyCookieJar
 from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
+from playwright.async_api import Browser, expect
 
 from assistant.appointments import AppointmentBook, BookedAppointment, describe
 from assistant.messages import message, when, with_calendar
@@ -188,3 +189,27 @@ async def test_a_cancelled_appointment_page_says_so_and_asks_for_no_id(
     assert translator.text("confirmation.cancelled", "nl") in page
     assert translator.text("confirmation.bring", "nl") not in page
     assert translator.text("calendar.add_cancelled", "nl") in page
+
+
+async def test_the_arabic_confirmation_page_passes_the_audit_and_prints_without_buttons(
+        browser: Browser, client: TestClient, book: AppointmentBook,
+        translator: Translator) -> None:
+    from tests.web.test_accessibility import AXE, axe_violations
+
+    token, me = await session(client)
+    ProfileStore(book.database_url).save(me, "web", language="ar")
+    booked = book.book(me, "klantmanager", book.free_slots("klantmanager", limit=1)[0])
+    url = str(client.make_url(f"/appointments/{booked.reference}"))
+    context = await browser.new_context(viewport={"width": 320, "height": 640})
+    await context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": url}])
+    page = await context.new_page()
+    await page.goto(url)
+    await expect(page.locator("h1")).to_have_text(translator.text("confirmation.title", "ar"))
+    assert await page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert await axe_violations(page, AXE.read_text(encoding="utf-8")) == []
+    # 320 px: nothing wider than the screen
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 320
+    await page.emulate_media(media="print")
+    await expect(page.locator(".confirmation-actions")).to_be_hidden()
+    await expect(page.locator(".confirmation-reference")).to_have_text(booked.reference)
+    await context.close()
