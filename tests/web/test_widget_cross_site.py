@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from icalendar import Calendar
-from playwright.async_api import Browser, BrowserContext, FrameLocator, Page, expect
+from playwright.async_api import BrowserContext, FrameLocator, Page, async_playwright, expect
 
 from assistant.appointments import AppointmentBook, describe
 from assistant.messages import message, with_calendar
@@ -27,6 +27,7 @@ from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.web import create_app, serve
 from bot.web.server import SESSION_COOKIE, sender_id_for
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.test_widget import demo_site
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -73,11 +74,17 @@ async def site(fake_rasa, translator: Translator, settings: Settings, sqlite_url
 
 
 @pytest.fixture
-async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
-    browser_context = await browser.new_context(viewport=DESKTOP, locale="nl-NL",
-                                                accept_downloads=True)
-    yield browser_context
-    await browser_context.close()
+async def context() -> AsyncIterator[BrowserContext]:
+    """Chromium told to block third-party cookies as browsers do more and more (this one
+    does by default too; the control cookie shows it)."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"])
+        browser_context = await browser.new_context(viewport=DESKTOP, locale="nl-NL",
+                                                    accept_downloads=True)
+        yield browser_context
+        await browser.close()
 
 
 def widget(page: Page) -> FrameLocator:
