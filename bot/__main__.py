@@ -133,7 +133,7 @@ def main() -> int:
         stack = RasaStack(settings)
         print(f"Starting {stack.workers} action server(s) and Rasa server(s) "
               "(this takes about half a minute)...", flush=True)
-        stack.start()
+        stack.start(every_worker=False)  # serve once one pair answers
         asyncio.run(run_front_ends(settings, stack))
     except (ConfigError, StartupError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)

@@ -50,6 +50,26 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+def free_ports(*counts: int, host: str = "127.0.0.1") -> list[int]:
+    """The first port of each of ``counts`` runs of consecutive free ports, none overlapping:
+    ``web, rasa, action = free_ports(1, workers, workers)`` (tests, benchmark, scenarios).
+    Free when asked: another program may still take one before it is used."""
+    taken: set[int] = set()
+    found = []
+    for count in counts or (1,):
+        while True:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.bind((host, 0))  # the system's choice of a free port
+                base = probe.getsockname()[1]
+            run = set(range(base, base + count))
+            if base + count < 65536 and not run & taken and all(
+                    port_is_free(host, port) for port in run):
+                taken |= run
+                found.append(base)
+                break
+    return found
+
+
 def child_environment(settings: Settings, token: str = "") -> dict[str, str]:
     """The children read the same settings from the environment as this process, and the
     internal token (the environment of a process is readable by its own user only; its
@@ -174,7 +194,10 @@ class RasaStack:
     def action_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{self.settings.action_port + i}" for i in range(self.workers)]
 
-    def start(self, timeout_seconds: float = 180.0) -> None:
+    def start(self, timeout_seconds: float = 180.0, every_worker: bool = True) -> None:
+        """Start every pair; return when all answer, or with ``every_worker=False`` as soon
+        as one pair answers (the launcher: the gateway sends a conversation whose worker is
+        still starting to the next one, and the others join when they are up)."""
         self._check_ready_to_start()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = child_environment(self.settings, self.api_token)
@@ -194,12 +217,12 @@ class RasaStack:
                               self.settings.log_retention_days), env)
         for child in self.children.values():
             child.spawn()
-        self.wait_until_ready(timeout_seconds)
+        self.wait_until_ready(timeout_seconds, every_worker)
         self._stopping.clear()
         self._supervisor = threading.Thread(target=self._supervise, name="supervisor",
                                             daemon=True)
         self._supervisor.start()
-        logger.info("%d worker(s) ready: Rasa at %s", self.workers, ", ".join(self.rasa_urls))
+        logger.info("%d worker(s) started: Rasa at %s", self.workers, ", ".join(self.rasa_urls))
 
     def rasa_arguments(self, endpoints: Path, port: int | None = None) -> list[str]:
         """``python`` arguments of a Rasa server: REST channel and HTTP API on loopback.
@@ -238,13 +261,17 @@ class RasaStack:
                 child.spawn()
             child.supervised = True
 
-    def wait_until_ready(self, timeout_seconds: float) -> None:
+    def wait_until_ready(self, timeout_seconds: float, every_worker: bool = True) -> None:
         deadline = time.monotonic() + timeout_seconds
         waiting = {name: child.health_url for name, child in self.children.items()}
         while waiting:
             for name, url in list(waiting.items()):
                 if _answers(url):
                     waiting.pop(name)
+            if not every_worker and any(f"rasa-{i}" not in waiting
+                                        and f"actions-{i}" not in waiting
+                                        for i in range(self.workers)):
+                return
             if self._supervisor is None:
                 self._check_children_alive()
             if time.monotonic() > deadline:

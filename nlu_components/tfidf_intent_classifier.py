@@ -23,6 +23,7 @@ Two additions for messages as people really write them (issue 8):
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 from collections import Counter
@@ -49,6 +50,7 @@ from nlu_components.lexicon import LEXICON_FILE, concepts
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "intent_classifier.skops"
+VOCABULARY_FILE = "vocabularies.json"  # per vectorizer: its terms in the order of their column
 # The only types beyond skops' defaults that our own training writes into the model file.
 # Loading refuses a file with any other type: a model file must not run code it brings along.
 TRUSTED_TYPES = [
@@ -148,28 +150,60 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         return messages
 
     def persist(self) -> None:
+        """The fitted pipeline in skops' format, except the n-gram vocabularies: they hold
+        hundreds of thousands of terms, which skops writes as one checked object each (a
+        file of about 250 MB that took most of a Rasa server's start to read). They go in a
+        plain JSON list of terms instead, which nothing can run code from either."""
         import skops.io as sio
 
+        vectorizers = self._vectorizers()
+        vocabularies = {name: v.vocabulary_ for name, v in vectorizers.items()}
         with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(self.model, model_dir / MODEL_FILE)
+            (model_dir / VOCABULARY_FILE).write_text(json.dumps(
+                {name: sorted(terms, key=terms.__getitem__)
+                 for name, terms in vocabularies.items()}, ensure_ascii=False),
+                encoding="utf-8")
+            try:
+                for vectorizer in vectorizers.values():
+                    vectorizer.vocabulary_ = {}
+                sio.dump(self.model, model_dir / MODEL_FILE)
+            finally:
+                for name, vectorizer in vectorizers.items():
+                    vectorizer.vocabulary_ = vocabularies[name]
+
+    def _vectorizers(self) -> dict[str, TfidfVectorizer]:
+        if self.model is None:
+            return {}
+        union = self.model.named_steps.get("features")
+        return {name: step for name, step in getattr(union, "transformer_list", [])
+                if isinstance(step, TfidfVectorizer)}
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> TfidfIntentClassifier:
         import skops.io as sio
+        from skops.io.exceptions import UntrustedTypesFoundException
 
         try:
             with model_storage.read_from(resource) as model_dir:
                 path = model_dir / MODEL_FILE
-                unexpected = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
-                if unexpected:
+                try:  # one pass: skops refuses any type beyond its defaults and ours
+                    model = sio.load(path, trusted=TRUSTED_TYPES)
+                except UntrustedTypesFoundException as error:
                     raise UntrustedModelError(f"{path} holds types this component never "
-                                              f"writes: {', '.join(unexpected)}")
-                model = sio.load(path, trusted=TRUSTED_TYPES)
+                                              f"writes: {error}") from error
+                vocabulary_path = model_dir / VOCABULARY_FILE
+                vocabularies = (json.loads(vocabulary_path.read_text(encoding="utf-8"))
+                                if vocabulary_path.exists() else {})
         except (ValueError, FileNotFoundError):
             logger.debug("No trained intent classifier in the model: intents stay unknown.")
-            model = None
-        return cls(config, model_storage, resource, model)
+            model, vocabularies = None, {}
+        component = cls(config, model_storage, resource, model)
+        for name, vectorizer in component._vectorizers().items():
+            if name in vocabularies:
+                vectorizer.vocabulary_ = {term: index
+                                          for index, term in enumerate(vocabularies[name])}
+        return component
 
 
 class UntrustedModelError(RuntimeError):

@@ -21,7 +21,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,10 +34,12 @@ from pathlib import Path
 
 import aiohttp
 
-from assistant.language_data import eval_path, training_languages  # noqa: E402
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from assistant.language_data import eval_path, training_languages  # noqa: E402
+from bot.services import free_ports  # noqa: E402
+
 PYTHON = sys.executable
 SESSION_COOKIE = "webchat_session"
 
@@ -56,31 +57,14 @@ ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore",
        "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "RASA_TELEMETRY_ENABLED": "false"}
 
 
-def free_port(count: int = 1) -> int:
-    """A port with ``count`` free ports from it on."""
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + count < 65000 and all(_free(base + i) for i in range(count)):
-            return base
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def wait_for(url: str, timeout: float, process: subprocess.Popen) -> float:
+def wait_for(url: str, timeout: float, process: subprocess.Popen, log: Path) -> float:
     """Seconds until ``url`` answers 200."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if process.poll() is not None:
-            raise SystemExit(f"{process.args} stopped (exit {process.returncode})")
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+            raise SystemExit(f"{' '.join(map(str, process.args))} stopped "
+                             f"(exit {process.returncode}):\n{tail}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -269,7 +253,7 @@ def _short(command: str) -> str:
     words = command.split()
     if "rasa_sdk" in words:
         return f"action server :{words[words.index('--port') + 1]}"
-    if "rasa" in words and "run" in words:
+    if "run" in words and "--port" in words:  # bot.rasa_server run ... (or rasa run)
         return f"rasa server :{words[words.index('--port') + 1]}"
     if "bot" in words:
         return "web chat + gateway + supervisor"
@@ -277,25 +261,43 @@ def _short(command: str) -> str:
 
 
 def start_ours(scratch: Path, workers: int | None) -> tuple[subprocess.Popen, str, float, int]:
-    web_port = free_port()
-    count = workers or 4
-    env = {**ENV, "WEB_PORT": str(web_port), "RASA_PORT": str(free_port(count)),
-           "ACTION_PORT": str(free_port(count)),
+    count = workers or os.cpu_count() or 1
+    web_port, rasa_port, action_port = free_ports(1, count, count)
+    env = {**ENV, "WEB_PORT": str(web_port), "RASA_PORT": str(rasa_port),
+           "ACTION_PORT": str(action_port),
            "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
            # One address plays hundreds of people here: no limits per IP address (0).
            "REQUESTS_PER_MINUTE_PER_ADDRESS": "0", "NEW_SESSIONS_PER_HOUR_PER_ADDRESS": "0"}
     if workers:
         env["WORKERS"] = str(workers)
-    log = (scratch / "assistant.log").open("w")
-    process = subprocess.Popen([PYTHON, "-m", "bot"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    log = scratch / "assistant.log"
+    started = time.monotonic()
+    with log.open("w") as output:
+        process = subprocess.Popen([PYTHON, "-m", "bot"], cwd=ROOT, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{web_port}"
-    cold = wait_for(f"{base}/healthz", 300, process)  # the first worker can answer
+    wait_for(f"{base}/healthz", 300, process, log)  # a worker can answer
+    first_answer(base)
+    cold = time.monotonic() - started
     while True:  # measure with every worker up
         report = json.loads(urllib.request.urlopen(f"{base}/healthz", timeout=5).read())
         if report["workers_answering"] == report["workers"]:
             return process, base, cold, report["workers"]
         time.sleep(0.5)
+
+
+def first_answer(base: str) -> None:
+    """One message answered through the web chat API, as a resident's first."""
+    start = urllib.request.Request(f"{base}/api/start", data=b'{"new_conversation": true}',
+                                   headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(start, timeout=60) as response:
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+    message = urllib.request.Request(f"{base}/api/messages", data=b'{"text": "hallo"}',
+                                     headers={"Content-Type": "application/json",
+                                              "Cookie": cookie})
+    with urllib.request.urlopen(message, timeout=60) as response:
+        if not json.loads(response.read()).get("delivered"):
+            raise SystemExit("the first message was not answered")
 
 
 def start_reference(scratch: Path) -> tuple[subprocess.Popen, str, float, float]:
@@ -307,13 +309,21 @@ def start_reference(scratch: Path) -> tuple[subprocess.Popen, str, float, float]
                    cwd=folder, env=ENV, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     training = time.monotonic() - started
-    port = free_port()
-    log = (scratch / "reference.log").open("w")
-    process = subprocess.Popen([PYTHON, "-m", "rasa", "run", "--port", str(port),
-                                "--interface", "127.0.0.1", "--model", "models"],
-                               cwd=folder, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    [port] = free_ports(1)
+    log = scratch / "reference.log"
+    started = time.monotonic()
+    with log.open("w") as output:
+        process = subprocess.Popen([PYTHON, "-m", "rasa", "run", "--port", str(port),
+                                    "--interface", "127.0.0.1", "--model", "models"],
+                                   cwd=folder, env=ENV, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    cold = wait_for(f"{base}/", 300, process)
+    wait_for(f"{base}/", 300, process, log)
+    first = urllib.request.Request(f"{base}/webhooks/rest/webhook",
+                                   data=b'{"sender": "cold", "message": "hello"}',
+                                   headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(first, timeout=60) as response:
+        response.read()
+    cold = time.monotonic() - started
     return process, base, cold, training
 
 

@@ -125,8 +125,7 @@ async def slow_confirm(rasa_url: str, database_url: str, translator: Translator,
 
 
 def main() -> int:
-    from bot.services import RasaStack
-    from tests.e2e.conftest import free_port
+    from bot.services import RasaStack, free_ports
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", action="store_true",
@@ -138,8 +137,9 @@ def main() -> int:
     database_url, drop = f"sqlite:///{workdir / 'assistant.sqlite3'}", None
     if options.postgres:
         database_url, drop = throwaway_postgres()
-    settings = replace(load_settings(), database_url=database_url, rasa_port=free_port(),
-                       action_port=free_port())
+    rasa_port, action_port = free_ports(1, 1)
+    settings = replace(load_settings(), database_url=database_url, rasa_port=rasa_port,
+                       action_port=action_port)
     translator = Translator(settings.locales_dir, "nl", settings.timezone)
     stack = RasaStack(settings, log_dir=workdir / "logs")
     stack.start(timeout_seconds=300)

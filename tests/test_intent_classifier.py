@@ -17,6 +17,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu_components.lexicon import concepts
 from nlu_components.tfidf_intent_classifier import (
     MODEL_FILE,
+    VOCABULARY_FILE,
     TfidfIntentClassifier,
     UntrustedModelError,
     enough_for_folds,
@@ -103,6 +104,20 @@ def test_a_model_file_with_a_type_it_never_writes_is_refused(tmp_path: Path) -> 
         sio.dump(foreign, model_dir / MODEL_FILE)
     with pytest.raises(UntrustedModelError, match="pathlib"):
         load(storage, resource)
+
+
+def test_vocabularies_are_stored_beside_the_model_and_the_loaded_model_ranks_the_same(
+        tmp_path: Path) -> None:
+    """The n-gram vocabularies are a JSON list, not skops objects (issue 9: a Rasa server
+    spent most of its start reading them): the model file holds none of their terms."""
+    component, storage, resource = trained(tmp_path)
+    with storage.read_from(resource) as model_dir:
+        assert "schulden" not in (model_dir / MODEL_FILE).read_bytes().decode("latin-1")
+        assert "schulden" in (model_dir / VOCABULARY_FILE).read_text(encoding="utf-8")
+    loaded = load(storage, resource)
+    for text in ["ik heb schulden bij de deurwaarder", "who looks after my kid", "WW"]:
+        assert (parse(loaded, text).get(INTENT_RANKING_KEY)
+                == parse(component, text).get(INTENT_RANKING_KEY))
 
 
 def test_context_copies_keep_the_script_and_skip_short_answers() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,16 +10,11 @@ import pytest
 
 from assistant.settings import PROJECT_ROOT, ConfigError, load_settings
 from bot.__main__ import check_configuration
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from bot.services import free_ports
 
 
 def test_valid_policy_starts() -> None:
-    check_configuration(replace(load_settings(), web_port=free_port()))
+    check_configuration(replace(load_settings(), web_port=free_ports(1)[0]))
 
 
 def test_broken_policy_is_refused_with_file_and_line(tmp_path: Path) -> None:
@@ -28,7 +22,7 @@ def test_broken_policy_is_refused_with_file_and_line(tmp_path: Path) -> None:
     shutil.copytree(PROJECT_ROOT / "policy", policy)
     provisions = policy / "midden-drenthe" / "provisions.yml"
     provisions.write_text(provisions.read_text().replace("team: schuldhulp", "team: zwembad", 1))
-    settings = replace(load_settings(), policy_dir=policy, web_port=free_port())
+    settings = replace(load_settings(), policy_dir=policy, web_port=free_ports(1)[0])
     with pytest.raises(ConfigError) as refused:
         check_configuration(settings)
     assert "midden-drenthe/provisions.yml:" in str(refused.value)

@@ -3,26 +3,21 @@ SQLite database, all on loopback. Started once per test run and shared by the e2
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from assistant.settings import PROJECT_ROOT, Settings, load_settings
 from assistant.storage import ProfileStore
 from bot.gateway import Gateway
 from bot.i18n import Translator
-from bot.services import RasaStack
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from bot.services import RasaStack, free_ports
+from bot.web import create_app
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +32,9 @@ def trained_model() -> Path:
 @pytest.fixture(scope="session")
 def live_settings(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Settings:
     database = tmp_path_factory.mktemp("e2e") / "assistant.sqlite3"
+    rasa_port, action_port = free_ports(1, 1)
     return replace(load_settings(), database_url=f"sqlite:///{database}",
-                   rasa_port=free_port(), action_port=free_port(), model_path=trained_model,
+                   rasa_port=rasa_port, action_port=action_port, model_path=trained_model,
                    workers=1)
 
 
@@ -58,3 +54,14 @@ async def gateway(live_stack: RasaStack, live_settings: Settings) -> Gateway:
                       profiles=ProfileStore(live_settings.database_url))
     yield gateway
     await gateway.close()
+
+
+@pytest.fixture
+async def web(gateway: Gateway, live_settings: Settings) -> AsyncIterator[TestClient]:
+    """The web chat API in front of the shared stack, as the page talks to it."""
+    translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
+    client = TestClient(TestServer(create_app(gateway, translator, live_settings),
+                                   host="127.0.0.1"))
+    await client.start_server()
+    yield client
+    await client.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -19,37 +18,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.settings import Settings, load_settings
-from bot.services import RasaStack
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def free_port_pair(workers: int) -> tuple[int, int]:
-    """A Rasa and an action base port with ``workers`` free ports after each."""
-    while True:
-        rasa, action = free_port(), free_port()
-        ports = {rasa + i for i in range(workers)} | {action + i for i in range(workers)}
-        if len(ports) == 2 * workers and all(_free(port) for port in ports):
-            return rasa, action
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+from bot.services import RasaStack, free_ports
 
 
 @contextmanager
 def running_stack(database_url: str, model_path: Path, log_dir: Path,
                   workers: int = 1) -> Iterator[RasaStack]:
-    rasa_port, action_port = free_port_pair(workers)
+    rasa_port, action_port = free_ports(workers, workers)
     settings: Settings = replace(load_settings(), database_url=database_url, workers=workers,
                                  rasa_port=rasa_port, action_port=action_port,
                                  model_path=model_path)
@@ -77,7 +52,7 @@ class PrivatePostgres:
         # Not under pytest's own temporary folder: the postgres user must reach it.
         self.directory = Path(tempfile.mkdtemp(prefix="assistant-test-pg-"))
         self.data = self.directory / "data"
-        self.port = free_port()
+        [self.port] = free_ports(1)
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *arguments: str) -> None:

@@ -6,30 +6,16 @@ of an intent), so the test follows the data rather than fixing sentences here.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from assistant.language_data import training_examples
-from bot.gateway import Gateway
 from bot.i18n import Translator
-from bot.web import create_app
 from bot.web.server import SESSION_COOKIE, sender_id_for
 from tests.e2e.test_dutch_conversation import appointments_of
 
 pytestmark = pytest.mark.e2e
 LANGUAGES = ["nl", "ar", "uk", "ti", "en", "fa", "tr"]
-
-
-@pytest.fixture
-async def web(gateway: Gateway, live_settings) -> AsyncIterator[TestClient]:
-    translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
-    client = TestClient(TestServer(create_app(gateway, translator, live_settings),
-                                   host="127.0.0.1"))
-    await client.start_server()
-    yield client
-    await client.close()
 
 
 def typed(language: str, intent: str) -> str:

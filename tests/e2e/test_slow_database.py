@@ -16,7 +16,7 @@ from assistant.settings import Settings
 from assistant.storage import forget_engine
 from bot.gateway import Conversation, Gateway
 from bot.i18n import Translator
-from bot.services import RasaStack
+from bot.services import RasaStack, free_ports
 from scripts.slow_db_scenario import (
     active_appointments,
     lock_appointments,
@@ -24,7 +24,6 @@ from scripts.slow_db_scenario import (
     slow_confirm,
     text_of,
 )
-from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -40,8 +39,9 @@ def stack_settings(request: pytest.FixtureRequest, live_settings: Settings,
         request.getfixturevalue("live_stack")
         yield live_settings
         return
+    rasa_port, action_port = free_ports(1, 1)
     settings = replace(live_settings, database_url=request.getfixturevalue("postgres_url"),
-                       rasa_port=free_port(), action_port=free_port())
+                       rasa_port=rasa_port, action_port=action_port)
     stack = RasaStack(settings, log_dir=tmp_path_factory.mktemp("pg-logs"))
     stack.start(timeout_seconds=240)
     yield settings

@@ -6,31 +6,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.gateway import Gateway
 from bot.i18n import Translator
-from bot.web import create_app
 from bot.web.server import SESSION_COOKIE, sender_id_for
 from tests.e2e.test_dutch_conversation import appointments_of
 from tests.e2e.test_languages_e2e import Screen, payloads, post, texts, typed
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def web(gateway: Gateway, live_settings) -> AsyncIterator[TestClient]:
-    translator = Translator(live_settings.locales_dir, "nl", live_settings.timezone)
-    client = TestClient(TestServer(create_app(gateway, translator, live_settings),
-                                   host="127.0.0.1"))
-    await client.start_server()
-    yield client
-    await client.close()
 
 
 @dataclass(frozen=True)
