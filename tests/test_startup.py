@@ -35,7 +35,7 @@ def test_broken_opening_hours_are_refused_with_file_and_line(tmp_path: Path) -> 
     shutil.copytree(PROJECT_ROOT / "policy", policy)
     town = policy / "midden-drenthe" / "municipality.yml"
     town.write_text(town.read_text().replace('["09:00-12:00"]', '["12:00-09:00"]', 1))
-    settings = replace(load_settings(), policy_dir=policy, web_port=free_port())
+    settings = replace(load_settings(), policy_dir=policy, web_port=free_ports(1)[0])
     with pytest.raises(ConfigError) as refused:
         check_configuration(settings)
     assert "midden-drenthe/municipality.yml:" in str(refused.value)
