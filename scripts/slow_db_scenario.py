@@ -94,10 +94,14 @@ async def ask(gateway: Gateway, resident: Conversation, text: str) -> tuple[str,
 
 async def slow_confirm(rasa_url: str, database_url: str, translator: Translator, *,
                        hold_seconds: float, gateway_timeout: float) -> Outcome:
+    from assistant.privacy.tokens import internal_token
+
     profiles = ProfileStore(database_url)
+    token = internal_token()  # the installation's, which the stack's Rasa wants
     patient = Gateway(rasa_url, translator, timeout_seconds=max(120.0, 3 * hold_seconds),
-                      profiles=profiles)
-    hurried = Gateway(rasa_url, translator, timeout_seconds=gateway_timeout, profiles=profiles)
+                      profiles=profiles, api_token=token)
+    hurried = Gateway(rasa_url, translator, timeout_seconds=gateway_timeout, profiles=profiles,
+                      api_token=token)
     resident = Conversation(f"web:{uuid.uuid4().hex}", "web", language_chosen=True)
     neighbour = Conversation(f"web:{uuid.uuid4().hex}", "web", language_chosen=True)
     try:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from assistant.privacy.tokens import internal_token
 from assistant.settings import Settings
 from assistant.storage import forget_engine
 from bot.gateway import Conversation, Gateway
@@ -77,8 +78,10 @@ async def test_a_locked_table_at_the_confirm_books_once_and_tells_the_truth(
 async def test_the_same_turn_sent_again_during_the_lock_books_once(
         stack_settings: Settings, translator: Translator) -> None:
     """What the gateway's safe retry does: the same "ja" with the same turn id."""
-    patient = Gateway(stack_settings.rasa_url, translator, timeout_seconds=120)
-    hurried = Gateway(stack_settings.rasa_url, translator, timeout_seconds=GATEWAY_TIMEOUT)
+    token = internal_token(stack_settings)
+    patient = Gateway(stack_settings.rasa_url, translator, timeout_seconds=120, api_token=token)
+    hurried = Gateway(stack_settings.rasa_url, translator, timeout_seconds=GATEWAY_TIMEOUT,
+                      api_token=token)
     resident = Conversation(f"web:{uuid.uuid4().hex}", "web", language_chosen=True)
     try:
         replies = await patient.handle_text(resident, "ik wil een afspraak maken")
