@@ -88,6 +88,13 @@ class FakeRasa:
         return web.json_response({"sender_id": sender, "events": events,
                                   "latest_event_time": latest})
 
+    async def replace_events(self, request: web.Request) -> web.Response:
+        """Rasa's PUT /conversations/<id>/tracker/events (erasure replaces them by none)."""
+        if request.query.get("token") != self.api_token:
+            return web.json_response({"status": "failure"}, status=401)
+        self.events[request.match_info["sender"]] = list(await request.json())
+        return web.json_response({"sender_id": request.match_info["sender"]})
+
     def age(self, sender: str, seconds: float) -> None:
         """Make the conversation of ``sender`` ``seconds`` older (an idle person)."""
         for event in self.events.get(sender, []):
@@ -97,6 +104,7 @@ class FakeRasa:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
         app.router.add_get("/conversations/{sender}/tracker", self.tracker)
+        app.router.add_put("/conversations/{sender}/tracker/events", self.replace_events)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()

@@ -82,3 +82,37 @@ async def test_a_download_button_never_offered_sends_nothing(
     await process(application, callback_update(1, f"b:{token}"))
 
     assert telegram_api.uploads == [] and fake_rasa.received == []
+
+
+async def test_erasure_from_privacy_empties_rasas_copy_and_says_what_it_removed(
+        settings: Settings, fake_rasa: FakeRasa, translator: Translator, profiles: ProfileStore,
+        buttons: ButtonStore, telegram_api: RecordingRequest) -> None:
+    from bot.gateway import Gateway
+    from bot.telegram import build_application
+
+    gateway = Gateway(fake_rasa.url, translator, timeout_seconds=5, profiles=profiles,
+                      api_token=fake_rasa.api_token)
+    app = build_application(settings, gateway, buttons, profiles, request=telegram_api)
+    await app.initialize()
+    profiles.save(SENDER, "telegram", language="uk")
+    fake_rasa.answer("/delete_my_data", "privacy.ask_confirm",
+                     buttons=[{"key": "privacy.yes_delete", "args": {}, "payload": "/affirm"}])
+    removed = {"appointments": 2, "requests": 1, "callbacks": 0, "leads": 0, "profile": 1}
+    fake_rasa.answers["/affirm"] = [
+        {"custom": {"key": "privacy.deleted", "args": {"count": 2},
+                    "forget_conversation": True}},
+        bot_message("privacy.deleted_what", removed)]
+    try:
+        await process(app, message_update(1, "/privacy"))
+        await process(app, callback_update(2, keyboard(telegram_api)[1]))  # delete my data
+        assert fake_rasa.events[SENDER]  # what Rasa kept so far
+        await process(app, callback_update(3, keyboard(telegram_api)[0]))  # yes
+    finally:
+        await app.shutdown()
+        await gateway.close()
+
+    assert fake_rasa.messages == ["/delete_my_data", "/affirm"]
+    assert fake_rasa.events[SENDER] == []  # Rasa's copy of the conversation emptied
+    what = translator.text("privacy.deleted_what", "uk", removed)
+    assert telegram_api.texts()[-1] == what
+    assert "2" in what and what != translator.text("privacy.deleted_what", "nl", removed)
