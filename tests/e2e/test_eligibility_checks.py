@@ -22,9 +22,8 @@ async def test_statushouder_route_with_a_correction(gateway: Gateway, live_setti
     resident = new_resident()
     replies = await gateway.handle_text(resident, "ik ben statushouder, welke route past bij mij?")
     assert "route" in all_text(replies).lower()
-    assert '/inform{"choice":"statushouder"}' in button_payloads(replies)
-
-    replies = await gateway.handle_payload(resident, '/inform{"choice":"statushouder"}')
+    # the opening message named the group (statushouder), so the age is asked first
+    assert '/inform{"choice":"statushouder"}' not in button_payloads(replies)
     assert "Hoe oud bent u?" in all_text(replies)
     replies = await gateway.handle_text(resident, "31")
     # 31: only the 30+ route depends on nothing more; the integration duty is asked next
