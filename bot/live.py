@@ -7,14 +7,17 @@ to the medewerker instead of Rasa without a database read per turn), and wakes w
 for new lines: the web chat's long poll, the console's long poll. Telegram residents get the
 medewerker's lines through the bot (``push``).
 
-One process serves the web chat, the Telegram bot and the console, so this in-memory state is
-complete; it is loaded from the queue at start-up. A line is always read from the queue, so a
-waiter that misses a wake-up still gets it when its wait times out.
+The queue is the truth: this memory is loaded at start-up and read again every
+``REFRESH_SECONDS`` (one query of the open tickets), and a long poll reads the queue every
+``POLL_SECONDS`` besides waking at once for lines of this process. So with several gateway
+processes (issue 10) a medewerker in one and a resident in another still reach each other,
+a second or two later.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
@@ -31,6 +34,7 @@ from assistant.handover import (
     Ticket,
 )
 from assistant.messages import N_
+from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Reply
 
 logger = logging.getLogger(__name__)
@@ -42,6 +46,8 @@ JOINED, HANDED_BACK, CLOSED_BY_STAFF = (N_("live.joined"), N_("live.handed_back"
 BUTTONS_PAUSED = N_("live.buttons_paused")
 EPOCH = datetime.fromtimestamp(0, timezone.utc)
 WAIT_SECONDS = 20.0  # a long poll answers at the latest after this
+POLL_SECONDS = 2.0  # ... and reads the queue this often (lines written by another process)
+REFRESH_SECONDS = 2.0  # the open tickets are read again this often
 
 
 class LiveChat:
@@ -51,11 +57,23 @@ class LiveChat:
         self.push = push  # None: Telegram is not connected
         self._tickets: dict[str, Ticket] = {}  # resident -> their open (waiting/taken) ticket
         self._wake: dict[str, asyncio.Event] = {}  # "resident:<id>" / "ticket:<id>" -> event
+        self._changes = 0  # local changes; a refresh read during one is not applied
 
     async def load(self) -> None:
-        """The open tickets, at start-up (a restart keeps residents with their medewerker)."""
-        for ticket in await asyncio.to_thread(self.queue.open_tickets, None):
-            self._tickets[ticket.owner_id] = ticket
+        """The open tickets from the queue (at start-up, then every few seconds): a restart
+        keeps residents with their medewerker, and another process's takes and ends count."""
+        changes = self._changes
+        tickets = await asyncio.to_thread(self.queue.open_tickets, None)
+        if changes == self._changes:  # nothing taken or ended here meanwhile
+            self._tickets = {ticket.owner_id: ticket for ticket in tickets}
+
+    async def refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                await self.load()
+            except DATABASE_UNAVAILABLE:  # keep what we know; try again
+                logger.warning("could not read the open handover requests")
 
     # the resident's side
 
@@ -78,6 +96,7 @@ class LiveChat:
     def _queued(self, owner_id: str, ticket_id: int) -> None:
         known = self._tickets.get(owner_id)
         if known is None or known.id != ticket_id:
+            self._changes += 1
             # Only the id is known here (the action server wrote the ticket); the rest is read
             # when a medewerker takes it.
             self._tickets[owner_id] = Ticket(ticket_id, owner_id, owner_id.split(":", 1)[0],
@@ -103,6 +122,7 @@ class LiveChat:
         ticket = await asyncio.to_thread(self.queue.take, ticket_id, staff_email)
         if ticket is None:
             return None
+        self._changes += 1
         self._tickets[ticket.owner_id] = ticket
         await self._tell(ticket, JOINED, staff_name)
         return ticket
@@ -119,6 +139,7 @@ class LiveChat:
         closed = await asyncio.to_thread(self.queue.close, ticket.id)
         if closed is None:
             return None
+        self._changes += 1
         if self._tickets.get(ticket.owner_id, closed).id == closed.id:
             self._tickets.pop(ticket.owner_id, None)
         if ticket.status == TAKEN:
@@ -166,12 +187,15 @@ class LiveChat:
 
     async def _wait_for(self, key: str, wait: float,
                         read: Callable[[], list[Line]]) -> list[Line]:
-        event = self._wake.setdefault(key, asyncio.Event())
-        lines = await asyncio.to_thread(read)
-        if lines or wait <= 0:
-            return lines
-        try:
-            await asyncio.wait_for(event.wait(), wait)
-        except asyncio.TimeoutError:
-            return []
-        return await asyncio.to_thread(read)
+        """Lines as soon as there are some: woken by this process's lines, and reading the
+        queue every ``POLL_SECONDS`` for another process's; [] after ``wait`` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            event = self._wake.setdefault(key, asyncio.Event())
+            lines = await asyncio.to_thread(read)
+            left = deadline - loop.time()
+            if lines or left <= 0:
+                return lines
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(event.wait(), min(left, POLL_SECONDS))

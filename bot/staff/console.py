@@ -877,6 +877,7 @@ class StaffConsole:
         app.middlewares.append(self.guard)
         if self.live is not None:
             app.on_startup.append(self.load_live)
+            app.on_cleanup.append(self.stop_live)
         for method, path, handler, name in self.routes():
             app.router.add_route(method, PREFIX + path, handler, name=f"staff.{name}")
         app.router.add_get(PREFIX, self.to_home)
@@ -925,8 +926,15 @@ class StaffConsole:
         ]
 
     async def load_live(self, _app: web.Application) -> None:
-        """The requests open at start-up: their residents still talk with their medewerker."""
+        """The requests open at start-up (their residents still talk with their medewerker),
+        read again every few seconds (another gateway process may take or end one)."""
         await self.live.load()
+        self._live_refresh = asyncio.create_task(self.live.refresh_forever())
+
+    async def stop_live(self, _app: web.Application) -> None:
+        task = getattr(self, "_live_refresh", None)
+        if task is not None:
+            task.cancel()
 
     async def to_home(self, _request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound(f"{PREFIX}/")
