@@ -100,6 +100,9 @@ class Settings:
     turns_waiting_per_person: int = 3  # sent while an earlier message is still answered
     # ... per IP address in the web chat (0: no limit; behind a proxy all share its address) ...
     requests_per_minute_per_address: int = 120
+    # A reverse proxy or load balancer in front: its addresses, whose X-Forwarded-For is
+    # believed (else every person would share the proxy's address and its limits).
+    trusted_proxies: tuple[str, ...] = ()
     new_sessions_per_hour_per_address: int = 30
     # ... and for appointments.
     max_active_appointments: int = 3
@@ -164,6 +167,7 @@ def load_settings() -> Settings:
                                           defaults.turns_waiting_per_person),
         requests_per_minute_per_address=_env_int("REQUESTS_PER_MINUTE_PER_ADDRESS",
                                                  defaults.requests_per_minute_per_address),
+        trusted_proxies=tuple(os.environ.get("TRUSTED_PROXIES", "").replace(",", " ").split()),
         new_sessions_per_hour_per_address=_env_int("NEW_SESSIONS_PER_HOUR_PER_ADDRESS",
                                                    defaults.new_sessions_per_hour_per_address),
         max_active_appointments=_env_int("MAX_ACTIVE_APPOINTMENTS",

@@ -471,7 +471,8 @@ class WebChat:
     def over_address_limit(self, request: web.Request, session_token: str) -> web.Response | None:
         """Too many requests, or too many new conversations, from one IP address: 429 with a
         friendly text in the hinted language (the page gives the person their text back)."""
-        reason = self.address_limits.refusal(request.remote or "", session_token)
+        reason = self.address_limits.refusal(
+            client_address(request, self.settings.trusted_proxies), session_token)
         if reason is None:
             return None
         text = self.translator.text(reason, self.hinted_language(request))
@@ -568,6 +569,20 @@ def live_line_json(live: LiveChat, line: Line, language: str) -> dict:
         return {"author": "staff", "text": line.text, "name": line.staff_name or "", "lang": ""}
     return {"author": "notice", "text": live.text_of(line, language),
             "lang": language.replace("_", "-")}
+
+
+def client_address(request: web.Request, trusted_proxies: tuple[str, ...]) -> str:
+    """The person's IP address: the connection's, or behind a trusted proxy the last address
+    in X-Forwarded-For that is not a trusted proxy (what a client writes there itself comes
+    before it, so it cannot pick its own address)."""
+    address = request.remote or ""
+    if address not in trusted_proxies:
+        return address
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+    for hop in reversed(forwarded):
+        if hop and hop not in trusted_proxies:
+            return hop
+    return address
 
 
 def session_token_of(request: web.Request) -> str | None:

@@ -172,3 +172,31 @@ def test_one_person_cannot_hold_more_appointments_or_book_too_often(
         book.book("web:a", team, slots[4])
     assert [a.start for a in book.upcoming("web:a", now=slots[0] - timedelta(days=1))] == [
         slots[3]]
+
+
+async def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit(
+        fake_rasa: FakeRasa, translator: Translator, locales_dir: Path) -> None:
+    settings = Settings(locales_dir=locales_dir, new_sessions_per_hour_per_address=2,
+                        trusted_proxies=("127.0.0.1",))
+    gateway = Gateway(fake_rasa.url, translator, timeout_seconds=5)
+    client = TestClient(TestServer(create_app(gateway, translator, settings), host="127.0.0.1"))
+    await client.start_server()
+
+    async def new_session(forwarded: str) -> int:
+        client.session.cookie_jar.clear()
+        response = await client.post("/api/start", json={},
+                                     headers={"X-Forwarded-For": forwarded})
+        return response.status
+
+    try:
+        first = [await new_session("203.0.113.7") for _ in range(3)]
+        second = [await new_session("198.51.100.9") for _ in range(2)]
+        # A client that writes an address itself cannot escape: the proxy appends the real one.
+        spoofed = await new_session("192.0.2.1, 203.0.113.7")
+    finally:
+        await client.close()
+        await gateway.close()
+
+    assert first == [200, 200, 429]
+    assert second == [200, 200]
+    assert spoofed == 429
