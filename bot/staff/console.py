@@ -32,7 +32,7 @@ from assistant.capacity import Capacity, CapacityError, format_periods, validate
 from assistant.handover import CLOSED, MAX_LINE_CHARS, TAKEN, HandoverQueue, Line, Ticket, queue_for
 from assistant.leads import STATUSES as LEAD_STATUSES
 from assistant.leads import Lead, Leads
-from assistant.messages import N_, button, message
+from assistant.messages import N_, button, message, with_calendar
 from assistant.policy.municipality import Municipality, Team
 from assistant.settings import Settings
 from assistant.storage import ProfileStore
@@ -415,6 +415,9 @@ class StaffConsole:
                     else self.settings.default_language)
         notice = message(key, buttons or [button("menu.book_appointment", "/book_appointment")],
                          **describe(appointment, self.municipality))
+        # followed by the appointment's .ics as it is now (moved, or cancelled)
+        notice = with_calendar(notice, appointment.reference,
+                               cancelled=key == N_("appointments.cancelled_by_municipality"))
         try:
             await self.push(owner_id, [self.gateway.render(notice, language)])
         except Exception:  # the cancellation stands; the page says the resident was not told

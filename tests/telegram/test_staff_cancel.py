@@ -1,17 +1,20 @@
 """A medewerker cancels a Telegram resident's appointment in the staff console: the real
-python-telegram-bot Application sends the resident the news in their language."""
+python-telegram-bot Application sends the resident the news in their language, and the .ics
+that takes the appointment out of their calendar."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import aiohttp
+from icalendar import Calendar
 from telegram_fakes import RecordingRequest
 
 from assistant.appointments import AppointmentBook
 from assistant.policy.municipality import load_municipality
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.storage import ButtonStore, ProfileStore
+from bot.appointment_files import AppointmentFiles
 from bot.gateway import Gateway
 from bot.i18n import Translator
 from bot.staff.accounts import MEDEWERKER
@@ -29,7 +32,8 @@ async def test_a_cancellation_in_the_console_reaches_the_resident_on_telegram(
     book = AppointmentBook(municipality, settings.database_url)
     appointment = book.book("telegram:4242", "klantmanager",
                             book.free_slots("klantmanager", limit=1)[0])
-    frontend = TelegramFrontend(settings, gateway, buttons, profiles, request=telegram_api)
+    frontend = TelegramFrontend(settings, gateway, buttons, profiles, request=telegram_api,
+                                files=AppointmentFiles(book, translator))
     await frontend.application.initialize()
     console = StaffConsole(replace(settings, locales_dir=PROJECT_ROOT / "locales"), translator,
                            municipality, gateway=gateway, push=frontend.push)
@@ -59,3 +63,9 @@ async def test_a_cancellation_in_the_console_reaches_the_resident_on_telegram(
                for row in sent["reply_markup"]["inline_keyboard"] for b in row]
     assert pressed == ["/book_appointment"]
     assert book.upcoming("telegram:4242") == []
+    [(method, parts)] = telegram_api.uploads
+    calendar = Calendar.from_ical(parts["document"][1])
+    assert method == "sendDocument" and str(calendar["method"]) == "CANCEL"
+    assert appointment.reference in str(calendar.walk("VEVENT")[0]["uid"])
+    assert telegram_api.sent("sendDocument")[0]["caption"] == translator.text(
+        "calendar.telegram_caption_cancelled", "uk")
