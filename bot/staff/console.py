@@ -23,8 +23,7 @@ from aiohttp import web
 from assistant.appointments import (
     AppointmentBook,
     BookedAppointment,
-    SlotNotOffered,
-    SlotTaken,
+    BookingError,
     describe,
 )
 from assistant.callbacks import CallBacks, readable_phone
@@ -392,7 +391,7 @@ class StaffConsole:
         try:
             moved = await asyncio.to_thread(self.book.reschedule, owner, booking.reference,
                                             start)
-        except (SlotTaken, SlotNotOffered):
+        except BookingError:  # taken meanwhile, not offered, in the past, or cancelled
             return await self.appointment(request, status=409,
                                           error=self.texts("staff.appointment.move_taken"))
         await asyncio.to_thread(self.accounts.audit, live.member, "appointment.move",

@@ -5,7 +5,7 @@ the bookings of a newly closed day listed, its free times gone from the offer at
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -189,10 +189,15 @@ async def test_moving_for_a_telegram_resident_tells_them_the_new_time(
     async with client.post(f"{url}/move", data={"csrf": csrf, "start": "morgen"}) as response:
         assert response.status == 400
         assert staff_texts("staff.appointment.move_error") in await response.text()
-    night = datetime.fromisoformat(offered[0]).replace(hour=3, minute=0)
-    async with client.post(f"{url}/move", data={"csrf": csrf,
-                                                 "start": night.isoformat()}) as response:
-        assert response.status == 409  # not a time the team offers
+    night = datetime.fromisoformat(offered[-1]).replace(hour=3, minute=0)
+    first = datetime.fromisoformat(offered[0])
+    past = (datetime.now(first.tzinfo) - timedelta(days=1)).replace(minute=0, second=0,
+                                                                     microsecond=0)
+    for refused in (night, past):  # not a time the team offers; a time gone by
+        async with client.post(f"{url}/move", data={"csrf": csrf,
+                                                     "start": refused.isoformat()}) as response:
+            assert response.status == 409
+            assert staff_texts("staff.appointment.move_taken") in await response.text()
     async with client.post(f"{url}/move", data={"csrf": csrf,
                                                  "start": offered[2]}) as response:
         page = await response.text()
