@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from assistant.language_data import normalised, plain_text, training_examples
 from bot.i18n import Translator
-from tests.e2e.test_languages_e2e import Screen, choose, payloads, post, texts, web  # noqa: F401
+from tests.e2e.test_languages_e2e import Screen, choose, payloads, post, texts  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
