@@ -24,6 +24,20 @@ _BRACKETS = re.compile(r"\(([^)]*)\)")
 LARGEST_NUMBER_WORD = 99
 
 
+class WordsLoader(yaml.SafeLoader):
+    """YAML without its 1.1 booleans: in these files "yes", "no", "on" (Turkish ten), "off"
+    and "true" are words people type, not True and False."""
+
+
+WordsLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def read_answers_file(path: Path) -> dict:
+    return yaml.load(path.read_text("utf-8"), Loader=WordsLoader) or {}  # noqa: S506 (safe)
+
+
 @dataclass(frozen=True)
 class LanguageWords:
     """One language's answer words, normalized."""
@@ -39,6 +53,8 @@ class LanguageWords:
     language_names: dict[str, tuple[str, ...]]  # language code -> its names in this language
     relative_days: dict[str, int]    # our own words where dateparser has none (when_parser)
     hour_words: tuple[str, ...]      # "om", "at", "saat", "о": next to an hour (when_parser)
+    hour_names: dict[str, int]       # an hour said as a word of its own after an hour word:
+                                     # "العاشرة", "десятій", "onda" (when_parser)
 
 
 def answer_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
@@ -47,7 +63,7 @@ def answer_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
 
 @lru_cache(maxsize=16)
 def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWords:
-    data = yaml.safe_load((locales_dir / language / ANSWERS_FILE).read_text("utf-8")) or {}
+    data = read_answers_file(locales_dir / language / ANSWERS_FILE)
     phrases = lambda items: tuple(dict.fromkeys(normalize(str(i)) for i in items or ()))  # noqa: E731
     return LanguageWords(
         language=language,
@@ -66,6 +82,8 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
                        for offset, items in (data.get("relative_days") or {}).items()
                        for word in items},
         hour_words=phrases(data.get("hour_words")),
+        hour_names={compact(normalize(str(word))): int(hour)
+                    for hour, items in (data.get("hour_names") or {}).items() for word in items},
     )
 
 
@@ -74,7 +92,7 @@ def answer_word_problems(language: str, locales_dir: Path = LOCALES_DIR) -> list
     path = locales_dir / language / ANSWERS_FILE
     if not path.exists():
         return [f"{language}: {path.relative_to(locales_dir.parent)} is missing"]
-    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    data = read_answers_file(path)
     return [f"{language}: {ANSWERS_FILE} has no '{section}'" for section in SECTIONS
             if not data.get(section)]
 

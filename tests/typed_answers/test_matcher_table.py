@@ -22,7 +22,7 @@ from assistant.typed_answers.questions import (
     understand_confirmation,
     understand_team,
 )
-from assistant.typed_answers.vocabulary import catalog_titles
+from assistant.typed_answers.vocabulary import catalog_titles, language_words
 from bot.i18n import Translator
 
 POLICY = PROJECT_ROOT / "policy"
@@ -184,6 +184,7 @@ TYPED_CHOICES = [
     ("age", "fa", "۲۹ سالمه", 29),
     ("age", "tr", "yirmi dokuz", 29),
     ("age", "tr", "yirmidokuz", 29),
+    ("age", "tr", "on sekiz", 18),  # "on" is ten, not YAML's true
     ("age", "uk", "двадцять дев'ять", 29),
     ("age", "uk", "мені 29 років", 29),
     ("age", "ti", "ዕስራን ትሽዓተን", 29),
@@ -221,7 +222,8 @@ def test_dont_know_typed_in_every_language(fact: str, language: str, typed: str)
 YES_NO = [("nl", "ja", True), ("nl", "Ja hoor", True), ("nl", "jaaa", True), ("nl", "klopt", True),
           ("nl", "nee", False), ("nl", "neee", False), ("nl", "klopt niet", False),
           ("nl", "nee, ik heb geen vacature", False), ("en", "yes", True), ("en", "yeah", True),
-          ("en", "nope", False), ("ar", "نعم", True), ("ar", "لا", False), ("ar", "أجل", True),
+          ("en", "nope", False), ("en", "yes please", True), ("en", "no thanks", False),
+          ("ar", "نعم", True), ("ar", "لا", False), ("ar", "أجل", True),
           ("ti", "እወ", True), ("ti", "ኣይፋል", False), ("fa", "بله", True), ("fa", "آره", True),
           ("fa", "نه", False), ("fa", "خیر", False), ("fa_AF", "بلی", True), ("fa_AF", "نی", False),
           ("tr", "evet", True), ("tr", "hayır", False), ("tr", "yok", False),
@@ -333,3 +335,11 @@ def test_dont_know_is_a_special_value_not_no() -> None:
     """"не знаю" starts with "не" (no): it is "I don't know", not a no."""
     assert understand_yes_no("не знаю", "uk", dont_know=True).value is Special.DONT_KNOW
     assert understand_yes_no("ні", "uk", dont_know=True).value is False
+
+
+@pytest.mark.parametrize(("language", "section", "word"), [
+    ("en", "yes", "yes"), ("en", "no", "no"), ("nl", "yes", "yes"), ("nl", "no", "no"),
+    ("en", "filler", "on"), ("tr", "numbers", "on")])
+def test_answer_words_are_read_as_words(language: str, section: str, word: str) -> None:
+    """YAML 1.1 would read yes, no and on as booleans: the words must stay words."""
+    assert word in getattr(language_words(language), section)
