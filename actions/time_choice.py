@@ -91,7 +91,8 @@ def understand_time(value: Any, team_code: str | None, offered: list[str] | None
         return _check_free(team_code, datetime.combine(day, typed.at, tzinfo=zone))
     if typed.understood:
         return TimeChoice(preference=_preference(day, typed.at, typed.afternoon))
-    return TimeChoice(problem=N_("booking.time_not_understood"))
+    # What was narrowed to before ("dinsdagochtend") still holds when the answer is unclear.
+    return TimeChoice(problem=N_("booking.time_not_understood"), preference=preference)
 
 
 def _preferred_day(preference: dict | None) -> date | None:

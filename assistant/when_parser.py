@@ -2,8 +2,10 @@
 
 Buttons are the main way to pick a time; this covers people who type instead. Dutch is
 understood fully; in every other language with a catalog, the names of weekdays and months
-(from CLDR, through Babel), digits in any script ("الثلاثاء ١٠:٣٠", "вівторок 10:30") and
-the relative days ("morgen", "tomorrow", "завтра", "yarın", "غدا", "فردا", "ጽባሕ").
+(from CLDR, through Babel), digits in any script ("الثلاثاء ١٠:٣٠", "вівторок 10:30"),
+hours in words next to a word for an hour ("om tien uur", "half elf", "at two",
+"الساعة العاشرة", "о десятій") and the relative days ("morgen", "tomorrow", "завтра",
+"yarın", "غدا", "فردا", "ጽባሕ").
 """
 
 from __future__ import annotations
@@ -191,11 +193,29 @@ def _parse_time(words: str) -> time | None:
     if match := _CLOCK.search(words):
         return _safe_time(int(match[1]), int(match[2]))
     if match := _HALF.search(words):
-        return _safe_time(int(match[1]) - 1, 30)
+        return _safe_time(_afternoon(int(match[1]) - 1), 30)
+    if (hour := _half_in_words(words)) is not None:
+        return _safe_time(_afternoon(hour - 1), 30)
     match = _HOUR.search(words)
     hour = int(match[1] or match[2]) if match else _hour_in_any_language(words)
     if hour is not None:
-        return _safe_time(hour + 12 if 1 <= hour <= 6 else hour, 0)  # "om 2" means 14:00
+        return _safe_time(_afternoon(hour), 0)
+    return None
+
+
+def _afternoon(hour: int) -> int:
+    """Nobody books at 2 at night: "om 2" and "half 3" are in the afternoon."""
+    return hour + 12 if 1 <= hour <= 6 else hour
+
+
+def _half_in_words(words: str) -> int | None:
+    """"half elf" (10:30): Dutch counts the half hour towards the next."""
+    tokens = normalize(words).split()
+    _, spoken = _spoken_hour_tables()
+    for index, token in enumerate(tokens[:-1]):
+        if token == "half" and (hour := _hour_named(tokens[index + 1:index + 3], spoken,
+                                                    from_start=True)) is not None:
+            return hour
     return None
 
 
@@ -215,7 +235,70 @@ def _hour_in_any_language(words: str) -> int | None:
     for pattern in _hour_patterns():
         if match := pattern.search(plain):
             return int(match[1])
+    return _spoken_hour(plain)
+
+
+MAX_WORDS_IN_AN_HOUR = 3  # "احدى عشرة", "on bir de", "o'clock" after "eleven"
+
+
+def _spoken_hour(plain: str) -> int | None:
+    """An hour in words next to a word for an hour: "om tien uur", "at two", "two o'clock",
+    "الساعة العاشرة", "о десятій", "saat onda", "ساعت ده". Only next to such a word, so
+    "een afspraak" or "twee kinderen" is no time."""
+    tokens = plain.split()
+    hour_words, spoken = _spoken_hour_tables()
+    for start in range(len(tokens)):
+        for size in (2, 1):
+            if " ".join(tokens[start:start + size]) not in hour_words:
+                continue
+            after = tokens[start + size:start + size + MAX_WORDS_IN_AN_HOUR]
+            before = tokens[max(0, start - MAX_WORDS_IN_AN_HOUR):start]
+            hour = _hour_named(after, spoken, from_start=True, hour_words=hour_words)
+            if hour is None:
+                hour = _hour_named(before, spoken, from_start=False)
+            if hour is not None:
+                return hour
     return None
+
+
+def _hour_named(tokens: list[str], spoken: dict[str, int], from_start: bool,
+                hour_words: frozenset[str] = frozenset()) -> int | None:
+    """The longest run of words at the start (or end) of ``tokens`` that names an hour. After
+    an hour word, a number word that is also a small word of some language ("om een
+    afspraak te maken") counts only at the end or before another hour word ("om een uur")."""
+    for size in range(len(tokens), 0, -1):
+        window = tokens[:size] if from_start else tokens[-size:]
+        hour = spoken.get("".join(window))
+        if hour is None:
+            continue
+        rest = tokens[size:]
+        if from_start and size == 1 and window[0] in _all_filler() and rest \
+                and rest[0] not in hour_words:
+            continue
+        return hour
+    return None
+
+
+@lru_cache(maxsize=1)
+def _all_filler() -> frozenset[str]:
+    return frozenset(word for language in answer_languages()
+                     for word in language_words(language).filler)
+
+
+@lru_cache(maxsize=1)
+def _spoken_hour_tables() -> tuple[frozenset[str], dict[str, int]]:
+    """Every language's hour words, and its words for the hours 1-23: number words
+    (numbers of answers.yml) and the forms only used for hours (hour_names)."""
+    hour_words: set[str] = set()
+    spoken: dict[str, int] = {}
+    for language in answer_languages():
+        words = language_words(language)
+        hour_words.update(words.hour_words)
+        spoken.update({word: hour for word, hour in words.hour_names.items()})
+        for word, number in words.numbers.items():
+            if 1 <= number <= 23:
+                spoken.setdefault(word, number)
+    return frozenset(hour_words), spoken
 
 
 def _with_year(day: int, month: int, year: int | None, today: date) -> date | None:

@@ -62,3 +62,25 @@ def test_words_that_are_no_day_nor_hour(typed: str) -> None:
 @pytest.mark.parametrize("language", catalog_languages())
 def test_every_language_has_its_answer_words(language: str) -> None:
     assert answer_word_problems(language) == []
+
+
+@pytest.mark.parametrize(("typed", "at"), [
+    ("om tien uur", time(10)), ("tien uur", time(10)), ("om twee", time(14)),
+    ("om een uur", time(13)), ("half elf", time(10, 30)), ("half drie", time(14, 30)),
+    ("at two", time(14)), ("two o'clock", time(14)), ("at eleven", time(11)),
+    ("الساعة عشرة", time(10)), ("الساعة العاشرة", time(10)), ("الساعة الحادية عشرة", time(11)),
+    ("الساعة اتنين", time(14)), ("о десятій", time(10)), ("о другій", time(14)),
+    ("saat on", time(10)), ("saat onda", time(10)), ("saat on birde", time(11)),
+    ("ساعت ده", time(10)), ("ساعت یازده", time(11)),
+])
+def test_an_hour_in_words(typed: str, at: time) -> None:
+    """People on phones write the hour as they say it; digits are not the only way."""
+    assert parse_when(typed, MONDAY).at == at
+
+
+@pytest.mark.parametrize("typed", [
+    "ik bel om een afspraak te maken", "I have two kids at home", "ik heb twee kinderen",
+    "om de tweede", "tien minuten",
+])
+def test_number_words_that_are_no_hour(typed: str) -> None:
+    assert parse_when(typed, MONDAY).at is None

@@ -182,7 +182,7 @@ async def test_a_typed_hour_after_a_narrowed_day_stays_on_that_day(action_settin
     while tuesday.weekday() != 1:
         tuesday += timedelta(days=1)
     narrowed = {"day": tuesday.isoformat(), "at": None, "afternoon": True}
-    for typed in ("14:00", "om 2 uur"):
+    for typed in ("14:00", "om 2 uur", "om twee uur", "twee uur"):
         tracker = booking_tracker("appointment_time", typed, "nl",
                                   {"team": "klantmanager", "time_preference": narrowed},
                                   intent="inform")
@@ -203,6 +203,32 @@ async def test_a_typed_hour_after_a_narrowed_day_stays_on_that_day(action_settin
             days = {datetime.fromisoformat(t).astimezone(zone).date()
                     for t in slot_events(offered)["offered_times"]}
             assert days == {tuesday}
+
+
+async def test_an_answer_not_understood_keeps_the_narrowed_day(action_settings,
+                                                                domain) -> None:
+    """"dinsdagochtend", then something that is no time: the times offered again are still
+    Tuesday morning's, not the first free times of the week."""
+    zone = local_zone()
+    tuesday = datetime.now(zone).date() + timedelta(days=1)
+    while tuesday.weekday() != 1:
+        tuesday += timedelta(days=1)
+    narrowed = {"day": tuesday.isoformat(), "at": None, "afternoon": False}
+    typed = "dat weet ik nog niet precies"
+    tracker = make_tracker("web:typed", slots={"team": "klantmanager",
+                                               "time_preference": narrowed},
+                           text=typed, new_slots={"appointment_time": typed},
+                           active_loop="booking_form", metadata={"language": "nl"})
+    messages, events = await run_action(ValidateBookingForm(), tracker, domain)
+    slots = slot_events(events)
+    assert "booking.time_not_understood" in sent_keys(messages)
+    assert slots["appointment_time"] is None and slots["time_preference"] == narrowed
+    offer = make_tracker("web:typed", slots={"team": "klantmanager", "time_preference": narrowed})
+    _, offered = await run_action(AskAppointmentTime(), offer, domain)
+    moments = [datetime.fromisoformat(t).astimezone(zone)
+               for t in slot_events(offered)["offered_times"]]
+    assert moments and {m.date() for m in moments} == {tuesday}
+    assert all(m.hour < 12 for m in moments)
 
 
 async def test_a_team_word_the_nlu_misread_is_read_from_the_typed_title(action_settings,
