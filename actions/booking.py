@@ -26,7 +26,12 @@ from actions.common import (
     turn_id,
 )
 from actions.common import team_name as team_label
-from actions.time_choice import AppointmentTimeValidation, explain_booking_error, offer_times
+from actions.time_choice import (
+    AppointmentTimeValidation,
+    explain_booking_error,
+    offer_times,
+    typed_preference,
+)
 from actions.typed import TypedConfirmation, TypedTeam
 from assistant.appointments import BookingError
 from assistant.messages import N_, button, when
@@ -86,6 +91,10 @@ class ValidateBookingForm(DatabaseGuard, TypedTeam, TypedConfirmation, Appointme
                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if isinstance(value, str) and value in municipality().teams:
             return {"team": value}
+        if isinstance(value, str) and (preference := typed_preference(value)) is not None:
+            # "tomorrow afternoon" before the team: kept for the times, the teams asked again
+            say(dispatcher, "booking.time_noted_team_first")
+            return {"team": None, "time_preference": preference}
         say(dispatcher, "booking.unknown_team")
         return {"team": None}
 

@@ -95,6 +95,15 @@ def understand_time(value: Any, team_code: str | None, offered: list[str] | None
     return TimeChoice(problem=N_("booking.time_not_understood"), preference=preference)
 
 
+def typed_preference(text: str) -> dict | None:
+    """A day or time typed before a time was asked ("tomorrow afternoon" as the answer to
+    "with whom?"): kept for when the times are offered; None when it names no day or time."""
+    typed = parse_when(text, datetime.now(local_zone()).date())
+    if typed.day is None and typed.at is None and typed.afternoon is None:
+        return None
+    return _preference(typed.day, typed.at, typed.afternoon)
+
+
 def _preferred_day(preference: dict | None) -> date | None:
     if not preference or not preference.get("day"):
         return None
@@ -192,4 +201,4 @@ def _iso_moment(value: str) -> datetime | None:
 
 
 __all__ = ["AppointmentTimeValidation", "TimeChoice", "choice_to_slots",
-           "explain_booking_error", "offer_times", "understand_time"]
+           "explain_booking_error", "offer_times", "typed_preference", "understand_time"]

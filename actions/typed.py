@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import language_of, municipality
+from actions.time_choice import typed_preference
 from assistant.typed_answers.questions import understand_confirmation, understand_team
 
 ANSWER_INTENTS = {"inform", "nlu_fallback", "out_of_scope", "affirm", "deny"}
@@ -51,6 +52,8 @@ class TypedTeam:
         team = understand_team(text, teams, language_of(tracker))
         if team is not None:
             return {"team": team}
+        if typed_preference(text) is not None:
+            return {"team": text}  # a day for later: validate_team keeps it
         # Nothing like a team: an answer that was meant as one gets the list of teams again;
         # another request ("mijn afspraak afzeggen") leaves the form to the dialogue as before.
         intent = (tracker.latest_message.get("intent") or {}).get("name")

@@ -165,6 +165,23 @@ async def test_a_typed_word_that_is_no_team_says_which_there_are(action_settings
     assert slot_events(events)["team"] is None
 
 
+@pytest.mark.parametrize(("language", "typed", "afternoon", "days_ahead"), [
+    ("en", "tomorrow afternoon", True, 1), ("nl", "morgenochtend", False, 1),
+    ("uk", "завтра", None, 1), ("ar", "بكرا الصبح", False, 1)])
+async def test_a_day_typed_when_the_team_is_asked_is_kept_for_the_times(
+        action_settings, domain, language, typed, afternoon, days_ahead) -> None:
+    """"Who with?" answered with "tomorrow afternoon": the teams are asked again, and the
+    times offered after the team is chosen are tomorrow afternoon's."""
+    messages, events = await run_action(ValidateBookingForm(),
+                                        booking_tracker("team", typed, language), domain)
+    slots = slot_events(events)
+    assert sent_keys(messages) == ["booking.time_noted_team_first"]
+    assert slots.get("team") is None
+    tomorrow = datetime.now(local_zone()).date() + timedelta(days=days_ahead)
+    assert slots["time_preference"] == {"day": tomorrow.isoformat(), "at": None,
+                                       "afternoon": afternoon}
+
+
 @pytest.mark.parametrize(("language", "typed", "expected"), [
     ("nl", "klopt", True), ("tr", "evet", True), ("uk", "ні", False), ("fa", "خیر", False)])
 async def test_a_typed_confirmation_of_the_erasure(domain, language, typed, expected) -> None:

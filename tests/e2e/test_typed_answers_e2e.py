@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -164,6 +164,56 @@ async def test_a_typed_hour_after_a_narrowed_day_stays_on_that_day(web: TestClie
     [booked] = appointments_of(live_settings.database_url, sender_id_for(token))
     start = booked.start if booked.start.tzinfo else booked.start.replace(tzinfo=timezone.utc)
     assert start.astimezone(zone) == chosen
+
+
+DUTCH_HOURS = {9: "negen", 10: "tien", 11: "elf", 12: "twaalf", 13: "een", 14: "twee",
+               15: "drie", 16: "vier"}
+
+
+async def test_an_hour_in_words_after_a_narrowed_morning(web: TestClient,
+                                                         live_settings) -> None:
+    """"dinsdagochtend", something that is no time (the morning still holds), then "om tien
+    uur": that Tuesday at ten."""
+    screen = screen_for(live_settings, "nl")
+    await type_language(web, screen, "nl")
+    await post(web, {"text": "ik wil een afspraak maken"})
+    await post(web, {"text": "klantmanager"})
+    await post(web, {"text": "dinsdagochtend"})
+    answer = await post(web, {"text": "dat weet ik nog niet"})
+    assert screen.first_line("booking.time_not_understood") in texts(answer), texts(answer)
+    offered = [datetime.fromisoformat(json.loads(p.split("/inform", 1)[1])["appointment_time"])
+               for p in payloads(answer) if "appointment_time" in p]
+    zone = offered[0].tzinfo
+    assert {m.weekday() for m in offered} == {1} and all(m.hour < 12 for m in offered)
+    chosen = next(m for m in offered if m.minute == 0 and m.hour in DUTCH_HOURS)
+    answer = await post(web, {"text": f"om {DUTCH_HOURS[chosen.hour]} uur"})
+    assert screen.first_line("booking.ask_confirm") in texts(answer), texts(answer)
+    await post(web, {"text": "ja"})
+    token = next(c.value for c in web.session.cookie_jar if c.key == SESSION_COOKIE)
+    [booked] = appointments_of(live_settings.database_url, sender_id_for(token))
+    start = booked.start if booked.start.tzinfo else booked.start.replace(tzinfo=timezone.utc)
+    assert start.astimezone(zone) == chosen
+
+
+async def test_a_day_typed_before_the_team_is_kept(web: TestClient, live_settings) -> None:
+    """"tomorrow afternoon" as the answer to "who with?": the teams again, then the times
+    offered are tomorrow afternoon's (or, when it has none, the message that says so)."""
+    screen = screen_for(live_settings, "en")
+    await type_language(web, screen, "en")
+    answer = await post(web, {"text": typed("en", "book_appointment")})
+    assert screen.first_line("booking.ask_team") in texts(answer), texts(answer)
+    answer = await post(web, {"text": "tomorrow afternoon"})
+    assert screen.text("booking.time_noted_team_first") in texts(answer), texts(answer)
+    assert screen.first_line("booking.ask_team") in texts(answer), texts(answer)
+    answer = await post(web, {"text": screen.text("team.klantmanager.name").lower()})
+    offered = [datetime.fromisoformat(json.loads(p.split("/inform", 1)[1])["appointment_time"])
+               for p in payloads(answer) if "appointment_time" in p]
+    assert offered, texts(answer)
+    zone = offered[0].tzinfo
+    tomorrow = (datetime.now(zone) + timedelta(days=1)).date()
+    if screen.text("booking.no_times_as_preferred") not in texts(answer):
+        assert {m.date() for m in offered} == {tomorrow}
+        assert all(m.hour >= 12 for m in offered)
 
 
 @pytest.mark.parametrize(("language", "opening", "first_answer", "skipped", "next_question"), [
