@@ -30,8 +30,14 @@ from assistant.privacy.overview import DOWNLOAD_PAYLOAD
 from assistant.privacy.tokens import authorization
 from assistant.storage import DATABASE_UNAVAILABLE, OfferedButtons, ProfileStore
 from assistant.typed_answers.languages import language_named
-from assistant.typed_answers.matcher import Option
-from assistant.typed_answers.menus import MENU_KEYS, menu_choice, menu_options
+from assistant.typed_answers.matcher import Option, understand_yes_no
+from assistant.typed_answers.menus import (
+    MENU_KEYS,
+    WHICH_TOPIC,
+    menu_choice,
+    menu_options,
+    topics_asked,
+)
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
@@ -269,9 +275,30 @@ class Gateway:
                              conversation.language)
         if chosen is not None:  # "uitkering aanvragen", "de tweede": as that menu's button
             return await self._ask_rasa(conversation, chosen, turn_id)
+        if (topics := self._yes_to_did_you_mean(conversation, cleaned)) is not None:
+            if len(topics) == 1:  # "yes" to "did you mean <one topic>?"
+                return await self._ask_rasa(conversation, str(topics[0].value), turn_id)
+            return [self._which_topic(conversation)]
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
         replies = await self._ask_rasa(conversation, cleaned.lstrip("/"), turn_id)
         return notice + replies + self._language_hint(conversation, replies, words)
+
+    def _yes_to_did_you_mean(self, conversation: Conversation,
+                             text: str) -> tuple[Option, ...] | None:
+        """The topics asked about when ``text`` is a plain "yes" to "is your question about
+        one of these topics?" (which says nothing about which one); else None."""
+        topics = topics_asked(self._menus.get(conversation.sender_id, ()))
+        if not topics:
+            return None
+        answer = understand_yes_no(text, conversation.language)
+        return topics if answer is not None and answer.value is True else None
+
+    def _which_topic(self, conversation: Conversation) -> Reply:
+        """The topics of the last "did you mean ...?" again, asking which one."""
+        options = self._menus.get(conversation.sender_id, ())
+        return self.render({"key": WHICH_TOPIC,
+                            "buttons": [{"key": option.keys[0], "payload": option.value}
+                                        for option in options]}, conversation.language)
 
     def _personal_data_notice(self, conversation: Conversation, found: bool) -> list[Reply]:
         """Once per conversation: "you need not share this here; it was not stored"."""

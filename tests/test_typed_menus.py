@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.typed_answers.menus import DID_YOU_MEAN, LANGUAGE_MENU, menu_choice, menu_options
+from assistant.typed_answers.menus import (
+    DID_YOU_MEAN,
+    LANGUAGE_MENU,
+    WHICH_TOPIC,
+    menu_choice,
+    menu_options,
+)
 from bot.gateway import Conversation, Gateway
 from tests.fakes import FakeRasa, bot_message
 
@@ -65,3 +71,42 @@ async def test_a_typed_choice_reaches_rasa_as_the_button(
     # the menu was answered: the same words later are a question again
     await gateway.handle_text(person, typed)
     assert fake_rasa.messages[-1] == typed
+
+
+@pytest.mark.parametrize(("language", "question", "typed"), [
+    ("nl", "wat moet ik doen", "ja"), ("en", "what should I do", "yes"),
+    ("uk", "що мені робити", "так"), ("ar", "ماذا أفعل", "نعم"), ("tr", "ne yapmalıyım", "evet")])
+async def test_yes_to_did_you_mean_asks_which_topic(
+        gateway: Gateway, fake_rasa: FakeRasa, language: str, question: str, typed: str) -> None:
+    """"Is your question about one of these topics?" "Yes": which one is not said, so the
+    topics come again with a question, instead of "OK, anything else?" from Rasa."""
+    fake_rasa.answers[question] = did_you_mean()
+    person = Conversation("web:" + "d" * 32, "web", language)
+    await gateway.handle_text(person, question)
+    [again] = await gateway.handle_text(person, typed)
+    assert fake_rasa.messages == [question]  # the yes did not reach Rasa
+    assert again.key == WHICH_TOPIC and again.language == language
+    assert [b.payload for b in again.buttons] == TOPICS
+    assert gateway.translator.text(WHICH_TOPIC, language) in again.text  # (RLM first in ar)
+    # the topics can be chosen from the new question, typed or pressed
+    await gateway.handle_text(person, "2")
+    assert fake_rasa.messages[-1] == "/book_appointment"
+
+
+async def test_yes_to_a_single_topic_chooses_it(gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    fake_rasa.answers["schulden"] = [bot_message(DID_YOU_MEAN, buttons=[
+        {"key": "intent.ask_debt_help", "payload": "/ask_debt_help"},
+        {"key": "fallback.something_else", "payload": "/deny"}])]
+    person = Conversation("web:" + "e" * 32, "web", "nl")
+    await gateway.handle_text(person, "schulden")
+    await gateway.handle_text(person, "ja hoor")
+    assert fake_rasa.messages == ["schulden", "/ask_debt_help"]
+
+
+async def test_yes_after_another_menu_goes_to_rasa(gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    fake_rasa.answers["vraag"] = [bot_message("check.question", buttons=[
+        {"key": "button.yes", "payload": "/affirm"}, {"key": "button.no", "payload": "/deny"}])]
+    person = Conversation("web:" + "f" * 32, "web", "nl")
+    await gateway.handle_text(person, "vraag")
+    await gateway.handle_text(person, "ja")
+    assert fake_rasa.messages == ["vraag", "ja"]

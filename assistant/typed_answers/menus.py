@@ -11,13 +11,15 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.messages import N_
 from assistant.typed_answers.matcher import Option, understand
 from assistant.typed_answers.text import normalize
 from assistant.typed_answers.vocabulary import LOCALES_DIR, answer_languages, language_words
 
 DID_YOU_MEAN = "fallback.did_you_mean"
+WHICH_TOPIC = N_("fallback.which_topic")  # the same topics again after a bare "yes"
 LANGUAGE_MENU = "language.choose"
-MENU_KEYS = frozenset({DID_YOU_MEAN, LANGUAGE_MENU})
+MENU_KEYS = frozenset({DID_YOU_MEAN, WHICH_TOPIC, LANGUAGE_MENU})
 SOMETHING_ELSE = ("/deny", "fallback.something_else")
 MAX_CHOICE_WORDS = 5  # "ik bedoel uitkering aanvragen"; longer messages are new questions
 MAX_SINGLE_WORD = 2   # one word of a title ("uitkering") counts only in a reply this short
@@ -28,7 +30,7 @@ _LANGUAGE_PAYLOAD = re.compile(r"/choose_language(\{.*\})")
 def menu_options(key: str, payloads: Sequence[str]) -> tuple[Option, ...]:
     """The buttons of a menu as options whose value is the payload to send, or () when the
     message is not a menu typed answers are taken for here."""
-    if key == DID_YOU_MEAN:
+    if key in (DID_YOU_MEAN, WHICH_TOPIC):
         return tuple(Option(payload, (_title_key(payload),)) for payload in payloads
                      if _title_key(payload))
     if key == LANGUAGE_MENU:
@@ -51,6 +53,14 @@ def menu_choice(text: str, options: Sequence[Option], language: str, *,
     if understood.how == "ordinal" and not _only_a_position(words, locales_dir):
         return None  # "mijn eerste afspraak" names no button
     return str(understood.value)
+
+
+def topics_asked(options: Sequence[Option]) -> tuple[Option, ...]:
+    """The topics of a "did you mean ...?" menu (not its "something else"); () for another
+    menu. A "yes" to that question names none of them: the gateway asks which one."""
+    if not any(option.value == SOMETHING_ELSE[0] for option in options):
+        return ()
+    return tuple(option for option in options if option.value != SOMETHING_ELSE[0])
 
 
 def _only_a_position(words: list[str], locales_dir: Path) -> bool:
