@@ -28,6 +28,7 @@ from actions.common import (
 from actions.common import team_name as team_label
 from actions.time_choice import (
     AppointmentTimeValidation,
+    TimeInTheOpeningMessage,
     explain_booking_error,
     offer_times,
     typed_preference,
@@ -82,8 +83,8 @@ class AskBookingConfirmation(Action):
         return []
 
 
-class ValidateBookingForm(DatabaseGuard, TypedTeam, TypedConfirmation, AppointmentTimeValidation,
-                          FormValidationAction):
+class ValidateBookingForm(DatabaseGuard, TimeInTheOpeningMessage, TypedTeam, TypedConfirmation,
+                          AppointmentTimeValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_booking_form"
 

@@ -25,7 +25,11 @@ from actions.common import (
     say_with_calendar,
     turn_id,
 )
-from actions.time_choice import AppointmentTimeValidation, explain_booking_error
+from actions.time_choice import (
+    AppointmentTimeValidation,
+    TimeInTheOpeningMessage,
+    explain_booking_error,
+)
 from actions.typed import TypedConfirmation
 from assistant.appointments import (
     AppointmentNotFound,
@@ -145,8 +149,8 @@ class ValidateCancelForm(DatabaseGuard, ReferenceValidation, TypedConfirmation,
         return {"confirmed": value is True}
 
 
-class ValidateRescheduleForm(DatabaseGuard, ReferenceValidation, TypedConfirmation,
-                             AppointmentTimeValidation, FormValidationAction):
+class ValidateRescheduleForm(DatabaseGuard, TimeInTheOpeningMessage, ReferenceValidation,
+                             TypedConfirmation, AppointmentTimeValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_reschedule_form"
 

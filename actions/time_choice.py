@@ -110,6 +110,35 @@ def _preferred_day(preference: dict | None) -> date | None:
     return date.fromisoformat(preference["day"])
 
 
+def opened_by_latest_message(tracker: Tracker) -> bool:
+    """Whether a form's validation runs for the message that activates it: Rasa then sends
+    the new loop with that message as its trigger (or, in some paths, no loop yet)."""
+    loop = tracker.active_loop or {}
+    if not loop.get("name"):
+        return True
+    trigger = loop.get("trigger_message") or {}
+    latest = tracker.latest_message or {}
+    return bool(trigger.get("message_id")) and trigger.get("message_id") == latest.get(
+        "message_id")
+
+
+class TimeInTheOpeningMessage:
+    """Mixed into the booking and the moving form's validation: a day or time in the message
+    that opened the form ("kan ik mijn afspraak verzetten naar vrijdag?", "morgenmiddag een
+    afspraak bij de klantmanager") narrows the times offered, as if typed when they were."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+        if not opened_by_latest_message(tracker):
+            return events  # the form is running: this message answers its question
+        text = str(tracker.latest_message.get("text") or "")
+        if text.startswith("/") or tracker.get_slot("time_preference"):
+            return events  # a button says no day; a preference already holds
+        preference = typed_preference(text)
+        return [*events, SlotSet("time_preference", preference)] if preference else events
+
+
 class AppointmentTimeValidation:
     """``validate_appointment_time`` of the booking and the reschedule form (one for both)."""
 
@@ -200,5 +229,5 @@ def _iso_moment(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=local_zone())
 
 
-__all__ = ["AppointmentTimeValidation", "TimeChoice", "choice_to_slots",
+__all__ = ["AppointmentTimeValidation", "TimeChoice", "TimeInTheOpeningMessage", "choice_to_slots",
            "explain_booking_error", "offer_times", "typed_preference", "understand_time"]

@@ -64,6 +64,8 @@ class TypedWhen:
 def calendar_words() -> tuple[dict[str, int], dict[str, int]]:
     """Weekday (0 = Monday) and month names of every language we have a catalog for."""
     weekdays, months = dict(WEEKDAY_WORDS), dict(MONTH_WORDS)
+    for language in answer_languages():  # forms after a preposition: "на пʼятницю", "cumaya"
+        weekdays.update(language_words(language).weekdays)
     for language in catalog_languages():
         locale = Locale.parse(language)
         for context in ("format", "stand-alone"):

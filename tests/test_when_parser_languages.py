@@ -84,3 +84,11 @@ def test_an_hour_in_words(typed: str, at: time) -> None:
 ])
 def test_number_words_that_are_no_hour(typed: str) -> None:
     assert parse_when(typed, MONDAY).at is None
+
+
+@pytest.mark.parametrize(("typed", "weekday"), [
+    ("на пʼятницю", 4), ("на п'ятницю", 4), ("в середу", 2), ("у неділю", 6),
+    ("cumaya", 4), ("salıya alabilir miyim", 1), ("у вівторок", 1)])
+def test_weekdays_as_written_after_a_preposition(typed: str, weekday: int) -> None:
+    """CLDR names the weekday; people write it inflected ("на пʼятницю", "cumaya")."""
+    assert parse_when(typed, MONDAY).day.weekday() == weekday

@@ -53,6 +53,7 @@ class LanguageWords:
     language_names: dict[str, tuple[str, ...]]  # language code -> its names in this language
     relative_days: dict[str, int]    # our own words where dateparser has none (when_parser)
     hour_words: tuple[str, ...]      # "om", "at", "saat", "о": next to an hour (when_parser)
+    weekdays: dict[str, int]         # weekday forms CLDR lacks ("на пʼятницю"), 0 = Monday
     hour_names: dict[str, int]       # an hour said as a word of its own after an hour word:
                                      # "العاشرة", "десятій", "onda" (when_parser)
 
@@ -82,6 +83,8 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
                        for offset, items in (data.get("relative_days") or {}).items()
                        for word in items},
         hour_words=phrases(data.get("hour_words")),
+        weekdays={str(word).lower(): int(day)
+                  for day, items in (data.get("weekdays") or {}).items() for word in items},
         hour_names={compact(normalize(str(word))): int(hour)
                     for hour, items in (data.get("hour_names") or {}).items() for word in items},
     )

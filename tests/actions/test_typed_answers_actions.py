@@ -5,13 +5,14 @@ buttons in any language, typed teams and confirmations, and a typed hour after a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from actions.booking import AskAppointmentTime, ValidateBookingForm
 from actions.common import local_zone
 from actions.eligibility import AskCheckAnswer, StartCheck, ValidateEligibilityForm
+from actions.manage import ValidateRescheduleForm
 from actions.privacy import ValidateDeleteDataForm
 from tests.actions.conftest import make_tracker, run_action, sent_keys, slot_events
 
@@ -180,6 +181,44 @@ async def test_a_day_typed_when_the_team_is_asked_is_kept_for_the_times(
     tomorrow = datetime.now(local_zone()).date() + timedelta(days=days_ahead)
     assert slots["time_preference"] == {"day": tomorrow.isoformat(), "at": None,
                                        "afternoon": afternoon}
+
+
+@pytest.mark.parametrize(("form", "language", "text", "weekday", "afternoon"), [
+    ("reschedule", "nl", "kan ik mijn afspraak verzetten naar vrijdag?", 4, None),
+    ("book", "nl", "ik wil donderdagmiddag een afspraak bij de klantmanager", 3, True),
+    ("book", "en", "can I come in on Wednesday morning?", 2, False),
+    ("reschedule", "uk", "перенесіть мій прийом на п'ятницю", 4, None),
+])
+async def test_a_day_in_the_opening_message_narrows_the_times(
+        action_settings, domain, form, language, text, weekday, afternoon) -> None:
+    action = ValidateBookingForm() if form == "book" else ValidateRescheduleForm()
+    tracker = make_tracker("web:typed", text=text, intent=f"{form}_appointment",
+                           metadata={"language": language})
+    # at activation Rasa sends the new loop with this message as its trigger
+    tracker.latest_message["message_id"] = "m1"
+    tracker.active_loop = {"name": f"{form}ing_form" if form == "book" else "reschedule_form",
+                           "trigger_message": dict(tracker.latest_message)}
+    _, events = await run_action(action, tracker, domain)
+    preference = slot_events(events)["time_preference"]
+    assert date.fromisoformat(preference["day"]).weekday() == weekday
+    assert preference["afternoon"] == afternoon
+
+
+@pytest.mark.parametrize("text", ["ik wil een afspraak maken", "/book_appointment",
+                                  "ik bel om een afspraak te maken"])
+async def test_an_opening_message_without_a_day_narrows_nothing(action_settings, domain,
+                                                                text) -> None:
+    tracker = make_tracker("web:typed", text=text, intent="book_appointment",
+                           metadata={"language": "nl"})
+    _, events = await run_action(ValidateBookingForm(), tracker, domain)
+    assert "time_preference" not in slot_events(events)
+
+
+async def test_an_answer_inside_the_form_is_not_an_opening(action_settings, domain) -> None:
+    tracker = booking_tracker("team", "klantmanager", "nl")  # the form is running
+    tracker.latest_message["text"] = "klantmanager, vrijdag"
+    _, events = await run_action(ValidateBookingForm(), tracker, domain)
+    assert "time_preference" not in slot_events(events)
 
 
 @pytest.mark.parametrize(("language", "typed", "expected"), [

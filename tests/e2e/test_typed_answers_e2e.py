@@ -216,6 +216,19 @@ async def test_a_day_typed_before_the_team_is_kept(web: TestClient, live_setting
         assert all(m.hour >= 12 for m in offered)
 
 
+async def test_a_day_in_the_message_that_asks_for_an_appointment(web: TestClient,
+                                                                 live_settings) -> None:
+    """"ik wil donderdagmiddag een afspraak bij de klantmanager": Thursday afternoon's times."""
+    screen = screen_for(live_settings, "nl")
+    await type_language(web, screen, "nl")
+    answer = await post(web, {"text": "ik wil donderdagmiddag een afspraak bij de klantmanager"})
+    offered = [datetime.fromisoformat(json.loads(p.split("/inform", 1)[1])["appointment_time"])
+               for p in payloads(answer) if "appointment_time" in p]
+    assert offered, texts(answer)
+    if screen.text("booking.no_times_as_preferred") not in texts(answer):
+        assert {m.weekday() for m in offered} == {3} and all(m.hour >= 12 for m in offered)
+
+
 @pytest.mark.parametrize(("language", "opening", "first_answer", "skipped", "next_question"), [
     ("nl", "ik ben 24 jaar en nieuw in Nederland, welke route past bij mij?", "statushouder",
      "check.question.age", "check.question.has_studiefinanciering_right"),
