@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import DatabaseGuard, appointment_book, handover_queue, say
 from actions.typed import TypedConfirmation
 from assistant.callbacks import CallBacks
+from assistant.feedback import FeedbackStore
 from assistant.leads import Leads
 from assistant.messages import NP_, button, message, msg
 from assistant.privacy.overview import DOWNLOAD_PAYLOAD, overview_of
@@ -62,11 +63,13 @@ class DeleteMyData(DatabaseGuard, Action):
 
 def forget(sender_id: str) -> dict[str, int]:
     """Erase this person's appointments, profile, requests for a person (live lines and
-    call-back requests too) and employer leads; returns how many of each were removed."""
+    call-back requests too), employer leads and ratings of answers; returns how many of
+    each were removed."""
     return {"appointments": appointment_book().forget(sender_id),
             "requests": handover_queue().forget(sender_id),
             "callbacks": CallBacks(get_settings().database_url).forget(sender_id),
             "leads": Leads(get_settings().database_url).forget(sender_id),
+            "feedback": FeedbackStore(get_settings().database_url).forget(sender_id),
             "profile": int(ProfileStore(get_settings().database_url).delete(sender_id))}
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select, update
 from assistant.storage import HandoverRequest, LiveMessage, session_scope, utc_now
 
 WAITING, TAKEN, CLOSED = "waiting", "taken", "closed"
+NO_ONE = "no_one"  # closed_reason: nobody took it in time; a call-back was offered
 OPEN = (WAITING, TAKEN)
 RESIDENT, STAFF, NOTICE = "resident", "staff", "notice"  # who wrote a line
 MAX_LINE_CHARS = 2000
@@ -72,6 +73,11 @@ class HandoverQueue(Protocol):
         """Assign a waiting request; None when someone else took it first."""
 
     def close(self, ticket_id: int) -> Ticket | None: ...
+
+    def give_up(self, ticket: Ticket, key: str, args: dict) -> Line | None:
+        """Nobody took this waiting request in time: close it (reason ``NO_ONE``) and add the
+        notice for the resident, at once (whoever sees it closed sees the notice too); None
+        when it was taken or closed meanwhile."""
 
     def add_line(self, ticket: Ticket, author: str, text: str = "", key: str | None = None,
                  args: dict[str, str] | None = None, staff_name: str | None = None) -> Line:
@@ -142,6 +148,21 @@ class DatabaseQueue:
             row.status, row.closed_at = CLOSED, utc_now()
             return _ticket(row)
 
+    def give_up(self, ticket: Ticket, key: str, args: dict) -> Line | None:
+        with session_scope(self.database_url) as session:
+            # one UPDATE that only a still waiting request matches: a take at the same moment
+            # wins or loses as a whole
+            closed = session.execute(
+                update(HandoverRequest)
+                .where(HandoverRequest.id == ticket.id, HandoverRequest.status == WAITING)
+                .values(status=CLOSED, closed_at=utc_now(), closed_reason=NO_ONE))
+            if closed.rowcount != 1:
+                return None
+            row = LiveMessage(ticket_id=ticket.id, owner_id=ticket.owner_id, author=NOTICE,
+                              text="", key=key, args=json.dumps(args, ensure_ascii=False))
+            session.add(row)
+            session.flush()
+            return _line(row)
 
     def add_line(self, ticket: Ticket, author: str, text: str = "", key: str | None = None,
                  args: dict[str, str] | None = None, staff_name: str | None = None) -> Line:

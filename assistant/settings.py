@@ -83,6 +83,9 @@ class Settings:
     # A web conversation without a message for this long is closed: a shared or public
     # computer does not show the next person what the last one said.
     web_idle_minutes: int = 60
+    # A handover request nobody took for this long (during opening hours) is closed and the
+    # resident is offered a call-back instead (bot/live.py); 0: they wait until it is taken.
+    handover_wait_minutes: int = 10
     # The sites that may embed the web chat (widget.js), e.g. https://www.gemeente.nl.
     embed_origins: tuple[str, ...] = ()
     log_retention_days: int = 14  # the servers' log files in var/logs (README: Privacy)
@@ -153,6 +156,7 @@ def load_settings() -> Settings:
         slots_offered=_env_int("SLOTS_OFFERED", defaults.slots_offered),
         min_notice_minutes=_env_int("MIN_NOTICE_MINUTES", defaults.min_notice_minutes),
         web_idle_minutes=_env_int("WEB_IDLE_MINUTES", defaults.web_idle_minutes),
+        handover_wait_minutes=_env_int("HANDOVER_WAIT_MINUTES", defaults.handover_wait_minutes),
         embed_origins=_env_origins("EMBED_ORIGINS"),
         log_retention_days=_env_int("LOG_RETENTION_DAYS", defaults.log_retention_days),
         conversation_retention_days=_env_int("CONVERSATION_RETENTION_DAYS",

@@ -261,6 +261,9 @@ class HandoverRequest(Base):
     taken_by = Column(String(254), nullable=True)
     taken_at = Column(DateTime, nullable=True)
     closed_at = Column(DateTime, nullable=True)
+    # Why it closed without a medewerker: "no_one" when nobody took it within
+    # HANDOVER_WAIT_MINUTES and the resident was offered a call-back instead.
+    closed_reason = Column(String(16), nullable=True)
 
 
 
@@ -343,6 +346,25 @@ class EmployerLead(Base):
     created_at = Column(DateTime, nullable=False, default=utc_now, index=True)
     updated_at = Column(DateTime, nullable=True)
     updated_by = Column(String(254), nullable=True)
+
+
+class ResidentFeedback(Base):
+    """A resident's thumbs up or down on one answer of the assistant (``answer_id``: the id
+    the gateway gave that answer; once per answer), with an optional remark, personal data
+    replaced before it was stored. After the retention period the owner and the remark go;
+    the rating, day, topic and language stay for the figures."""
+
+    __tablename__ = "resident_feedback"
+
+    id = Column(Integer, primary_key=True)
+    answer_id = Column(String(32), nullable=False, unique=True)
+    owner_id = Column(String(128), nullable=True, index=True)  # None: anonymised
+    channel = Column(String(32), nullable=False)
+    language = Column(String(16), nullable=False)
+    topic = Column(String(96), nullable=False)  # what the answer was about (assistant/feedback.py)
+    rating = Column(String(8), nullable=False)  # up, down
+    remark = Column(Text, nullable=True)
+    given_at = Column(DateTime, nullable=False, default=utc_now, index=True)
 
 
 _engines: dict[str, Engine] = {}

@@ -70,7 +70,9 @@ class CallBackDialogue:
         name, values = payload_values(payload)
         sender = conversation.sender_id
         if name == OFFER and self.team_name_key(str(values.get("team"))) is not None:
-            self._remember(sender, {"team": values["team"], "phone": None})
+            # "soon": offered during opening hours because nobody was free (bot/live.py)
+            self._remember(sender, {"team": values["team"], "phone": None,
+                                    "soon": values.get("soon") is True})
             return [self._say(N_("callback.ask_phone"), conversation, with_stop=True,
                               team=self._team(values["team"]))]
         asking = self._asking.get(sender)
@@ -96,7 +98,9 @@ class CallBackDialogue:
                                 conversation.channel, asking["team"], conversation.language,
                                 asking["phone"], moment)
         self._asking.pop(conversation.sender_id, None)
-        return self._say(N_("callback.confirmed"), conversation, team=self._team(asking["team"]),
+        confirmed = N_("callback.confirmed_soon") if asking.get("soon") else N_(
+            "callback.confirmed")
+        return self._say(confirmed, conversation, team=self._team(asking["team"]),
                          phone=readable_phone(asking["phone"]),
                          moment=msg(f"callback.moment.{moment}"))
 

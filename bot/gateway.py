@@ -42,6 +42,7 @@ from bot.i18n import Translator
 
 if TYPE_CHECKING:
     from bot.callback import SideDialogue
+    from bot.feedback import FeedbackDialogue
     from bot.live import LiveChat
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,20 @@ class CalendarLink:
 
 
 @dataclass(frozen=True)
+class FeedbackAsk:
+    """"Did this answer help?" under an answer: the question and its two buttons (up, down),
+    whose payloads carry the answer's id (bot/feedback.py)."""
+
+    question: str
+    up: Button
+    down: Button
+
+    @property
+    def buttons(self) -> tuple[Button, Button]:
+        return (self.up, self.down)
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
@@ -96,6 +111,8 @@ class Reply:
     language: str = ""  # the language it is written in (after a change: the new one)
     calendar: CalendarLink | None = None
     key: str = field(default="", compare=False)  # the catalog id of its text, when it has one
+    # Asked under this reply: did it help? (The front ends show it their own way.)
+    feedback: FeedbackAsk | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -184,6 +201,9 @@ class Gateway:
         # e-mail address, which Rasa must never see (bot/callback.py: a call-back request,
         # an employer's lead). Each starts with a button Rasa offered.
         self.side_dialogues: list[SideDialogue] = []
+        # Asks for a thumbs up or down under answers worth rating (None: never asks); it is
+        # one of the side dialogues too (the press, the remark after a thumbs down).
+        self.feedback: FeedbackDialogue | None = None
         self._always_allowed = FRONT_END_PAYLOADS | {
             button["payload"] for button in language_menu(translator.languages())["buttons"]}
 
@@ -222,10 +242,14 @@ class Gateway:
                 and not await self.offered(conversation.sender_id, payload)):
             logger.info("refused a payload that was not offered (%d characters)", len(payload))
             return [self.refusal("error.unknown_button", conversation)]
-        for dialogue in self.side_dialogues:
-            if dialogue.handles(payload):
-                return self.remember_offered(conversation.sender_id,
-                                             await dialogue.on_payload(conversation, payload))
+        handler = next((dialogue for dialogue in self.side_dialogues
+                        if dialogue.handles(payload)), None)
+        for dialogue in self.side_dialogues:  # another button: its question left unanswered
+            if dialogue is not handler:
+                getattr(dialogue, "interrupted", _nothing)(conversation.sender_id)
+        if handler is not None:
+            return self.remember_offered(conversation.sender_id,
+                                         await handler.on_payload(conversation, payload))
         return self.remember_offered(conversation.sender_id,
                                      await self._ask_rasa(conversation, payload, turn_id))
 
@@ -311,7 +335,9 @@ class Gateway:
     def remember_offered(self, sender_id: str, replies: list[Reply]) -> list[Reply]:
         """Note the buttons shown to ``sender_id`` (front ends call this for what they send
         without the gateway: menus, reminders); returns ``replies`` unchanged."""
-        payloads = [button.payload for reply in replies for button in reply.buttons]
+        payloads = [button.payload for reply in replies
+                    for button in reply.buttons + (reply.feedback.buttons if reply.feedback
+                                                   else ())]
         self._remember_menu(sender_id, replies)
         if payloads:
             offered = self._offered.get(sender_id) or OrderedDict()
@@ -415,6 +441,8 @@ class Gateway:
         language = chosen or conversation.language
         replies = [self.render_item(item, language) for item in items]
         replies = [reply for reply in replies if reply is not None]
+        if self.feedback is not None:
+            replies = self.feedback.ask_under(conversation, items, replies)
         if replies and conversation.first_contact and not chosen:
             replies.append(self.language_menu(language))
         if not replies:  # Rasa answers every turn; our actions always say something
@@ -553,6 +581,8 @@ class Gateway:
         by none; the tracker store then deletes them. Our own data was deleted by the action
         that asked for this."""
         self._offered.pop(conversation.sender_id, None)
+        for dialogue in self.side_dialogues:
+            getattr(dialogue, "interrupted", _nothing)(conversation.sender_id)
         if self.offered_store is not None:
             try:
                 await asyncio.to_thread(self.offered_store.forget, conversation.sender_id)
@@ -626,6 +656,10 @@ def calendar_link(message: dict) -> CalendarLink | None:
     if not _REFERENCE.fullmatch(reference):
         return None
     return CalendarLink(reference, calendar.get("cancelled") is True)
+
+
+def _nothing(_sender_id: str) -> None:
+    return None
 
 
 def _remember(memory: OrderedDict, key: str, value: object, limit: int) -> None:

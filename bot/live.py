@@ -12,6 +12,11 @@ The queue is the truth: this memory is loaded at start-up and read again every
 ``POLL_SECONDS`` besides waking at once for lines of this process. So with several gateway
 processes (issue 10) a medewerker in one and a resident in another still reach each other,
 a second or two later.
+
+A request nobody takes within ``wait_minutes`` (HANDOVER_WAIT_MINUTES) is closed, and the
+resident is told so in their language with the button of the call-back request that is
+offered outside opening hours (bot/callback.py). Every process checks at each refresh; the
+queue lets one of them close it.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from assistant.handover import (
     NOTICE,
@@ -33,7 +38,7 @@ from assistant.handover import (
     Line,
     Ticket,
 )
-from assistant.messages import N_
+from assistant.messages import N_, button, message, msg
 from assistant.storage import DATABASE_UNAVAILABLE
 from bot.gateway import Reply
 
@@ -41,9 +46,13 @@ logger = logging.getLogger(__name__)
 
 Render = Callable[[dict, str], Reply]  # Gateway.render: a catalog message -> Reply
 Push = Callable[[str, list[Reply]], Awaitable[None]]  # TelegramFrontend.push
+Remember = Callable[[str, list[Reply]], object]  # Gateway.remember_offered
+Clock = Callable[[], datetime]
 JOINED, HANDED_BACK, CLOSED_BY_STAFF = (N_("live.joined"), N_("live.handed_back"),
                                         N_("live.closed"))
 BUTTONS_PAUSED = N_("live.buttons_paused")
+NO_ONE_FREE = N_("live.no_one_free")
+CALLBACK_OFFER = "/callback"  # bot/callback.py's button: the call-back request
 EPOCH = datetime.fromtimestamp(0, timezone.utc)
 WAIT_SECONDS = 20.0  # a long poll answers at the latest after this
 POLL_SECONDS = 2.0  # ... and reads the queue this often (lines written by another process)
@@ -51,29 +60,66 @@ REFRESH_SECONDS = 2.0  # the open tickets are read again this often
 
 
 class LiveChat:
-    def __init__(self, queue: HandoverQueue, render: Render, push: Push | None = None) -> None:
+    def __init__(self, queue: HandoverQueue, render: Render, push: Push | None = None, *,
+                 wait_minutes: int = 0, team_key: Callable[[str], str | None] | None = None,
+                 remember: Remember | None = None, clock: Clock | None = None) -> None:
         self.queue = queue
         self.render = render
         self.push = push  # None: Telegram is not connected
+        # Nobody took a request for this long: a call-back is offered (0: never).
+        self.wait_minutes = wait_minutes
+        self.team_key = team_key or (lambda _team: None)  # a team's name (a catalog id)
+        self.remember = remember  # the call-back button is one this conversation was shown
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
         self._tickets: dict[str, Ticket] = {}  # resident -> their open (waiting/taken) ticket
         self._wake: dict[str, asyncio.Event] = {}  # "resident:<id>" / "ticket:<id>" -> event
         self._changes = 0  # local changes; a refresh read during one is not applied
 
-    async def load(self) -> None:
+    async def load(self) -> list[Ticket]:
         """The open tickets from the queue (at start-up, then every few seconds): a restart
         keeps residents with their medewerker, and another process's takes and ends count."""
         changes = self._changes
         tickets = await asyncio.to_thread(self.queue.open_tickets, None)
         if changes == self._changes:  # nothing taken or ended here meanwhile
             self._tickets = {ticket.owner_id: ticket for ticket in tickets}
+        return tickets
 
     async def refresh_forever(self) -> None:
         while True:
             await asyncio.sleep(REFRESH_SECONDS)
             try:
-                await self.load()
+                await self.expire_waiting(await self.load())
             except DATABASE_UNAVAILABLE:  # keep what we know; try again
                 logger.warning("could not read the open handover requests")
+
+    async def expire_waiting(self, tickets: list[Ticket] | None = None) -> list[Ticket]:
+        """Close the requests that waited ``wait_minutes`` without a medewerker and offer
+        each resident a call-back instead (in their language, on their channel); returns the
+        requests closed here."""
+        if not self.wait_minutes:
+            return []
+        if tickets is None:
+            tickets = await asyncio.to_thread(self.queue.open_tickets, None)
+        too_old = self.clock() - timedelta(minutes=self.wait_minutes)
+        closed = []
+        for ticket in tickets:
+            if ticket.status != WAITING or ticket.requested_at > too_old:
+                continue
+            args = {"team": msg(self.team_key(ticket.team_code) or ticket.team_code),
+                    "team_code": ticket.team_code}
+            line = await asyncio.to_thread(self.queue.give_up, ticket, NO_ONE_FREE, args)
+            if line is None:  # taken (or closed) meanwhile
+                continue
+            self._changes += 1
+            if self._tickets.get(ticket.owner_id, ticket).id == ticket.id:
+                self._tickets.pop(ticket.owner_id, None)
+            if self.remember is not None:
+                self.remember(ticket.owner_id, [self.reply_of(line, ticket.language)])
+            logger.info("handover request %d not taken in %d minutes: call-back offered",
+                        ticket.id, self.wait_minutes)
+            await self._deliver(ticket, line)
+            closed.append(ticket)
+        return closed
 
     # the resident's side
 
@@ -157,9 +203,19 @@ class LiveChat:
 
     def text_of(self, line: Line, language: str) -> str:
         """A line as the resident reads it: a notice in their language."""
-        if line.author == NOTICE and line.key:
-            return self.render({"key": line.key, "args": line.args}, language).text
-        return line.text
+        return self.reply_of(line, language).text
+
+    def reply_of(self, line: Line, language: str) -> Reply:
+        """A line as the resident gets it: a notice in their language, with its button (the
+        call-back request when nobody was free)."""
+        if line.author != NOTICE or not line.key:
+            return Reply(line.text, language=language)
+        buttons = []
+        team = line.args.get("team_code") if isinstance(line.args, dict) else None
+        if line.key == NO_ONE_FREE and isinstance(team, str):
+            buttons = [button("callback.offer",
+                              f'{CALLBACK_OFFER}{{"team":"{team}","soon":true}}')]
+        return self.render(message(line.key, buttons, **line.args), language)
 
     async def _tell(self, ticket: Ticket, key: str, staff_name: str) -> None:
         line = await asyncio.to_thread(self.queue.add_line, ticket, NOTICE, key=key,
@@ -172,11 +228,11 @@ class LiveChat:
         self._notify(f"ticket:{ticket.id}")
         if ticket.channel != "telegram" or self.push is None:
             return
-        text = self.text_of(line, ticket.language)
+        reply = self.reply_of(line, ticket.language)
         if line.author == STAFF:  # the name tells a person's words from the assistant's
-            text = f"{line.staff_name}: {text}"
+            reply = Reply(f"{line.staff_name}: {reply.text}", language=ticket.language)
         try:
-            await self.push(ticket.owner_id, [Reply(text, language=ticket.language)])
+            await self.push(ticket.owner_id, [reply])
         except Exception:  # Telegram down, or the person blocked the bot: the line is kept
             logger.exception("a live line did not reach Telegram")
 

@@ -25,7 +25,7 @@ OUR_TABLES = {"appointments", "button_payloads", "turn_outcomes", "user_profiles
               "staff_accounts", "staff_team_members", "staff_sessions", "staff_login_failures",
               "staff_audit_log", "team_schedules", "team_closed_days", "handover_requests",
               "live_messages", "callback_requests", "training_examples",
-              "offered_buttons", "employer_leads"}
+              "offered_buttons", "employer_leads", "resident_feedback"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

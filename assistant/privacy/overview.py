@@ -22,6 +22,7 @@ from assistant.storage import (
     EmployerLead,
     HandoverRequest,
     LiveMessage,
+    ResidentFeedback,
     UserProfile,
     from_db_time,
     get_engine,
@@ -45,6 +46,7 @@ class Overview:
     live_conversation: list[dict] = field(default_factory=list)  # with a colleague
     callback_requests: list[dict] = field(default_factory=list)
     employer_leads: list[dict] = field(default_factory=list)
+    ratings_of_answers: list[dict] = field(default_factory=list)  # residents' feedback
     conversation: list[dict] = field(default_factory=list)
     answers: dict[str, object] = field(default_factory=dict)
 
@@ -88,6 +90,13 @@ def overview_of(sender_id: str, settings: Settings,
              "answers": json.loads(row.summary or "[]"), "made_at": _iso(row.created_at)}
             for row in session.execute(select(EmployerLead).where(
                 EmployerLead.owner_id == sender_id)).scalars()]
+        overview.ratings_of_answers = [
+            {"given_at": _iso(row.given_at), "answer_about": row.topic,
+             "rating": "helpful" if row.rating == "up" else "not helpful",
+             "remark": row.remark}
+            for row in session.execute(select(ResidentFeedback).where(
+                ResidentFeedback.owner_id == sender_id)
+                .order_by(ResidentFeedback.given_at)).scalars()]
     _read_conversation(overview, settings, render)
     return overview
 
@@ -158,6 +167,8 @@ def download(overview: Overview, settings: Settings) -> bytes:
                             "then no longer linked to you",
             "requests_for_a_colleague_and_call_backs":
                 f"{settings.conversation_retention_days} days",
+            "ratings_of_answers": f"{settings.conversation_retention_days} days, then no "
+                                  "longer linked to you and without your remark",
         },
         **asdict(overview),
     }

@@ -11,6 +11,8 @@
 - Appointments: ``APPOINTMENT_RETENTION_DAYS`` (90) after their date no longer linked to the
   person (owner, language and turn records removed; team, time and attendance stay for the
   municipality's figures).
+- Ratings of answers (residents' feedback): the same period after they were given, then
+  without owner and remark (rating, day, topic and language stay for the figures).
 - The records that make a retried turn act once: after a day; Telegram button tokens: after
   30 days (``ButtonStore``); which buttons a conversation was shown: with the conversation.
 
@@ -30,6 +32,7 @@ from sqlalchemy import delete, exists, inspect, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import InstrumentedAttribute
 
+from assistant.feedback import FeedbackStore
 from assistant.settings import Settings, conversations_url, get_settings
 from assistant.storage import (
     DATABASE_UNAVAILABLE,
@@ -63,6 +66,7 @@ class Removed:
     live_lines: int = 0
     callback_requests: int = 0
     employer_leads: int = 0
+    feedback_anonymised: int = 0
     appointments_anonymised: int = 0
     turn_outcomes: int = 0
     buttons: int = 0
@@ -84,6 +88,7 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> Removed:
         callback_requests=delete_older(url, CallbackRequest, CallbackRequest.requested_at,
                                        cutoff),
         employer_leads=delete_older(url, EmployerLead, EmployerLead.created_at, cutoff),
+        feedback_anonymised=FeedbackStore(url).anonymise_older(cutoff),
         appointments_anonymised=anonymise_old_appointments(
             url, now - timedelta(days=settings.appointment_retention_days)),
         turn_outcomes=delete_old_turn_outcomes(url, now - timedelta(days=TURN_OUTCOME_DAYS)),

@@ -28,6 +28,7 @@ from assistant.appointments import (
 )
 from assistant.callbacks import CallBacks, readable_phone
 from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
+from assistant.feedback import FeedbackStore
 from assistant.handover import CLOSED, MAX_LINE_CHARS, TAKEN, HandoverQueue, Line, Ticket, queue_for
 from assistant.leads import STATUSES as LEAD_STATUSES
 from assistant.leads import Lead, Leads
@@ -36,6 +37,7 @@ from assistant.policy.municipality import Municipality, Team
 from assistant.settings import Settings
 from assistant.storage import ProfileStore
 from bot.callback import CallBackDialogue
+from bot.feedback import FeedbackDialogue
 from bot.gateway import Gateway, Reply, clean_user_text
 from bot.i18n import Translator
 from bot.lead import LeadDialogue
@@ -74,6 +76,11 @@ DONE_NOTICES = (S_("staff.done.attendance"), S_("staff.done.cancelled"),
                 S_("staff.done.callback_done"), S_("staff.done.moved"),
                 S_("staff.done.moved_told"), S_("staff.done.marked"),
                 S_("staff.done.lead_status"))
+# Residents' feedback on the insight page: a rating, and the answers that are no topic.
+RATING_LABELS = {"up": S_("staff.insight.rating.up"), "down": S_("staff.insight.rating.down")}
+ANSWER_LABELS = {"booking": S_("staff.insight.answer.booking"),
+                 "goodbye": S_("staff.insight.answer.goodbye"),
+                 "check": S_("staff.insight.answer.check")}
 SECOND_FACTOR_ROUTES = {"code", "code_post", "enrol", "enrol_post", "logout"}
 
 
@@ -97,16 +104,22 @@ class StaffConsole:
         self.live: LiveChat | None = None
         if gateway is not None:
             if gateway.live is None:
-                gateway.live = LiveChat(self.queue, gateway.render, push)
+                gateway.live = LiveChat(self.queue, gateway.render, push,
+                                        wait_minutes=settings.handover_wait_minutes,
+                                        team_key=self.team_key,
+                                        remember=gateway.remember_offered)
             self.live = gateway.live
         self.callbacks = CallBacks(settings.database_url)
         self.insight = InsightReader(settings.database_url, municipality.timezone)
         self.leads = Leads(settings.database_url)
+        self.feedback = FeedbackStore(settings.database_url)
         if gateway is not None and not gateway.side_dialogues:
+            gateway.feedback = FeedbackDialogue(self.feedback, gateway.render)
             gateway.side_dialogues = [
                 CallBackDialogue(self.callbacks, gateway.render, self.team_key),
                 LeadDialogue(self.leads, gateway.render,
-                             lambda: self.team_key(municipality.employer_team) or "")]
+                             lambda: self.team_key(municipality.employer_team) or ""),
+                gateway.feedback]
         self.book = AppointmentBook(
             municipality, settings.database_url, days_ahead=settings.booking_days_ahead,
             min_notice=timedelta(minutes=settings.min_notice_minutes), capacity=self.capacity)
@@ -768,7 +781,23 @@ class StaffConsole:
             return self.topic_name(str(value))
         if column == "staff.insight.col.measure":
             return self.texts(str(value))
+        if column == "staff.insight.col.answer_topic":
+            return self.answer_topic_name(str(value))
+        if column == "staff.insight.col.rating":
+            return self.texts(RATING_LABELS.get(str(value), str(value)))
         return str(value)
+
+    def answer_topic_name(self, topic: str) -> str:
+        """What a rated answer was about (assistant/feedback.py ``topic_of``), in Dutch: a
+        provision's or check's title, a topic's label, or the booking and the goodbye."""
+        kind, _, name = topic.partition(".")
+        if kind in ("policy", "check") and name:
+            title = self.translator.text(f"{kind}.{name}.title", "nl")
+            if title != f"{kind}.{name}.title":
+                return title
+        if kind == "topic" and name:
+            return self.topic_name(name)
+        return self.texts(ANSWER_LABELS[topic]) if topic in ANSWER_LABELS else topic
 
     def charts(self, insight) -> dict:
         label = self.cell
@@ -786,6 +815,15 @@ class StaffConsole:
             "bookings": bar_chart([(label("staff.insight.col.team", row[0]), row[4])
                                    for row in insight.bookings.rows],
                                   self.texts("staff.insight.no_shows")),
+            "feedback_per_day": column_chart(  # no chart of zeros before the first rating
+                [(day, up + down) for day, up, down, _ in insight.feedback_per_day.rows]
+                if insight.feedback_topics.rows else [],
+                self.texts("staff.insight.feedback_per_day")),
+            "feedback_topics": bar_chart(
+                [(label("staff.insight.col.answer_topic", topic),
+                  round(up / (up + down) * 100, 1))
+                 for topic, up, down, _ in insight.feedback_topics.rows if up + down],
+                self.texts("staff.insight.feedback_positive_chart")),
         }
 
     async def insight_page(self, request: web.Request) -> web.Response:

@@ -1,9 +1,10 @@
 """Figures for the insight page: what residents asked and how the assistant did, from Rasa's
 conversations (its ``events`` table, read with plain SQL so the web server needs no Rasa) and
 from our own tables (appointments, handover and call-back requests, questions marked as
-training material). Every figure is a ``Table``: the page draws it (SVG, bot/staff/charts.py)
-and offers it as CSV. Residents' words appear only as Rasa stored them: after the gateway
-replaced personal data.
+training material, residents' feedback on answers). Every figure is a ``Table``: the page
+draws it (SVG, bot/staff/charts.py) and offers it as CSV. Residents' words appear only as
+Rasa stored them (after the gateway replaced personal data) or, for remarks on answers,
+as stored after the same replacement.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from assistant.feedback import UP, FeedbackStore, Given
+from assistant.handover import NO_ONE
 from assistant.settings import conversations_url
 from assistant.storage import (
     Appointment,
@@ -40,6 +43,7 @@ HANDOVER_INTENT = "request_human"
 SOCIAL_INTENTS = {"greet", "goodbye", "affirm", "deny", "thank", "choose_language",
                   FALLBACK_INTENT}
 NOT_UNDERSTOOD_SHOWN = 50
+REMARKS_SHOWN = 50
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -69,6 +73,10 @@ class Insight:
     not_understood: Table
     bookings: Table
     handovers: Table
+    feedback_per_day: Table
+    feedback_topics: Table
+    feedback_languages: Table
+    feedback_remarks: Table
 
 
 class InsightReader:
@@ -79,10 +87,47 @@ class InsightReader:
     def read(self, days: int, now: datetime | None = None) -> Insight:
         since = (now or datetime.now(timezone.utc)) - timedelta(days=days)
         turns = self.user_turns(since)
-        return Insight(days, per_day(turns, since.astimezone(self.zone).date(), days),
-                       per_language(turns), top_topics(turns), rates(turns),
-                       self.not_understood(turns), self.bookings(since),
-                       self.handovers(since))
+        first = since.astimezone(self.zone).date()
+        given = FeedbackStore(self.database_url).since(since)
+        return Insight(days, per_day(turns, first, days), per_language(turns),
+                       top_topics(turns), rates(turns, given), self.not_understood(turns),
+                       self.bookings(since), self.handovers(since),
+                       *self.feedback(given, first, days))
+
+    def feedback(self, given: list[Given], first: date,
+                 days: int) -> tuple[Table, Table, Table, Table]:
+        """Ratings per day, per topic and per language (with the share positive), and the
+        latest remarks (personal data was replaced before they were stored)."""
+        by_day: dict[str, Counter] = defaultdict(Counter)
+        by_topic: dict[str, Counter] = defaultdict(Counter)
+        by_language: dict[str, Counter] = defaultdict(Counter)
+        for rating in given:
+            day = rating.given_at.astimezone(self.zone).date().isoformat()
+            for counts in (by_day[day], by_topic[rating.topic], by_language[rating.language]):
+                counts[rating.rating] += 1
+        columns = ("staff.insight.col.up", "staff.insight.col.down",
+                   "staff.insight.col.positive")
+
+        def counted(counts: Counter) -> tuple:
+            return (counts[UP], counts["down"], _percent(counts[UP], counts[UP] + counts["down"]))
+
+        every_day = [(first + timedelta(days=n)).isoformat() for n in range(days + 1)]
+        most = sorted(by_topic.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+        remarks = [(rating.given_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M"),
+                    rating.language, rating.topic, rating.rating, rating.remark)
+                   for rating in reversed(given) if rating.remark][:REMARKS_SHOWN]
+        return (
+            Table("feedback_per_day", ("staff.insight.col.day", *columns),
+                  [(day, *counted(by_day[day])) for day in every_day]),
+            Table("feedback_topics", ("staff.insight.col.answer_topic", *columns),
+                  [(topic, *counted(counts)) for topic, counts in most]),
+            Table("feedback_languages", ("staff.insight.col.language", *columns),
+                  [(language, *counted(counts)) for language, counts in sorted(
+                      by_language.items(), key=lambda item: (-sum(item[1].values()), item[0]))]),
+            Table("feedback_remarks", ("staff.insight.col.when", "staff.insight.col.language",
+                                       "staff.insight.col.answer_topic",
+                                       "staff.insight.col.rating",
+                                       "staff.insight.col.remark"), remarks))
 
     def user_turns(self, since: datetime) -> list[UserTurn]:
         """What residents typed or pressed since ``since`` (empty when Rasa never ran here)."""
@@ -154,23 +199,27 @@ class InsightReader:
         with session_scope(self.database_url) as session:
             requests = session.execute(select(HandoverRequest.team_code,
                                               HandoverRequest.requested_at,
-                                              HandoverRequest.taken_at)
+                                              HandoverRequest.taken_at,
+                                              HandoverRequest.closed_reason)
                                        .where(HandoverRequest.requested_at
                                               >= to_db_time(since))).all()
             callbacks = Counter(session.execute(
                 select(CallbackRequest.team_code)
                 .where(CallbackRequest.requested_at >= to_db_time(since))).scalars())
-        for team, requested_at, taken_at in requests:
+        no_one: Counter = Counter()
+        for team, requested_at, taken_at, closed_reason in requests:
             asked[team] += 1
+            no_one[team] += closed_reason == NO_ONE
             if taken_at is not None:
                 waits[team].append((taken_at - requested_at).total_seconds() / 60)
         teams = sorted(set(asked) | set(callbacks))
         return Table("handovers", ("staff.insight.col.team", "staff.insight.col.requests",
                                    "staff.insight.col.taken", "staff.insight.col.wait_median",
                                    "staff.insight.col.wait_longest",
+                                   "staff.insight.col.not_taken",
                                    "staff.insight.col.callbacks"),
                      [(team, asked[team], len(waits[team]), _minutes(waits[team], median=True),
-                       _minutes(waits[team], median=False), callbacks[team])
+                       _minutes(waits[team], median=False), no_one[team], callbacks[team])
                       for team in teams])
 
 
@@ -200,19 +249,22 @@ def top_topics(turns: list[UserTurn], limit: int = 10) -> Table:
                  counted.most_common(limit))
 
 
-def rates(turns: list[UserTurn]) -> Table:
-    """Share of residents' messages the assistant did not understand, and of conversations
-    that asked for a person."""
+def rates(turns: list[UserTurn], given: list[Given] = ()) -> Table:
+    """Share of residents' messages the assistant did not understand, of conversations
+    that asked for a person, and of the ratings of answers that were positive."""
     conversations = {turn.sender_id for turn in turns}
     handover = {turn.sender_id for turn in turns if turn.intent == HANDOVER_INTENT}
     typed = [turn for turn in turns if not turn.text.startswith("/")]
     fallback = sum(turn.intent == FALLBACK_INTENT for turn in typed)
+    positive = sum(rating.rating == UP for rating in given)
     return Table("rates", ("staff.insight.col.measure", "staff.insight.col.count",
                            "staff.insight.col.of", "staff.insight.col.percent"),
                  [("staff.insight.rate.fallback", fallback, len(typed),
                    _percent(fallback, len(typed))),
                   ("staff.insight.rate.handover", len(handover), len(conversations),
-                   _percent(len(handover), len(conversations)))])
+                   _percent(len(handover), len(conversations))),
+                  ("staff.insight.rate.positive", positive, len(given),
+                   _percent(positive, len(given)))])
 
 
 def as_csv(table: Table, heading: Callable[[str], str],

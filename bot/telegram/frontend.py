@@ -209,6 +209,23 @@ class _Chat:
                                        reply_markup=markup if number == len(parts) else None)
             if reply.calendar is not None:
                 await self.send_calendar(bot, chat_id, reply)
+            if reply.feedback is not None:
+                await self.ask_feedback(bot, chat_id, reply)
+
+    async def ask_feedback(self, bot: Bot, chat_id: int, reply: Reply) -> None:
+        """"Did this help?" as a short message of its own with 👍 and 👎 in one row (only
+        under answers worth rating, bot/feedback.py; pressing one takes the row away)."""
+        ask = reply.feedback
+        try:
+            tokens = await asyncio.to_thread(self.buttons.save_all,
+                                             [choice.payload for choice in ask.buttons])
+        except DATABASE_UNAVAILABLE as error:  # a courtesy: the answer itself got through
+            logger.warning("could not ask for feedback: %s", type(error).__name__)
+            return
+        row = [InlineKeyboardButton(f"{glyph} {choice.title}",
+                                    callback_data=CALLBACK_PREFIX + token)
+               for glyph, choice, token in zip(("👍", "👎"), ask.buttons, tokens, strict=True)]
+        await bot.send_message(chat_id, ask.question, reply_markup=InlineKeyboardMarkup([row]))
 
     async def send_calendar(self, bot: Bot, chat_id: int, reply: Reply) -> None:
         """The appointment's .ics as a document after the message about it (a courtesy: the

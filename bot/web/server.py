@@ -193,6 +193,10 @@ def reply_to_json(reply: Reply, translator: Translator) -> dict:
         "lang": reply.language.replace("_", "-"),
         "buttons": [button_to_json(button) for button in reply.buttons],
     }
+    if reply.feedback is not None:  # "did this help?": two small buttons under the answer
+        data["feedback"] = {"question": reply.feedback.question,
+                            "up": button_to_json(reply.feedback.up),
+                            "down": button_to_json(reply.feedback.down)}
     links = calendar_links(translator, reply)
     return {**data, "calendar": links} if links else data
 
@@ -567,8 +571,11 @@ def live_line_json(live: LiveChat, line: Line, language: str) -> dict:
     language."""
     if line.author == STAFF:
         return {"author": "staff", "text": line.text, "name": line.staff_name or "", "lang": ""}
-    return {"author": "notice", "text": live.text_of(line, language),
-            "lang": language.replace("_", "-")}
+    reply = live.reply_of(line, language)
+    shown = {"author": "notice", "text": reply.text, "lang": language.replace("_", "-")}
+    if reply.buttons:  # nobody was free: the call-back request
+        shown["buttons"] = [button_to_json(button) for button in reply.buttons]
+    return shown
 
 
 def client_address(request: web.Request, trusted_proxies: tuple[str, ...]) -> str:

@@ -188,7 +188,8 @@ async def test_erasure_removes_appointments_after_a_yes(action_settings, domain)
     assert sent_keys(messages) == ["privacy.deleted", "privacy.deleted_what"]
     assert messages[0]["custom"]["args"]["count"] == 1
     assert messages[1]["custom"]["args"] == {"appointments": 1, "requests": 0, "callbacks": 0,
-                                             "leads": 0, "profile": 0}  # it says what it removed
+                                             "leads": 0, "feedback": 0,
+                                             "profile": 0}  # it says what it removed
     assert appointment_book().upcoming(ME) == []
     assert len(appointment_book().upcoming(SOMEONE_ELSE)) == 1
 

@@ -16,6 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import inspect, select, text
 
 from assistant.appointments import AppointmentBook
+from assistant.feedback import FeedbackStore
 from assistant.handover import DatabaseQueue
 from assistant.policy.municipality import Municipality
 from assistant.privacy.retention import ANONYMOUS_OWNER, apply_retention
@@ -159,6 +160,9 @@ def test_handover_requests_and_turn_records_are_deleted_after_their_period(
                                     language="ar", phone="+31612345678", moment="asap"))
         session.add(EmployerLead(owner_id="web:abc", channel="web", language="nl",
                                  check_id="no_riskpolis", contact="info@bakkerij.nl"))
+    feedback = FeedbackStore(settings.database_url)
+    feedback.give("web:abc", "web", "ar", "answer-0001", "policy.bbz", "down")
+    feedback.add_remark("web:abc", "answer-0001", "te ingewikkeld")
     with session_scope(settings.database_url) as session:
         session.add(TurnOutcome(turn_id="t1", owner_id="web:abc", operation="book",
                                 reference="ABC123"))
@@ -166,13 +170,18 @@ def test_handover_requests_and_turn_records_are_deleted_after_their_period(
 
     kept = apply_retention(settings, now + timedelta(days=29))
     assert kept.handover_requests == 0 and kept.turn_outcomes == 1
-    assert (kept.live_lines, kept.callback_requests) == (0, 0)
+    assert (kept.live_lines, kept.callback_requests, kept.feedback_anonymised) == (0, 0, 0)
     removed = apply_retention(settings, now + timedelta(days=31))
     assert (removed.handover_requests, removed.live_lines, removed.callback_requests,
             removed.employer_leads) == (1, 1, 1, 1)
     with session_scope(settings.database_url) as session:
         for table in (HandoverRequest, LiveMessage, CallbackRequest, EmployerLead):
             assert session.execute(select(table)).scalars().all() == []
+    # the rating stays for the figures, without its owner and remark
+    assert removed.feedback_anonymised == 1
+    [rating] = feedback.since(now - timedelta(days=1))
+    assert (rating.owner_id, rating.remark, rating.rating, rating.topic) == (
+        None, None, "down", "policy.bbz")
 
 
 def test_the_command_prints_what_it_deleted(settings: Settings, monkeypatch, capsys) -> None:

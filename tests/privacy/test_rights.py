@@ -16,6 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.common import appointment_book, handover_queue
 from actions.privacy import ShowMyData, forget
+from assistant.feedback import FeedbackStore
 from assistant.privacy.overview import DOWNLOAD_PAYLOAD, overview_of
 from assistant.settings import PROJECT_ROOT, Settings, conversations_url, get_settings
 from assistant.storage import CallbackRequest, ProfileStore, session_scope
@@ -61,6 +62,9 @@ def someone_with_data(sender: str) -> str:
     with session_scope(settings.database_url) as session:
         session.add(CallbackRequest(owner_id=sender, channel="web", team_code=team,
                                     language="ar", phone="+31612345678", moment="asap"))
+    feedback = FeedbackStore(settings.database_url)
+    feedback.give(sender, "web", "ar", "answer-0001", "policy.bbz", "down")
+    feedback.add_remark(sender, "answer-0001", "te lang, bel me op 06-12345678")
     return booked.reference
 
 
@@ -80,6 +84,9 @@ async def test_the_overview_holds_everything_and_erasure_removes_it(action_setti
     assert overview.answers == {"age": 34} and overview.messages_from_person == 2
     assert overview.live_conversation[0]["colleague"] == "Anna"
     assert overview.callback_requests[0]["phone"] == "+31612345678"
+    [rating] = overview.ratings_of_answers
+    assert (rating["answer_about"], rating["rating"], rating["remark"]) == (
+        "policy.bbz", "not helpful", "te lang, bel me op […]")  # stored without the number
 
     messages, _ = await run_action(ShowMyData(), make_tracker("telegram:9"), domain)
     [shown] = messages
@@ -90,10 +97,11 @@ async def test_the_overview_holds_everything_and_erasure_removes_it(action_setti
                                                                   "/delete_my_data"]
 
     assert forget("telegram:9") == {"appointments": 1, "requests": 1, "callbacks": 1,
-                                    "leads": 0, "profile": 1}
+                                    "leads": 0, "feedback": 1, "profile": 1}
     after = overview_of("telegram:9", get_settings())
     assert (after.language, after.appointments, after.handover_requests) == (None, [], [])
     assert (after.live_conversation, after.callback_requests) == ([], [])
+    assert after.ratings_of_answers == []
     assert overview_of("telegram:10", get_settings()).conversation == []  # nobody else's
 
 

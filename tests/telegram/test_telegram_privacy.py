@@ -97,7 +97,8 @@ async def test_erasure_from_privacy_empties_rasas_copy_and_says_what_it_removed(
     profiles.save(SENDER, "telegram", language="uk")
     fake_rasa.answer("/delete_my_data", "privacy.ask_confirm",
                      buttons=[{"key": "privacy.yes_delete", "args": {}, "payload": "/affirm"}])
-    removed = {"appointments": 2, "requests": 1, "callbacks": 0, "leads": 0, "profile": 1}
+    removed = {"appointments": 2, "requests": 1, "callbacks": 0, "leads": 0, "feedback": 1,
+               "profile": 1}
     fake_rasa.answers["/affirm"] = [
         {"custom": {"key": "privacy.deleted", "args": {"count": 2},
                     "forget_conversation": True}},

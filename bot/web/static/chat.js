@@ -26,6 +26,7 @@
   let listening = 0; // the generation of the running long poll (0: none)
   let generation = 0;
   let pendingLiveLines = []; // a reload: the live lines so far, shown after the history
+  let feedbackCount = 0; // ids of the feedback questions (each names its group)
 
   // A request that did not get an answer; `messages` holds the server's friendly text, if any.
   class NotDelivered extends Error {
@@ -80,6 +81,65 @@
     log.appendChild(row);
     scrollToEnd();
     return row;
+  }
+
+  // "Did this answer help?" under an answer: two small buttons (a thumb each, named for
+  // screen readers in the message's language). A press sends the button's payload like any
+  // other button, once: both are disabled after it and the chosen one stays pressed.
+  function addFeedback(feedback, lang) {
+    const group = document.createElement("div");
+    group.className = "feedback";
+    group.setAttribute("role", "group");
+    if (lang) {
+      group.lang = lang;
+    }
+    const question = document.createElement("span");
+    question.className = "feedback-question";
+    question.dir = "auto";
+    question.textContent = feedback.question;
+    question.id = "feedback-" + (++feedbackCount);
+    group.setAttribute("aria-labelledby", question.id);
+    group.appendChild(question);
+    const choices = [];
+    for (const [choice, glyph] of [[feedback.up, "\u{1F44D}"], [feedback.down, "\u{1F44E}"]]) {
+      if (!choice || typeof choice.payload !== "string") {
+        return;
+      }
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "feedback-choice";
+      button.setAttribute("aria-label", choice.title);
+      button.setAttribute("aria-pressed", "false");
+      button.title = choice.title;
+      const icon = document.createElement("span");
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = glyph;
+      button.appendChild(icon);
+      button.addEventListener("click", () => giveFeedback(choices, button, choice.payload));
+      choices.push(button);
+      group.appendChild(button);
+    }
+    log.appendChild(group);
+    scrollToEnd();
+  }
+
+  async function giveFeedback(choices, chosen, payload) {
+    if (busy) {
+      return;
+    }
+    for (const button of choices) {
+      button.disabled = true;
+    }
+    chosen.setAttribute("aria-pressed", "true");
+    if (await exchange("/api/messages", { payload: payload })) {
+      input.focus(); // a remark, if asked for, is typed there
+    } else {
+      chosen.setAttribute("aria-pressed", "false");
+      for (const button of choices) {
+        button.disabled = false;
+      }
+      chosen.focus();
+    }
   }
 
   // After a booking, a move or a cancellation: "In mijn agenda zetten" (the .ics) and the
@@ -141,6 +201,9 @@
         }
         setRowEnabled(row, message.answered !== true);
         openRow = message.answered === true ? openRow : row;
+      }
+      if (message.feedback && typeof message.feedback === "object") {
+        addFeedback(message.feedback, message.lang);
       }
     }
     return openRow;
@@ -279,6 +342,12 @@
       name.className = "message-name";
       name.textContent = line.name;
       bubble.prepend(name);
+    }
+    if (Array.isArray(line.buttons) && line.buttons.length > 0) { // nobody free: call me back
+      const row = addButtonRow(line.buttons);
+      if (line.lang) {
+        row.lang = line.lang;
+      }
     }
   }
 
