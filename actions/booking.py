@@ -64,7 +64,19 @@ class AskAppointmentTime(DatabaseGuard, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         return await asyncio.to_thread(offer_times, dispatcher, tracker.get_slot("team"),
-                                       tracker.get_slot("time_preference"))
+                                       tracker.get_slot("time_preference"),
+                                       time_button_context(tracker))
+
+
+def time_button_context(tracker: Tracker) -> dict[str, str]:
+    """What a time button must carry to be understood without this form's slots: the
+    appointment being moved, or the team to book with (nlu_data/rules/appointments.yml)."""
+    reference, team = tracker.get_slot("appointment_reference"), tracker.get_slot("team")
+    loop = (tracker.active_loop or {}).get("name")
+    moving = loop == "reschedule_form" or (loop != "booking_form" and reference)
+    if moving:
+        return {"appointment_reference": reference} if reference else {}
+    return {"team": team} if team else {}
 
 
 class AskBookingConfirmation(Action):

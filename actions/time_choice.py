@@ -4,6 +4,7 @@ they hear when the chosen time cannot be booked: one implementation for booking 
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -38,8 +39,10 @@ class TimeChoice:
 
 
 def offer_times(dispatcher: CollectingDispatcher, team_code: str | None,
-                preference: dict | None) -> list[EventType]:
-    """Show the next free times (on the preferred day or time when there is one)."""
+                preference: dict | None, context: dict[str, str] | None = None) -> list[EventType]:
+    """Show the next free times (on the preferred day or time when there is one). Each button
+    also carries ``context`` (the team, or the appointment being moved), so a time pressed
+    after the conversation expired, the next day on Telegram, still books or moves it."""
     if not team_code:
         say(dispatcher, "booking.ask_team_first")
         return []
@@ -56,10 +59,15 @@ def offer_times(dispatcher: CollectingDispatcher, team_code: str | None,
         say(dispatcher, "booking.no_free_times", [button("menu.request_human", "/request_human")],
             team=team_name(team_code))
         return [SlotSet("offered_times", [])]
-    buttons = [button("booking.time_button", f'/inform{{"appointment_time":"{m.isoformat()}"}}',
-                      when=short_when(m)) for m in chosen]
+    buttons = [button("booking.time_button", time_payload(m, context), when=short_when(m))
+               for m in chosen]
     say(dispatcher, "booking.ask_time", buttons, team=team_name(team_code))
     return [SlotSet("offered_times", [m.isoformat() for m in chosen])]
+
+
+def time_payload(moment: datetime, context: dict[str, str] | None) -> str:
+    entities = {"appointment_time": moment.isoformat(), **(context or {})}
+    return "/inform" + json.dumps(entities, separators=(",", ":"))
 
 
 def understand_time(value: Any, team_code: str | None, offered: list[str] | None,
@@ -230,4 +238,4 @@ def _iso_moment(value: str) -> datetime | None:
 
 
 __all__ = ["AppointmentTimeValidation", "TimeChoice", "TimeInTheOpeningMessage", "choice_to_slots",
-           "explain_booking_error", "offer_times", "typed_preference", "understand_time"]
+           "explain_booking_error", "offer_times", "time_payload", "typed_preference", "understand_time"]
