@@ -237,5 +237,6 @@ def _iso_moment(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=local_zone())
 
 
-__all__ = ["AppointmentTimeValidation", "TimeChoice", "TimeInTheOpeningMessage", "choice_to_slots",
-           "explain_booking_error", "offer_times", "time_payload", "typed_preference", "understand_time"]
+__all__ = ["AppointmentTimeValidation", "TimeChoice", "TimeInTheOpeningMessage",
+           "choice_to_slots", "explain_booking_error", "offer_times", "time_payload",
+           "typed_preference", "understand_time"]
