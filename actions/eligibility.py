@@ -236,7 +236,9 @@ class ValidateEligibilityForm(FormValidationAction):
         else:
             understood, answer = understand(tracker, check, question, value)
             if not understood:
-                say(dispatcher, "check.not_understood")
+                # "typ een getal" only where a number is asked; else: the buttons' words
+                say(dispatcher, N_("check.not_understood") if facts()[question.fact].type
+                    not in ("boolean", "enum") else N_("check.not_understood_choice"))
                 return {"check_answer": None}
             answers[question.fact] = answer
         return {"check_answer": None, "check_answers": answers}
