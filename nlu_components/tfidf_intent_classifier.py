@@ -78,6 +78,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "lexicon_weight": 1.0,   # weight of the official-terms concepts beside the n-grams
             "C": 0.5,                # regularisation of the SVM (lower: smoother)
             "calibration_folds": 3,  # probabilities from held-apart folds, for the fallback
+            "calibration_ensemble": False,  # average the folds' calibrated SVMs (True)
             "context_share": 0.5,    # share of topic examples also learnt inside a context
             "ranking_length": 10,    # 0: rank every intent
         }
@@ -114,7 +115,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         ], transformer_weights={"concepts": self.config["lexicon_weight"]})
         classifier = CalibratedClassifierCV(
             LinearSVC(C=self.config["C"], class_weight="balanced"),
-            cv=folds, method="sigmoid", ensemble=False)
+            cv=folds, method="sigmoid", ensemble=self.config["calibration_ensemble"])
         return Pipeline([("features", features), ("classifier", classifier)])
 
     def train(self, training_data: TrainingData) -> Resource:

@@ -1,0 +1,187 @@
+"""Candidate intent models and fallback thresholds side by side, on the DEVELOPMENT sets only.
+
+    .venv/bin/python scripts/compare_models.py            # every candidate below
+    .venv/bin/python scripts/compare_models.py baseline lexicon2   # only these
+
+Trains the intent classifier of nlu_components/tfidf_intent_classifier.py directly with
+scikit-learn (no Rasa graph: seconds instead of minutes per candidate; the same examples,
+context copies and calibration as `rasa train`), parses the held-out and real-style
+development sets of every language and applies the fallback rule of Rasa's
+FallbackClassifier (top confidence below the threshold, or the top two closer than the
+ambiguity threshold). Prints per candidate the mean over languages and the Dutch figures:
+accuracy, confident wrong answers, referral recall. The test sets are never read here: they
+are only for reporting the candidate that wins on these figures (make evaluate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from evaluate_languages import FALLBACK, SetResult, read_set, score  # noqa: E402
+
+from assistant.language_data import TRAINING_DIR, eval_path, training_languages  # noqa: E402
+
+DEV_KINDS = ("dev", "real_dev")
+
+
+@dataclass
+class Candidate:
+    """Classifier options (TfidfIntentClassifier's config) and a fallback rule."""
+
+    name: str
+    options: dict = field(default_factory=dict)
+    threshold: float = 0.55
+    ambiguity: float = 0.1
+    per_language: dict[str, float] = field(default_factory=dict)  # language -> threshold
+
+
+def candidates() -> list[Candidate]:
+    """Each model at the usual thresholds; a per-language threshold only for Dutch, whose
+    target is higher (the assistant knows the conversation's language from the gateway)."""
+    models = {
+        "baseline": {},
+        "lexicon x2": {"lexicon_weight": 2.0},
+        "lexicon x0.5": {"lexicon_weight": 0.5},
+        "C 1.0": {"C": 1.0},
+        "C 0.25": {"C": 0.25},
+        "chars 2-5": {"char_ngrams": [2, 5]},
+        "words 1-3": {"word_ngrams": [1, 3]},
+        "context 1.0": {"context_share": 1.0},
+        "ensemble": {"calibration_ensemble": True},
+    }
+    found = []
+    for name, options in models.items():
+        found += [Candidate(f"{name} @{t:.2f}", options, threshold=t)
+                  for t in (0.45, 0.50, 0.55, 0.60)]
+        found += [Candidate(f"{name} @0.55 nl@{t:.2f}", options, per_language={"nl": t})
+                  for t in (0.45, 0.50)]
+    return found
+
+
+def training_examples() -> list[tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(TRAINING_DIR))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples
+            if m.get("text") and m.get("intent")]
+
+
+def fit(options: dict, examples: list[tuple[str, str]]):
+    from nlu_components.tfidf_intent_classifier import (
+        TfidfIntentClassifier,
+        enough_for_folds,
+        with_context,
+    )
+
+    component = TfidfIntentClassifier(options, None, None)
+    folds = component.config["calibration_folds"]
+    examples = examples + with_context(examples, component.config["context_share"])
+    texts, labels = zip(*enough_for_folds(examples, folds), strict=True)
+    model = component._new_model(folds)
+    model.fit(list(texts), np.array(labels))
+    return model
+
+
+def parse(model, texts: list[str], candidate: Candidate, language: str) -> list[dict]:
+    threshold = candidate.per_language.get(language, candidate.threshold)
+    predictions = []
+    for probabilities in model.predict_proba(texts):
+        order = np.argsort(-probabilities)
+        first, second = probabilities[order[0]], probabilities[order[1]]
+        name = str(model.classes_[order[0]])
+        if first < threshold or first - second < candidate.ambiguity:
+            name = FALLBACK
+        predictions.append({"intent": {"name": name, "confidence": float(first)},
+                            "entities": []})
+    return predictions
+
+
+def evaluate(model, candidate: Candidate) -> list[SetResult]:
+    results = []
+    for language in training_languages():
+        for kind in DEV_KINDS:
+            path = eval_path(language, kind)
+            if path.exists():
+                examples = read_set(path)
+                texts = [text for text, _, _ in examples]
+                results.append(score(language, kind, examples,
+                                     parse(model, texts, candidate, language)))
+    return results
+
+
+def print_misses(model, candidate: Candidate, language: str) -> None:
+    """The development sets' misses of one language: truth, understood as, confidence."""
+    for kind in DEV_KINDS:
+        examples = read_set(eval_path(language, kind))
+        texts = [text for text, _, _ in examples]
+        for (text, truth, _), p in zip(examples, parse(model, texts, candidate, language),
+                                       strict=True):
+            name = p["intent"]["name"]
+            if name != truth and not (truth == "out_of_scope" and name == FALLBACK):
+                top = str(model.classes_[np.argmax(model.predict_proba([text])[0])])
+                print(f"  {language} {kind}: {truth} -> {name} ({top} "
+                      f"{p['intent']['confidence']:.2f}): {text}")
+
+
+def mean(values: list[float]) -> float:
+    values = [v for v in values if v == v]
+    return sum(values) / len(values) if values else float("nan")
+
+
+def summary(name: str, results: list[SetResult]) -> str:
+    real = [r for r in results if r.kind == "real_dev"]
+    held = [r for r in results if r.kind == "dev"]
+    nl = next(r for r in real if r.language == "nl")
+    return (f"{name:<28}{mean([r.accuracy for r in real]):>7.3f}"
+            f"{mean([r.confident_wrong for r in real]):>7.1%}"
+            f"{mean([r.referral_recall for r in real]):>7.1%}"
+            f"{mean([r.accuracy for r in held]):>7.3f}"
+            f"{mean([r.confident_wrong for r in held]):>7.1%}"
+            f"{nl.accuracy:>8.3f}{nl.confident_wrong:>7.1%}   "
+            + " ".join(f"{r.language}:{r.accuracy:.2f}/{r.confident_wrong:.0%}" for r in real))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*",
+                        help="only the candidates whose names start with these")
+    parser.add_argument("--misses", metavar="LANGUAGE", action="append", default=[],
+                        help="also print this language's development-set misses")
+    options = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.disable(logging.WARNING)
+    chosen = [c for c in candidates()
+              if not options.names or any(c.name.startswith(n) for n in options.names)]
+    examples = training_examples()
+    print(f"{len(examples)} training examples; development sets only.\n")
+    print(f"{'candidate':<28}{'real-style dev':^21}{'held-out dev':^14}{'nl real dev':^15}"
+          f"   real dev per language: accuracy/confident wrong")
+    print(f"{'':<28}{'acc':>7}{'wrong':>7}{'refer':>7}{'acc':>7}{'wrong':>7}{'acc':>8}"
+          f"{'wrong':>7}")
+    models: dict[str, object] = {}
+    for candidate in chosen:
+        key = repr(sorted(candidate.options.items()))
+        started = time.monotonic()
+        if key not in models:
+            models[key] = fit(candidate.options, examples)
+        results = evaluate(models[key], candidate)
+        for language in options.misses:
+            print_misses(models[key], candidate, language)
+        print(summary(candidate.name, results)
+              + f"   ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
