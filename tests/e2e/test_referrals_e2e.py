@@ -51,6 +51,17 @@ ROUTED = [
     ("fa", "چطوری نوبت دکتر بگیرم؟", "referral_health"),
     ("ti", "ስራሕ ጠፊኡኒ WW ኣበይ ይሕተት", "referral_uwv"),
     ("ti", "ናብ ሓኪም ቆጸራ ክገብር ደልየ", "referral_health"),
+    # a doctor's appointment in Levantine Arabic went to the fallback, with a municipal
+    # appointment as its runner-up (issue 8)
+    ("ar", "بدي موعد عند الطبيب", "referral_health"),
+    ("ar", "توفى زوجي، وين بقدم على معاش الأرملة؟", "referral_svb"),
+    ("ar", "كيف بجدد إقامتي قبل ما تنتهي؟", "referral_ind"),
+    ("fa", "همسرم فوت کرده، مستمری بازماندگان را از کجا بگیرم؟", "referral_svb"),
+    ("fa", "کارت اقامتم را چطور تمدید کنم؟", "referral_ind"),
+    ("tr", "eşim vefat etti dul maaşı için nereye başvururum", "referral_svb"),
+    ("tr", "oturum izni bitmek üzere, uzatma başvurusu nereye yapılır", "referral_ind"),
+    ("ti", "ጥሮታ መንግስቲ (AOW) ካበይ ይሕተት?", "referral_svb"),
+    ("ti", "ፍቓድ መንበሪየይ ከሕድስ ደልየ", "referral_ind"),
 ]
 
 # one typed referral per language in the web chat: (language, text, organisation, subject)
@@ -65,6 +76,7 @@ TYPED = [
      "referral.health.huisarts"),
     ("fa", "کارم را از دست دادم، WW چطوری بگیرم؟", "referral.org.uwv", "referral.uwv.ww"),
     ("ti", "ስራሕ ጠፊኡኒ WW ኣበይ ይሕተት", "referral.org.uwv", "referral.uwv.ww"),
+    ("ar", "بدي موعد عند الطبيب", "referral.org.huisarts", "referral.health.huisarts"),
 ]
 
 
@@ -95,7 +107,7 @@ async def test_the_model_routes_referral_questions(live_stack, live_settings, la
 
 
 @pytest.mark.parametrize(("language", "text", "organisation", "subject"), TYPED,
-                         ids=[row[0] for row in TYPED])
+                         ids=[f"{row[0]}-{row[3]}" for row in TYPED])
 async def test_a_typed_referral_names_the_organisation_and_offers_no_booking(
         web: TestClient, live_settings, language: str, text: str, organisation: str,  # noqa: F811
         subject: str) -> None:
