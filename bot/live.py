@@ -57,6 +57,7 @@ EPOCH = datetime.fromtimestamp(0, timezone.utc)
 WAIT_SECONDS = 20.0  # a long poll answers at the latest after this
 POLL_SECONDS = 2.0  # ... and reads the queue this often (lines written by another process)
 REFRESH_SECONDS = 2.0  # the open tickets are read again this often
+QUEUE = "queue"  # woken when a request joins, is taken or ends in this process
 
 
 class LiveChat:
@@ -113,6 +114,7 @@ class LiveChat:
             self._changes += 1
             if self._tickets.get(ticket.owner_id, ticket).id == ticket.id:
                 self._tickets.pop(ticket.owner_id, None)
+            self._notify(QUEUE)
             if self.remember is not None:
                 self.remember(ticket.owner_id, [self.reply_of(line, ticket.language)])
             logger.info("handover request %d not taken in %d minutes: call-back offered",
@@ -143,6 +145,7 @@ class LiveChat:
         known = self._tickets.get(owner_id)
         if known is None or known.id != ticket_id:
             self._changes += 1
+            self._notify(QUEUE)
             # Only the id is known here (the action server wrote the ticket); the rest is read
             # when a medewerker takes it.
             self._tickets[owner_id] = Ticket(ticket_id, owner_id, owner_id.split(":", 1)[0],
@@ -170,6 +173,7 @@ class LiveChat:
             return None
         self._changes += 1
         self._tickets[ticket.owner_id] = ticket
+        self._notify(QUEUE)
         await self._tell(ticket, JOINED, staff_name)
         return ticket
 
@@ -188,6 +192,7 @@ class LiveChat:
         self._changes += 1
         if self._tickets.get(ticket.owner_id, closed).id == closed.id:
             self._tickets.pop(ticket.owner_id, None)
+        self._notify(QUEUE)
         if ticket.status == TAKEN:
             await self._tell(closed, HANDED_BACK if hand_back else CLOSED_BY_STAFF, staff_name)
         else:
@@ -235,6 +240,12 @@ class LiveChat:
             await self.push(ticket.owner_id, [reply])
         except Exception:  # Telegram down, or the person blocked the bot: the line is kept
             logger.exception("a live line did not reach Telegram")
+
+    async def queue_changed(self, timeout: float) -> None:
+        """Wait until a request joins, is taken or ends in this process, or ``timeout``."""
+        event = self._wake.setdefault(QUEUE, asyncio.Event())
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout)
 
     def _notify(self, key: str) -> None:
         event = self._wake.pop(key, None)

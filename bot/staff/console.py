@@ -8,6 +8,7 @@ login form a double-submit cookie), and opening appointments is written to the a
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import logging
 import secrets
@@ -29,7 +30,16 @@ from assistant.appointments import (
 from assistant.callbacks import CallBacks, readable_phone
 from assistant.capacity import Capacity, CapacityError, format_periods, validated_team
 from assistant.feedback import FeedbackStore
-from assistant.handover import CLOSED, MAX_LINE_CHARS, TAKEN, HandoverQueue, Line, Ticket, queue_for
+from assistant.handover import (
+    CLOSED,
+    MAX_LINE_CHARS,
+    TAKEN,
+    WAITING,
+    HandoverQueue,
+    Line,
+    Ticket,
+    queue_for,
+)
 from assistant.leads import STATUSES as LEAD_STATUSES
 from assistant.leads import Lead, Leads
 from assistant.messages import N_, button, message, with_calendar
@@ -41,6 +51,8 @@ from bot.feedback import FeedbackDialogue
 from bot.gateway import Gateway, Reply, clean_user_text
 from bot.i18n import Translator
 from bot.lead import LeadDialogue
+from bot.live import POLL_SECONDS as LIVE_POLL_SECONDS
+from bot.live import WAIT_SECONDS as LIVE_WAIT_SECONDS
 from bot.live import LiveChat
 from bot.staff.accounts import (
     MAX_FAILURES_PER_ACCOUNT,
@@ -551,7 +563,32 @@ class StaffConsole:
         await asyncio.to_thread(self.accounts.audit, live.member, "queue.view",
                                 str(len(tickets)))
         return self.render(request, "queue.html", tickets=tickets, zone=self.zone,
-                           notice=self.notice(request))
+                           notice=self.notice(request), version=queue_version(tickets),
+                           wait_minutes=self.live.wait_minutes if self.live else 0)
+
+    async def queue_rows(self, request: web.Request) -> web.Response:
+        """GET …/queue/rows?version=<v>: the queue's table as soon as it differs from the
+        version the page shows (a long poll of at most ~20 s; the queue page's live update).
+        Woken at once by this process's changes and reading the queue every few seconds for
+        another process's. Not audited per poll: opening the page is."""
+        live: LiveSession = request["staff"]
+        teams = None if live.member.is_beheerder else live.member.teams
+        shown = request.query.get("version", "")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LIVE_WAIT_SECONDS
+        while True:
+            tickets = await asyncio.to_thread(self.queue.open_tickets, teams)
+            version = queue_version(tickets)
+            left = deadline - loop.time()
+            if version != shown or left <= 0 or self.live is None:
+                break
+            await self.live.queue_changed(min(left, LIVE_POLL_SECONDS))
+        data: dict[str, object] = {"version": version,
+                                   "waiting": sum(t.status == WAITING for t in tickets)}
+        if version != shown:
+            data["html"] = self.templates.get_template("queue_rows.html").render(
+                me=live.member, csrf=live.csrf_token, tickets=tickets, zone=self.zone)
+        return web.json_response(data, headers={"Cache-Control": "no-store"})
 
     async def queue_change(self, request: web.Request) -> web.StreamResponse:
         live: LiveSession = request["staff"]
@@ -943,6 +980,7 @@ class StaffConsole:
             ("POST", "/capacity/{team}/close", self.close_day, "capacity_close"),
             ("POST", "/capacity/{team}/reopen", self.reopen_day, "capacity_reopen"),
             ("GET", "/queue", self.queue_page, "queue"),
+            ("GET", "/queue/rows", self.queue_rows, "queue_rows"),
             ("POST", "/queue/{ticket}/{action:take|close}", self.queue_change,
              "queue_change"),
             ("GET", "/conversations/{ticket}", self.conversation_page, "conversation"),
@@ -984,3 +1022,10 @@ def set_cookie(request: web.Request, response: web.StreamResponse, name: str,
                value: str) -> None:
     response.set_cookie(name, value, path=PREFIX, httponly=True, samesite="Strict",
                         secure=request.secure)
+
+
+def queue_version(tickets: list[Ticket]) -> str:
+    """What the queue page shows, in short: it changes when a request comes, is taken or
+    ends (the live update sends the table again only then)."""
+    shown = ";".join(f"{t.id}:{t.status}:{t.taken_by or ''}" for t in tickets)
+    return hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]

@@ -1,9 +1,17 @@
-// The live conversation page of the staff console: new lines appear without a reload (a long
-// poll of …/lines), and a reply is sent without leaving the page. Without JavaScript the form
-// posts and the page reloads; every text is set with textContent.
+// The live pages of the staff console, without a reload:
+// - the conversation: new lines by a long poll of …/lines, a reply sent without leaving the
+//   page (every text set with textContent);
+// - the queue: its table again by a long poll of …/queue/rows whenever a request comes, is
+//   taken or ends (the server renders it, escaped, as for the page itself).
+// Without JavaScript the forms post and the queue page reloads itself every 15 s.
 (function () {
   "use strict";
 
+  function sleep(milliseconds) {
+    return new Promise((resolve) => setTimeout(resolve, milliseconds));
+  }
+
+  liveQueue();
   const list = document.getElementById("live-lines");
   if (!list) {
     return;
@@ -27,10 +35,6 @@
     item.append(who, " ", said);
     list.appendChild(item);
     item.scrollIntoView({ block: "nearest" });
-  }
-
-  function sleep(milliseconds) {
-    return new Promise((resolve) => setTimeout(resolve, milliseconds));
   }
 
   async function poll() {
@@ -92,4 +96,63 @@
     });
   }
   poll();
+
+  // The queue page: the table is replaced when it changed; the keyboard focus stays on the
+  // same button or link (found by its form's action or its address) and a status line says
+  // so for screen readers.
+  function liveQueue() {
+    const box = document.getElementById("queue-live");
+    if (!box) {
+      return;
+    }
+    const status = document.getElementById("queue-status");
+    let version = box.dataset.version;
+
+    function focusKey() {
+      const active = document.activeElement;
+      if (!active || !box.contains(active)) {
+        return null;
+      }
+      const form = active.closest("form");
+      return form ? ["form", form.getAttribute("action")] : ["a", active.getAttribute("href")];
+    }
+
+    function refocus(key) {
+      if (!key || !key[1]) {
+        return;
+      }
+      const target = key[0] === "form"
+        ? box.querySelector('form[action="' + CSS.escape(key[1]) + '"] button')
+        : box.querySelector('a[href="' + CSS.escape(key[1]) + '"]');
+      if (target) {
+        target.focus();
+      }
+    }
+
+    async function pollQueue() {
+      for (;;) {
+        let data = null;
+        try {
+          const response = await fetch(box.dataset.rowsUrl + "?version="
+            + encodeURIComponent(version), { credentials: "same-origin", cache: "no-store" });
+          if (response.redirected || !response.ok) { // logged out, or refused
+            return;
+          }
+          data = await response.json();
+        } catch (networkError) {
+          await sleep(5000);
+          continue;
+        }
+        if (typeof data.html === "string" && data.version !== version) {
+          const key = focusKey();
+          box.innerHTML = data.html;
+          refocus(key);
+          status.textContent = box.dataset.changedText.replace("{waiting}", String(data.waiting));
+        }
+        version = data.version;
+      }
+    }
+
+    pollQueue();
+  }
 })();
