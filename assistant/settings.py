@@ -180,6 +180,9 @@ def load_settings() -> Settings:
     )
 
 
+CONVERSATIONS_SUFFIX = "-conversations"  # assistant.storage knows the file by it
+
+
 def conversations_url(database_url: str) -> str:
     """Where Rasa keeps the conversations: the same PostgreSQL database; with SQLite a file
     beside the database file, because SQLite locks the whole file for a write and one slow
@@ -188,7 +191,7 @@ def conversations_url(database_url: str) -> str:
     if not prefix.startswith("sqlite") or not separator or path in ("", ":memory:"):
         return database_url
     file = Path(path)
-    return f"{prefix}:///{file.with_name(file.stem + '-conversations' + file.suffix)}"
+    return f"{prefix}:///{file.with_name(file.stem + CONVERSATIONS_SUFFIX + file.suffix)}"
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,8 @@ from base64 import b32encode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from functools import partial
+from pathlib import PurePath
 
 from sqlalchemy import (
     Column,
@@ -41,6 +43,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from assistant.privacy.files import owner_only_file
+from assistant.settings import CONVERSATIONS_SUFFIX
 
 Base = declarative_base()
 
@@ -402,16 +405,23 @@ def forget_engine(database_url: str) -> None:
 
 
 def create_engine_for(database_url: str) -> Engine:
-    """A new engine with our settings: bounded waits, SQLite in WAL mode."""
+    """A new engine with our settings: bounded waits, SQLite in WAL mode.
+
+    ``synchronous`` is FULL (every commit on disk before it returns) except for Rasa's conversations file (``conversations_url``), where
+    NORMAL is enough: in WAL mode a commit then still survives a killed process, and only a
+    power cut can lose the last turns, not a booking (those are in the main file)."""
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        memory = not path or path == ":memory:"
+        if not memory:
             # SQLite gives its -wal and -shm files the database file's permissions.
             owner_only_file(path)
         engine = create_engine(database_url, future=True,
                                connect_args={"timeout": LOCK_WAIT_SECONDS,
                                              "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        conversations = not memory and PurePath(path).stem.endswith(CONVERSATIONS_SUFFIX)
+        synchronous = "NORMAL" if conversations else "FULL"
+        event.listen(engine, "connect", partial(_sqlite_pragmas, synchronous=synchronous))
         return engine
     # Bounded waits: a dead server is noticed within seconds, a held lock within a minute.
     # pool_pre_ping replaces connections that died while the database was down.
@@ -420,9 +430,10 @@ def create_engine_for(database_url: str) -> Engine:
                                        "options": f"-c lock_timeout={LOCK_WAIT_SECONDS}s"})
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, synchronous: str = "FULL") -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
