@@ -1,7 +1,7 @@
 """Rasa's conversations in the project's database (bot/tracker_store.py): a save writes only
 the new events, in one statement, and a conversation read back is the one that was saved;
-a replacement (erasure) really replaces; the conversations file is written with
-synchronous=NORMAL, the appointments with FULL."""
+a replacement (erasure) really replaces; SQLite connections are kept and the conversations
+file is written with synchronous=NORMAL, the appointments with FULL."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ async def test_a_failed_save_is_written_whole_by_the_next(database: str) -> None
     assert [e.as_dict() for e in again.events] == [e.as_dict() for e in tracker.events]
 
 
-def test_synchronous_fits_the_file(tmp_path: Path) -> None:
+def test_sqlite_connections_are_kept_and_synchronous_fits_the_file(tmp_path: Path) -> None:
     main = f"sqlite:///{tmp_path / 'assistant.sqlite3'}"
     try:
         for url, level in ((main, 2), (conversations_url(main), 1)):  # FULL, NORMAL
@@ -158,6 +158,9 @@ def test_synchronous_fits_the_file(tmp_path: Path) -> None:
             with engine.connect() as connection:
                 assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
                 assert connection.execute(text("PRAGMA synchronous")).scalar_one() == level
+                first = connection.connection.dbapi_connection
+            with engine.connect() as connection:
+                assert connection.connection.dbapi_connection is first  # the same, kept
     finally:
         forget_engine(main)
         forget_engine(conversations_url(main))
