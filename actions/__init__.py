@@ -6,4 +6,7 @@ message ids with typed arguments (``assistant.messages``) and the gateway render
 
 from assistant.privacy.logs import follow_turns_in_the_action_server
 
-follow_turns_in_the_action_server()
+if follow_turns_in_the_action_server():  # in the action server itself
+    from actions.start import build_vocabularies
+
+    build_vocabularies()
