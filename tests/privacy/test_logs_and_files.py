@@ -16,7 +16,12 @@ from pathlib import Path
 from sqlalchemy import text
 
 from assistant.privacy.files import owner_only_file, start_new_log
-from assistant.privacy.logs import JsonFormatter, begin_turn, read_action_call
+from assistant.privacy.logs import (
+    JsonFormatter,
+    begin_turn,
+    read_action_call,
+    read_request_action_call,
+)
 from assistant.settings import load_settings
 from assistant.storage import forget_engine, get_engine
 from bot.services import Child, child_environment
@@ -62,6 +67,31 @@ def test_the_action_server_reads_the_turn_from_the_action_call() -> None:
         "metadata": {"turn_id": "a b\n"}}}}
     assert read_action_call(json.dumps(forged).encode(), deflated=False) == ("", "")
     assert read_action_call(b"[" * 5000, deflated=False) == ("", "")
+
+
+def test_the_action_server_parses_an_action_call_once() -> None:
+    """The turn id is read from the JSON Sanic keeps on the request, the one rasa_sdk reads
+    next: the call (Rasa's whole tracker) is not parsed twice."""
+    from sanic.request import Request
+
+    call = {"next_action": "action_book", "tracker": {"latest_message": {
+        "text": "Jan", "metadata": {"turn_id": "abc123"}}}}
+
+    class Kept:
+        headers: dict = {}
+        body = json.dumps(call).encode()
+        parsed_json = None
+        json = Request.json
+        load_json = Request.load_json
+
+    request = Kept()
+    assert read_request_action_call(request) == ("action_book", "abc123")
+    assert request.parsed_json == call  # kept for rasa_sdk
+    request.body, request.parsed_json = b"[" * 5000, None
+    assert read_request_action_call(request) == ("", "")
+    request.headers = {"Content-Encoding": "deflate"}
+    request.body = zlib.compress(json.dumps(call).encode())
+    assert read_request_action_call(request) == ("action_book", "abc123")
 
 
 def test_the_database_and_its_wal_files_are_owner_only(tmp_path: Path) -> None:
