@@ -130,6 +130,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self.model = self._new_model(folds)
         self.model.fit(list(texts), np.array(labels))  # sklearn's checks need an array
         self.persist()
+        lean(self.model)
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -139,7 +140,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not text:
                 continue
-            probabilities = self.model.predict_proba([text])[0]
+            probabilities = self._probabilities(text)
             ranking = sorted(
                 ({"name": str(name), "confidence": float(p)}
                  for name, p in zip(self.model.classes_, probabilities, strict=True)),
@@ -149,6 +150,13 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking,
                         add_to_output=True)
         return messages
+
+    def _probabilities(self, text: str) -> np.ndarray:
+        """``model.predict_proba([text])[0]``, with the features in the weights' precision
+        (``lean``): a float64 row against float32 weights made scipy copy all the weights."""
+        features = self.model.named_steps["features"].transform([text])
+        classifier = self.model.named_steps["classifier"]
+        return classifier.predict_proba(features.astype(weights_dtype(classifier)))[0]
 
     def persist(self) -> None:
         """The fitted pipeline in skops' format, except the n-gram vocabularies: they hold
@@ -199,12 +207,34 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         except (ValueError, FileNotFoundError):
             logger.debug("No trained intent classifier in the model: intents stay unknown.")
             model, vocabularies = None, {}
+        if model is not None:
+            lean(model)
         component = cls(config, model_storage, resource, model)
         for name, vectorizer in component._vectorizers().items():
             if name in vocabularies:
                 vectorizer.vocabulary_ = {term: index
                                           for index, term in enumerate(vocabularies[name])}
         return component
+
+
+def _svms(classifier: Any) -> list[Any]:
+    return [getattr(calibrated, "estimator", None) or calibrated.base_estimator
+            for calibrated in getattr(classifier, "calibrated_classifiers_", [])]
+
+
+def lean(model: Pipeline) -> None:
+    """The SVM's weights (intents x n-grams, dense: 96 MB in float64 with today's data, in
+    every Rasa process) in float32, column-major, so that one message's sparse row times
+    them needs no copy: half the memory, the same answers (on every held-out and real-style
+    message of tests/nlu_eval: no intent ranked first changed, no confidence moved by more
+    than 2e-6, none crossed the fallback threshold). The model file keeps float64."""
+    for svm in _svms(model.named_steps.get("classifier")):
+        svm.coef_ = np.asfortranarray(svm.coef_, dtype=np.float32)
+
+
+def weights_dtype(classifier: Any) -> np.dtype:
+    svms = _svms(classifier)
+    return svms[0].coef_.dtype if svms else np.dtype(np.float64)
 
 
 class UntrustedModelError(RuntimeError):

@@ -4,8 +4,10 @@ be ranked, and a long message with context is judged by its question."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -20,6 +22,7 @@ from nlu_components.tfidf_intent_classifier import (
     VOCABULARY_FILE,
     TfidfIntentClassifier,
     UntrustedModelError,
+    _svms,
     enough_for_folds,
     with_context,
 )
@@ -118,6 +121,23 @@ def test_vocabularies_are_stored_beside_the_model_and_the_loaded_model_ranks_the
     for text in ["ik heb schulden bij de deurwaarder", "who looks after my kid", "WW"]:
         assert (parse(loaded, text).get(INTENT_RANKING_KEY)
                 == parse(component, text).get(INTENT_RANKING_KEY))
+
+
+def test_the_loaded_weights_are_float32_and_answer_as_the_float64_ones(tmp_path: Path) -> None:
+    """Half the memory of every Rasa process (issue 9), the same answers."""
+    _, storage, resource = trained(tmp_path)
+    loaded = load(storage, resource)
+    [svm] = _svms(loaded.model.named_steps["classifier"])
+    assert svm.coef_.dtype == np.float32 and svm.coef_.flags["F_CONTIGUOUS"]
+    reference = copy.deepcopy(loaded.model)
+    for full in _svms(reference.named_steps["classifier"]):
+        full.coef_ = full.coef_.astype(np.float64)
+    for text in ["ik heb schulden bij de deurwaarder", "who looks after my kid", "WW",
+                 "ik zoek een baan als kok", "xyz"]:
+        expected = reference.predict_proba([text])[0]
+        got = loaded._probabilities(text)
+        assert np.allclose(got, expected, atol=1e-6, rtol=0)
+        assert got.argmax() == expected.argmax()
 
 
 def test_context_copies_keep_the_script_and_skip_short_answers() -> None:
