@@ -153,6 +153,7 @@ class Load:
     errors: int = 0
     conversations: int = 0
     seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # process kind -> seconds per reply
 
     @property
     def throughput(self) -> float:
@@ -163,9 +164,11 @@ class Load:
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0
 
     def line(self) -> str:
+        cpu = ", ".join(f"{kind} {seconds * 1000:.1f}" for kind, seconds in self.cpu.items())
         return (f"p50 {self.percentile(0.5):6.0f} ms  p95 {self.percentile(0.95):6.0f} ms  "
                 f"{self.throughput:5.1f} replies/s  ({len(self.latencies)} replies, "
-                f"{self.errors} errors)")
+                f"{self.errors} errors)" + (f"\n{'':39}processor ms per reply: {cpu}"
+                                            if cpu else ""))
 
 
 Factory = Callable[[], Resident]
@@ -215,16 +218,25 @@ def http_session() -> aiohttp.ClientSession:
                                  timeout=aiohttp.ClientTimeout(total=120))
 
 
+SCENARIOS = {"1 resident": (1, 0.0), "50 residents, 2 s think": (50, 2.0),
+             "50 back to back": (50, 0.0), "200 residents, 2 s think": (200, 2.0)}
+
+
 async def scenarios(make_factory: Callable[[aiohttp.ClientSession], Factory], script: list,
-                    seconds: float) -> dict[str, Load]:
+                    seconds: float, pid: int | None = None) -> dict[str, Load]:
+    """Every scenario; with ``pid`` also the processor time its process tree spent per reply
+    (``Load.cpu``), which other programs on the machine change far less than latency."""
     results: dict[str, Load] = {}
     async with http_session() as http:
         make = make_factory(http)
         await run_load(make, script, 1, 0, 3)  # warm up: first turns load lazily
-        results["1 resident"] = await run_load(make, script, 1, 0, seconds)
-        results["50 residents, 2 s think"] = await run_load(make, script, 50, 2.0, seconds)
-        results["50 back to back"] = await run_load(make, script, 50, 0, seconds)
-        results["200 residents, 2 s think"] = await run_load(make, script, 200, 2.0, seconds)
+        for name, (residents, think) in SCENARIOS.items():
+            before = cpu_of_tree(pid) if pid else {}
+            results[name] = load = await run_load(make, script, residents, think, seconds)
+            if pid:
+                after, replies = cpu_of_tree(pid), max(1, len(load.latencies))
+                load.cpu = {kind: (after[kind] - before.get(kind, 0.0)) / replies
+                            for kind in after}
     return results
 
 
@@ -247,6 +259,26 @@ def rss_of_tree(pid: int) -> list[tuple[str, int]]:
         found.append((_short(command.decode(errors="replace")), rss))
         todo.extend(int(child) for child in children)
     return found
+
+
+def cpu_of_tree(pid: int) -> dict[str, float]:
+    """Processor seconds (user + system) spent so far by ``pid`` and its descendants, per
+    kind of process (gateway, Rasa servers, action servers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    spent: dict[str, float] = {}
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ")
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        kind = _short(command.decode(errors="replace")).split(" :")[0]
+        spent[kind] = spent.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        todo.extend(int(child) for child in children)
+    return spent
 
 
 def _short(command: str) -> str:
@@ -413,7 +445,7 @@ def main() -> None:
                   flush=True)
             ours = measure(lambda: scenarios(
                 lambda http: lambda: WebChatResident(http, base), OUR_CONVERSATION,
-                options.seconds))
+                options.seconds, process.pid))
             for name, load in ours.items():
                 print(f"  assistant  {name:26} {load.line()}", flush=True)
             if reference:
