@@ -57,7 +57,7 @@ async def run_front_ends(settings: Settings, stack: RasaStack) -> None:
                       turns_waiting=settings.turns_waiting_per_person,
                       offered=shared_offered_buttons(settings))
     health = HealthCheck(Parts(tuple(stack.rasa_urls), tuple(stack.action_urls),
-                               settings.database_url))
+                               settings.database_url, stack.api_token))
     telegram = None
     # Retention: old conversations, profiles, handover requests and appointments go.
     background: list[asyncio.Task] = [asyncio.create_task(keep_applying(settings))]

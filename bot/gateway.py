@@ -498,6 +498,11 @@ class Gateway:
                     reason = (await response.json(content_type=None) or {}).get("error", "")
                     raise TurnFailed(f"HTTP 503 {reason}", retry_safe=True,
                                      action_failed=reason == "action_failed")
+                if response.status == 401:
+                    # Refused at the door (bot/rasa_channel.py), nothing ran: while a worker
+                    # restarts another installation's Rasa may hold its port for a moment.
+                    raise TurnFailed("HTTP 401: this Rasa does not take our internal token",
+                                     retry_safe=True)
                 if response.status != 200:
                     raise TurnFailed(f"HTTP {response.status}",
                                      retry_safe=response.status >= 500)

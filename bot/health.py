@@ -4,6 +4,12 @@ The assistant can answer when the database answers and at least one worker's Ras
 and action server both do (the gateway sends a conversation to the next worker when its own
 is down). Liveness is only about this process: a process manager restarts the web server when
 it stops answering, not when Rasa is down.
+
+With the internal token (``Parts.token``) a server counts as up only when it accepts that
+token: Rasa's ``/status`` and the action server's ``/actions`` both want it. A restarted
+worker is then not reported ready before it is really ours and can take turns: ``/`` and
+``/health`` answer 200 for any Rasa or action server that listens on the port, also another
+installation's that took the port while ours restarted (its answer to our turns: HTTP 401).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 import aiohttp
 from sqlalchemy import text
 
+from assistant.privacy.tokens import authorization
 from assistant.storage import get_engine
 
 CHECK_TIMEOUT_SECONDS = 2.0
@@ -27,6 +34,7 @@ class Parts:
     rasa_urls: tuple[str, ...]
     action_urls: tuple[str, ...]
     database_url: str
+    token: str = ""  # the internal token (assistant/privacy/tokens.py); empty: not checked
 
 
 class HealthCheck:
@@ -37,8 +45,15 @@ class HealthCheck:
 
     async def report(self) -> tuple[bool, dict]:
         """(ready, report): ready when the assistant can answer a message now."""
-        checks = [self._answers(f"{url}/") for url in self.parts.rasa_urls]
-        checks += [self._answers(f"{url}/health") for url in self.parts.action_urls]
+        token = self.parts.token
+        if token:
+            checks = [self._answers(f"{url}/status", params={"token": token})
+                      for url in self.parts.rasa_urls]
+            checks += [self._answers(f"{url}/actions", headers=authorization(token))
+                       for url in self.parts.action_urls]
+        else:
+            checks = [self._answers(f"{url}/") for url in self.parts.rasa_urls]
+            checks += [self._answers(f"{url}/health") for url in self.parts.action_urls]
         checks.append(self._database_answers())
         results = await asyncio.gather(*checks)
         workers = len(self.parts.rasa_urls)
@@ -60,12 +75,13 @@ class HealthCheck:
         if self._session is not None:
             await self._session.close()
 
-    async def _answers(self, url: str) -> bool:
+    async def _answers(self, url: str, params: dict | None = None,
+                       headers: dict | None = None) -> bool:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=CHECK_TIMEOUT_SECONDS))
         try:
-            async with self._session.get(url) as response:
+            async with self._session.get(url, params=params, headers=headers) as response:
                 return response.status == 200
         except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError):
             return False

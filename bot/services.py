@@ -18,13 +18,14 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import yaml
 
 from assistant.privacy.files import start_new_log
-from assistant.privacy.tokens import ENVIRONMENT_VARIABLE, internal_token
+from assistant.privacy.tokens import ENVIRONMENT_VARIABLE, authorization, internal_token
 from assistant.settings import PROJECT_ROOT, Settings, conversations_url
 
 logger = logging.getLogger(__name__)
@@ -146,10 +147,15 @@ class Child:
     """One supervised server process."""
 
     def __init__(self, name: str, arguments: list[str], health_url: str, log_path: Path,
-                 env: dict[str, str]) -> None:
+                 env: dict[str, str], health_headers: dict[str, str] | None = None,
+                 health_query: dict[str, str] | None = None) -> None:
         self.name = name
         self.arguments = arguments
+        # Answers 200 only with the internal token: another installation's server that took
+        # the port while this one restarted does not count as this one (bot/health.py).
         self.health_url = health_url
+        self.health_headers = health_headers or {}
+        self.health_query = health_query or {}
         self.log_path = log_path
         self.env = env
         self.process: subprocess.Popen | None = None
@@ -167,6 +173,11 @@ class Child:
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def answers(self) -> bool:
+        """Up, and it is ours: it accepts the internal token."""
+        query = f"?{urllib.parse.urlencode(self.health_query)}" if self.health_query else ""
+        return _answers(self.health_url + query, self.health_headers)
 
 
 class RasaStack:
@@ -207,14 +218,16 @@ class RasaStack:
             self.children[f"actions-{worker}"] = Child(
                 f"actions-{worker}", ["-m", "rasa_sdk", "--actions", "actions",
                                       "--port", str(action_port)],
-                f"http://127.0.0.1:{action_port}/health",
+                f"http://127.0.0.1:{action_port}/actions",
                 start_new_log(self.log_dir / f"actions-{rasa_port}.log",
-                              self.settings.log_retention_days), env)
+                              self.settings.log_retention_days), env,
+                health_headers=authorization(self.api_token))
             self.children[f"rasa-{worker}"] = Child(
                 f"rasa-{worker}", self.rasa_arguments(self._write_endpoints(worker), rasa_port),
-                f"http://{self.settings.rasa_host}:{rasa_port}/",
+                f"http://{self.settings.rasa_host}:{rasa_port}/status",
                 start_new_log(self.log_dir / f"rasa-{rasa_port}.log",
-                              self.settings.log_retention_days), env)
+                              self.settings.log_retention_days), env,
+                health_query={"token": self.api_token})
         for child in self.children.values():
             child.spawn()
         self.wait_until_ready(timeout_seconds, every_worker)
@@ -263,10 +276,10 @@ class RasaStack:
 
     def wait_until_ready(self, timeout_seconds: float, every_worker: bool = True) -> None:
         deadline = time.monotonic() + timeout_seconds
-        waiting = {name: child.health_url for name, child in self.children.items()}
+        waiting = dict(self.children)
         while waiting:
-            for name, url in list(waiting.items()):
-                if _answers(url):
+            for name, child in list(waiting.items()):
+                if child.answers():
                     waiting.pop(name)
             if not every_worker and any(f"rasa-{i}" not in waiting
                                         and f"actions-{i}" not in waiting
@@ -353,9 +366,10 @@ class RasaStack:
                                    f"(exit {code}); see {self.log_dir}")
 
 
-def _answers(url: str) -> bool:
+def _answers(url: str, headers: dict[str, str] | None = None) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=2) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False

@@ -51,6 +51,8 @@ class FakeRasa:
         self.delay_seconds = 0.0  # a slow Rasa: it handles the message, but late
         self.url = ""
         self.api_token = "fake-rasa-api-token"
+        # When set, the REST channel wants ``Authorization: Bearer <webhook_token>`` (401).
+        self.webhook_token = ""
         self.events: dict[str, list[dict]] = {}  # sender id -> its tracker's events
         self.tracker_reads = 0  # GET /conversations/<id>/tracker requests answered
         self._runner: web.AppRunner | None = None
@@ -66,6 +68,9 @@ class FakeRasa:
         return [body["message"] for body in self.received]
 
     async def webhook(self, request: web.Request) -> web.Response:
+        if self.webhook_token and (request.headers.get("Authorization")
+                                   != f"Bearer {self.webhook_token}"):
+            return web.json_response({"error": "unauthorized"}, status=401)
         body = await request.json()
         self.received.append(body)
         await asyncio.sleep(self.delay_seconds)
@@ -76,6 +81,12 @@ class FakeRasa:
         events.extend({"event": "bot", "timestamp": time.time(), "text": None,
                        "data": {"custom": item["custom"]}} for item in items)
         return web.json_response([{"recipient_id": body["sender"], **item} for item in items])
+
+    async def status(self, request: web.Request) -> web.Response:
+        """Rasa's GET /status: 401 without the right token."""
+        if request.query.get("token") != self.api_token:
+            return web.json_response({"status": "failure"}, status=401)
+        return web.json_response({"model_id": "fake"})
 
     async def tracker(self, request: web.Request) -> web.Response:
         """Rasa's GET /conversations/<id>/tracker: 401 without the right token."""
@@ -103,6 +114,8 @@ class FakeRasa:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_get("/", lambda _: web.json_response({"status": "ok"}))
+        app.router.add_get("/status", self.status)
         app.router.add_get("/conversations/{sender}/tracker", self.tracker)
         app.router.add_put("/conversations/{sender}/tracker/events", self.replace_events)
         self._runner = web.AppRunner(app)

@@ -10,6 +10,7 @@ import yaml
 
 from assistant.settings import load_settings
 from bot.gateway import Conversation, Gateway
+from bot.health import HealthCheck, Parts
 from bot.i18n import Translator
 from bot.services import RasaStack, StartupError, endpoints_config, resolve_workers
 from tests.fakes import FakeRasa, closed_port_url
@@ -88,3 +89,36 @@ async def test_without_retries_a_worker_that_is_down_gets_a_friendly_notice(
     await gateway.close()
     assert not reply.delivered
     assert reply.text == translator.text("error.assistant_unavailable", "nl")
+
+
+async def test_a_rasa_that_refuses_our_token_is_not_ours_the_turn_goes_on(
+        translator: Translator, tmp_path: Path) -> None:
+    """While a worker restarts, another installation's Rasa (another token) may hold its
+    port: its 401 means nothing ran, so the turn is sent again, to the next worker, and the
+    health report does not count that server as up."""
+    ours, theirs = FakeRasa(), FakeRasa()
+    for worker in (ours, theirs):
+        await worker.start()
+        worker.webhook_token = worker.api_token = f"token-{id(worker)}"
+    gateway = Gateway([theirs.url, ours.url], translator, timeout_seconds=5,
+                      api_token=ours.api_token, retry_seconds=3)
+    person = next(Conversation(sender_id=f"web:{n}", channel="web") for n in range(100)
+                  if gateway.worker_for(f"web:{n}") == theirs.url)
+    database = f"sqlite:///{tmp_path / 'assistant.sqlite3'}"
+    health = HealthCheck(Parts((theirs.url, ours.url), (closed_port_url(),) * 2, database,
+                               ours.api_token))
+    try:
+        replies = await gateway.handle_text(person, "hallo")
+        assert replies[0].delivered
+        assert [body["sender"] for body in ours.received] == [person.sender_id]
+        _, report = await health.report()
+        assert report["rasa"] == ["down", "ok"]
+        without_token = HealthCheck(Parts((theirs.url,), (closed_port_url(),), database))
+        _, unchecked = await without_token.report()
+        await without_token.close()
+        assert unchecked["rasa"] == ["ok"]  # without the token any Rasa there passed
+    finally:
+        await health.close()
+        await gateway.close()
+        for worker in (ours, theirs):
+            await worker.stop()

@@ -191,7 +191,7 @@ async def health_client(sqlite_stack: RasaStack) -> AsyncIterator[str]:
     settings = sqlite_stack.settings
     gateway = gateway_for(sqlite_stack, retry_seconds=0)
     health = HealthCheck(Parts(tuple(sqlite_stack.rasa_urls), tuple(sqlite_stack.action_urls),
-                               settings.database_url))
+                               settings.database_url, sqlite_stack.api_token))
     translator = Translator(settings.locales_dir, "nl", settings.timezone)
     runner = await serve(create_app(gateway, translator, settings, health=health),
                          "127.0.0.1", 0)
