@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 
 from assistant.feedback import FeedbackStore, topic_of
+from assistant.privacy.limits import MessageLimits, SlidingWindow
 from bot.i18n import Translator
 from bot.staff.texts import StaffTexts
 from bot.web.server import SESSION_COOKIE, sender_id_for
@@ -146,3 +147,44 @@ async def test_skipping_the_remark_and_another_button_end_the_question(
     assert len(fake_rasa.received) == to_rasa + 1  # not taken for a remark
     [given] = FeedbackStore(sqlite_url).since(datetime.now(timezone.utc) - timedelta(hours=1))
     assert (given.rating, given.remark) == ("down", None)
+
+
+async def test_another_button_after_a_thumbs_down_ends_the_question(
+        console_server: ConsoleServer, resident: aiohttp.ClientSession, fake_rasa: FakeRasa,
+        sqlite_url: str) -> None:
+    chat = console_server.url.removesuffix("/staff")
+    fake_rasa.answers["Wat is het Bbz?"] = POLICY_ANSWER
+
+    async def send(body: dict) -> dict:
+        async with resident.post(f"{chat}/api/messages", json=body) as response:
+            return await response.json()
+
+    answered = await send({"text": "Wat is het Bbz?"})
+    await send({"payload": answered["messages"][-1]["feedback"]["down"]["payload"]})
+    to_rasa = len(fake_rasa.received)
+    await send({"payload": "/request_human"})  # a button of the answer itself
+    await send({"text": "Wanneer is het loket open?"})
+    assert fake_rasa.messages[to_rasa:] == ["/request_human", "Wanneer is het loket open?"]
+    [given] = FeedbackStore(sqlite_url).since(datetime.now(timezone.utc) - timedelta(hours=1))
+    assert given.remark is None
+
+
+async def test_ratings_count_against_the_message_limits(
+        console_server: ConsoleServer, resident: aiohttp.ClientSession, fake_rasa: FakeRasa,
+        gateway, translator: Translator, sqlite_url: str) -> None:
+    chat = console_server.url.removesuffix("/staff")
+    fake_rasa.answers["Wat is het Bbz?"] = POLICY_ANSWER
+    gateway.limits = MessageLimits(SlidingWindow(3, 60), SlidingWindow(100, 3600))
+
+    async def send(body: dict) -> dict:
+        async with resident.post(f"{chat}/api/messages", json=body) as response:
+            return await response.json()
+
+    first = await send({"text": "Wat is het Bbz?"})
+    second = await send({"text": "Wat is het Bbz?"})
+    await send({"payload": first["messages"][-1]["feedback"]["up"]["payload"]})
+    refused = await send({"payload": second["messages"][-1]["feedback"]["up"]["payload"]})
+    assert refused["delivered"] is False
+    assert refused["messages"][0]["text"] == translator.text("limits.slow_down", "nl")
+    assert len(FeedbackStore(sqlite_url).since(
+        datetime.now(timezone.utc) - timedelta(hours=1))) == 1
