@@ -40,6 +40,9 @@ class SideDialogue(Protocol):
 
     async def on_text(self, conversation: Conversation, text: str) -> list[Reply]: ...
 
+    def passes_on(self, text: str) -> bool:
+        """Whether ``text``, once this dialogue took it, is also a question for the assistant."""
+
 
 def payload_values(payload: str) -> tuple[str, dict]:
     """``/name{"json": ...}`` -> ("/name", {...}); odd JSON gives no values."""
@@ -52,6 +55,9 @@ def payload_values(payload: str) -> tuple[str, dict]:
 
 
 class CallBackDialogue:
+    def passes_on(self, text: str) -> bool:
+        return False  # a phone number or a moment: never a question for Rasa
+
     def __init__(self, store: CallBacks, render: Render,
                  team_name_key: Callable[[str], str | None]) -> None:
         self.store = store

@@ -34,6 +34,7 @@ QUESTION, UP, DOWN_LABEL = N_("feedback.question"), N_("feedback.up"), N_("feedb
 THANKS, ASK_REMARK = N_("feedback.thanks"), N_("feedback.ask_remark")
 REMARK_THANKS, ALREADY = N_("feedback.remark_thanks"), N_("feedback.already")
 SKIP_LABEL = N_("feedback.skip")
+QUESTION_MARKS = ("?", "؟", "፧", "？")  # Latin, Arabic script, Ethiopic, full width
 REMARK_MINUTES = 15  # a remark typed later than this is an ordinary message again
 _TOPIC = re.compile(r"[a-z0-9_.]{1,96}")
 
@@ -118,6 +119,11 @@ class FeedbackDialogue:
             self._asking.popitem(last=False)
         return [self.render(message(ASK_REMARK, [button(SKIP_LABEL, SKIP)]),
                             conversation.language)]
+
+    def passes_on(self, text: str) -> bool:
+        """A remark that ends in a question mark ("Waarom krijg ik geen Bbz?") is kept as the
+        remark and answered too: a new question typed there must not be lost."""
+        return text.rstrip().endswith(QUESTION_MARKS)
 
     async def on_text(self, conversation: Conversation, text: str) -> list[Reply]:
         """The remark after a thumbs down (personal data replaced before it is stored)."""

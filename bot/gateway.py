@@ -222,8 +222,11 @@ class Gateway:
             return [refused]
         for dialogue in self.side_dialogues:
             if dialogue.expecting_text(conversation.sender_id):
-                return self.remember_offered(conversation.sender_id, await dialogue.on_text(
-                    conversation, clean_user_text(text)[:MAX_MESSAGE_CHARS]))
+                typed = clean_user_text(text)[:MAX_MESSAGE_CHARS]
+                replies = await dialogue.on_text(conversation, typed)
+                if dialogue.passes_on(typed) and all(reply.delivered for reply in replies):
+                    replies += await self._answer_text(conversation, text, turn_id)
+                return self.remember_offered(conversation.sender_id, replies)
         return self.remember_offered(conversation.sender_id,
                                      await self._answer_text(conversation, text, turn_id))
 

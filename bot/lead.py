@@ -45,6 +45,9 @@ class LeadDialogue:
     def expecting_text(self, sender_id: str) -> bool:
         return sender_id in self._asking
 
+    def passes_on(self, text: str) -> bool:
+        return False  # the employer's contact details: never a question for Rasa
+
     async def on_payload(self, conversation: Conversation, payload: str) -> list[Reply]:
         name, values = payload_values(payload)
         if name != OFFER or not isinstance(values.get("summary"), list):

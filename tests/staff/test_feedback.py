@@ -188,3 +188,29 @@ async def test_ratings_count_against_the_message_limits(
     assert refused["messages"][0]["text"] == translator.text("limits.slow_down", "nl")
     assert len(FeedbackStore(sqlite_url).since(
         datetime.now(timezone.utc) - timedelta(hours=1))) == 1
+
+
+async def test_a_question_typed_as_the_remark_is_answered_too(
+        console_server: ConsoleServer, resident: aiohttp.ClientSession, fake_rasa: FakeRasa,
+        sqlite_url: str, translator: Translator) -> None:
+    """A thumbs down, then a new question instead of a remark: kept as the remark (it says
+    what was missing) and answered, not lost."""
+    chat = console_server.url.removesuffix("/staff")
+    fake_rasa.answers["Wat is het Bbz?"] = POLICY_ANSWER
+    fake_rasa.answers["Kan ik ook een lening voor mijn bedrijf krijgen?"] = [
+        bot_message("policy.bbz.description")]
+
+    async def send(body: dict) -> dict:
+        async with resident.post(f"{chat}/api/messages", json=body) as response:
+            return await response.json()
+
+    answered = await send({"text": "Wat is het Bbz?"})
+    await send({"payload": answered["messages"][-1]["feedback"]["down"]["payload"]})
+    to_rasa = len(fake_rasa.received)
+    replies = await send({"text": "Kan ik ook een lening voor mijn bedrijf krijgen?"})
+    texts = [m["text"] for m in replies["messages"]]
+    assert texts[0] == translator.text("feedback.remark_thanks", "nl")
+    assert translator.text("policy.bbz.description", "nl") in texts[1:]
+    assert fake_rasa.messages[to_rasa:] == ["Kan ik ook een lening voor mijn bedrijf krijgen?"]
+    [given] = FeedbackStore(sqlite_url).since(datetime.now(timezone.utc) - timedelta(hours=1))
+    assert given.remark == "Kan ik ook een lening voor mijn bedrijf krijgen?"
