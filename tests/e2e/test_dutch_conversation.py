@@ -36,7 +36,9 @@ def all_text(replies: list[Reply]) -> str:
 
 async def choose_team_if_asked(gateway: Gateway, resident: Conversation,
                                replies: list[Reply], team: str) -> list[Reply]:
-    team_buttons = [p for p in button_payloads(replies) if '"team"' in p]
+    # (a time button carries its team too: a team button is one without a time)
+    team_buttons = [p for p in button_payloads(replies)
+                    if '"team"' in p and "appointment_time" not in p]
     if team_buttons:
         [chosen] = [p for p in team_buttons if f'"{team}"' in p]
         replies = await gateway.handle_payload(resident, chosen)
