@@ -6,6 +6,8 @@ not extract, ``make extract-messages`` would drop from the catalogs.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from babel.messages.pofile import read_po
 
@@ -63,3 +65,12 @@ def test_every_language_translates_every_text_with_the_same_placeholders(languag
     """Completeness fails the build: every Dutch id translated, placeholders identical,
     every CLDR plural form filled."""
     assert catalog_problems(language) == []
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_every_text_is_in_its_catalog_once(language) -> None:
+    """A second entry with the same id is silently ignored (Babel keeps the first): a
+    translator who edits it changes nothing."""
+    path = PROJECT_ROOT / "locales" / language / "LC_MESSAGES" / "messages.po"
+    ids = re.findall(r'^msgid "(.+)"$', path.read_text("utf-8"), re.MULTILINE)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
