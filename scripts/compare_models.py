@@ -1,16 +1,19 @@
 """Candidate intent models and fallback thresholds side by side, on the DEVELOPMENT sets only.
 
-    .venv/bin/python scripts/compare_models.py            # every candidate below
-    .venv/bin/python scripts/compare_models.py baseline lexicon2   # only these
+    .venv/bin/python scripts/compare_models.py                     # every candidate below
+    .venv/bin/python scripts/compare_models.py config.yml          # the pipeline as it is
+    .venv/bin/python scripts/compare_models.py "C 1.0" --per-language   # names starting so
 
 Trains the intent classifier of nlu_components/tfidf_intent_classifier.py directly with
 scikit-learn (no Rasa graph: seconds instead of minutes per candidate; the same examples,
 context copies and calibration as `rasa train`), parses the held-out and real-style
 development sets of every language and applies the fallback rule of Rasa's
 FallbackClassifier (top confidence below the threshold, or the top two closer than the
-ambiguity threshold). Prints per candidate the mean over languages and the Dutch figures:
-accuracy, confident wrong answers, referral recall. The test sets are never read here: they
-are only for reporting the candidate that wins on these figures (make evaluate).
+ambiguity threshold), with the threshold of the message's language where the candidate has
+one. Prints per candidate the mean over languages and the Dutch figures: accuracy, confident
+wrong answers, referral recall. `--per-language` also chooses a threshold per language for
+each model at 0.55 (the rule is in per_language_thresholds) and prints its figures. The test
+sets are never read here: they only report the candidate that wins here (make evaluate).
 """
 
 from __future__ import annotations
@@ -56,18 +59,37 @@ def candidates() -> list[Candidate]:
         "lexicon x0.5": {"lexicon_weight": 0.5},
         "C 1.0": {"C": 1.0},
         "C 0.25": {"C": 0.25},
+        "C 2.0": {"C": 2.0},
         "chars 2-5": {"char_ngrams": [2, 5]},
         "words 1-3": {"word_ngrams": [1, 3]},
         "context 1.0": {"context_share": 1.0},
         "ensemble": {"calibration_ensemble": True},
     }
-    found = []
+    found = [from_config()]
     for name, options in models.items():
         found += [Candidate(f"{name} @{t:.2f}", options, threshold=t)
                   for t in (0.45, 0.50, 0.55, 0.60)]
         found += [Candidate(f"{name} @0.55 nl@{t:.2f}", options, per_language={"nl": t})
                   for t in (0.45, 0.50)]
     return found
+
+
+def from_config() -> Candidate:
+    """The model and fallback thresholds config.yml holds now."""
+    import yaml
+
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    options, fallback = {}, {}
+    for step in pipeline:
+        name = step["name"].rsplit(".", 1)[-1]
+        settings = {k: v for k, v in step.items() if k != "name"}
+        if name == "TfidfIntentClassifier":
+            options = settings
+        elif name in ("FallbackClassifier", "LanguageFallbackClassifier"):
+            fallback = settings
+    return Candidate("config.yml", options, fallback.get("threshold", 0.55),
+                     fallback.get("ambiguity_threshold", 0.1),
+                     fallback.get("language_thresholds", {}))
 
 
 def training_examples() -> list[tuple[str, str]]:
@@ -144,19 +166,55 @@ def summary(name: str, results: list[SetResult]) -> str:
     real = [r for r in results if r.kind == "real_dev"]
     held = [r for r in results if r.kind == "dev"]
     nl = next(r for r in real if r.language == "nl")
+    nl_held = next(r for r in held if r.language == "nl")
     return (f"{name:<28}{mean([r.accuracy for r in real]):>7.3f}"
             f"{mean([r.confident_wrong for r in real]):>7.1%}"
             f"{mean([r.referral_recall for r in real]):>7.1%}"
             f"{mean([r.accuracy for r in held]):>7.3f}"
             f"{mean([r.confident_wrong for r in held]):>7.1%}"
-            f"{nl.accuracy:>8.3f}{nl.confident_wrong:>7.1%}   "
+            f"{nl.accuracy:>8.3f}{nl.confident_wrong:>7.1%}"
+            f"{nl_held.accuracy:>7.3f}{nl_held.confident_wrong:>7.1%}   "
             + " ".join(f"{r.language}:{r.accuracy:.2f}/{r.confident_wrong:.0%}" for r in real))
+
+
+THRESHOLDS = (0.40, 0.45, 0.50, 0.55, 0.60)
+
+
+def per_language_thresholds(model, base: Candidate) -> dict[str, float]:
+    """Per language the threshold (of THRESHOLDS) with the best accuracy on its two
+    development sets together among those that give no more confident wrong answers there
+    than the global threshold does; the higher threshold when two are equal."""
+    chosen = {}
+    print(f"\n{base.name}: per language and threshold, dev sets pooled "
+          f"(accuracy / confident wrong)")
+    for language in training_languages():
+        figures = {}
+        for threshold in THRESHOLDS:
+            candidate = Candidate(base.name, base.options, threshold, base.ambiguity)
+            right = wrong = total = 0
+            for kind in DEV_KINDS:
+                examples = read_set(eval_path(language, kind))
+                r = score(language, kind, examples,
+                          parse(model, [t for t, _, _ in examples], candidate, language))
+                right += round(r.accuracy * r.examples)
+                wrong += round(r.confident_wrong * r.examples)
+                total += r.examples
+            figures[threshold] = (right / total, wrong / total)
+        allowed = figures[base.threshold][1]
+        best = max((t for t in THRESHOLDS if figures[t][1] <= allowed),
+                   key=lambda t: (figures[t][0], t))
+        chosen[language] = best
+        print(f"  {language}: " + "  ".join(
+            f"{t:.2f} {a:.3f}/{w:.1%}" for t, (a, w) in figures.items()) + f"  -> {best:.2f}")
+    return chosen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*",
                         help="only the candidates whose names start with these")
+    parser.add_argument("--per-language", action="store_true",
+                        help="also choose a threshold per language for each model")
     parser.add_argument("--misses", metavar="LANGUAGE", action="append", default=[],
                         help="also print this language's development-set misses")
     options = parser.parse_args()
@@ -169,7 +227,7 @@ def main() -> None:
     print(f"{'candidate':<28}{'real-style dev':^21}{'held-out dev':^14}{'nl real dev':^15}"
           f"   real dev per language: accuracy/confident wrong")
     print(f"{'':<28}{'acc':>7}{'wrong':>7}{'refer':>7}{'acc':>7}{'wrong':>7}{'acc':>8}"
-          f"{'wrong':>7}")
+          f"{'wrong':>7}{'acc':>7}{'wrong':>7}")
     models: dict[str, object] = {}
     for candidate in chosen:
         key = repr(sorted(candidate.options.items()))
@@ -179,6 +237,11 @@ def main() -> None:
         results = evaluate(models[key], candidate)
         for language in options.misses:
             print_misses(models[key], candidate, language)
+        if options.per_language and not candidate.per_language and candidate.threshold == 0.55:
+            own = per_language_thresholds(models[key], candidate)
+            tuned = Candidate(f"{candidate.name} per language", candidate.options,
+                              candidate.threshold, candidate.ambiguity, own)
+            print(summary(tuned.name, evaluate(models[key], tuned)) + "\n", flush=True)
         print(summary(candidate.name, results)
               + f"   ({time.monotonic() - started:.0f} s)", flush=True)
 

@@ -6,7 +6,8 @@ Trains an NLU model with config.yml on nlu_data/nlu (every language) in a scratc
 then parses, per language, the held-out TEST set (tests/nlu_eval/<language>/test.yml, in the
 training data's style) and the REAL-STYLE TEST set (real_test.yml: long questions of several
 sentences, website and e-mail phrasing, employers, other organisations' questions, answers
-typed inside forms). It prints per language and set:
+typed inside forms), each message with its language as the gateway sends it (the fallback
+threshold is per language). It prints per language and set:
 
 - accuracy and macro F1 of the intent (after the fallback, as the assistant acts on it);
 - out-of-scope recall: out-of-scope messages answered with out_of_scope or the fallback;
@@ -17,6 +18,8 @@ typed inside forms). It prints per language and set:
 `--dev` evaluates the development sets (dev.yml, real_dev.yml) instead and prints their
 confusions: read those, choose thresholds and write data with them; never with the test
 sets. The figures are written to var/evaluation.json. It prints figures, it asserts nothing.
+Candidate models and thresholds are compared on the development sets by
+scripts/compare_models.py (faster: no Rasa training per candidate).
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ def read_set(path: Path) -> list[Example]:
 
 async def evaluate(model: Path, languages: list[str], kinds: list[str]) -> list[SetResult]:
     from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
 
     agent = Agent.load(str(model))
     results = []
@@ -103,7 +107,11 @@ async def evaluate(model: Path, languages: list[str], kinds: list[str]) -> list[
             if not path.exists():
                 continue
             examples = read_set(path)
-            predictions = [await agent.parse_message(text) for text, _, _ in examples]
+            # With the conversation's language, as the gateway sends it (per-language
+            # fallback thresholds, nlu_components/language_fallback.py).
+            predictions = [await agent.processor.parse_message(
+                UserMessage(text, metadata={"language": language}))
+                for text, _, _ in examples]
             results.append(score(language, kind, examples, predictions))
     return results
 

@@ -1,6 +1,7 @@
 """The multilingual intent classifier as Rasa trains, stores and loads it: a model file with
 a type it never writes is refused, an intent with a single example trains, every intent can
-be ranked, and a long message with context is judged by its question."""
+be ranked, and a long message with context is judged by its question; the fallback threshold
+is the conversation's language's."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.language_fallback import LanguageFallbackClassifier
 from nlu_components.lexicon import concepts
 from nlu_components.tfidf_intent_classifier import (
     MODEL_FILE,
@@ -157,3 +159,27 @@ def test_official_terms_name_one_concept_in_every_language() -> None:
     assert concepts("Як подати на допомогу по безробіттю?") == ["unemployment_benefit"]
     assert "allowance" in concepts("Hoe vraag ik zorgtoeslag aan?")
     assert concepts("ik wil wwerk") == []  # a short term only as a whole word
+
+
+def parsed(confidence: float, language: str | None) -> Message:
+    ranking = [{"name": "search_work", "confidence": confidence},
+               {"name": "ask_training", "confidence": 0.1}]
+    data = {TEXT: "ik zoek werk", INTENT: ranking[0], INTENT_RANKING_KEY: ranking}
+    if language is not None:
+        data["metadata"] = {"language": language}
+    return Message(data=data)
+
+
+@pytest.mark.parametrize(("language", "falls_back"), [
+    ("nl", False),      # its own threshold, 0.45
+    ("en", True),       # the global threshold, 0.55
+    ("fa_AF", False),   # Dari takes Persian's
+    (None, True),       # no language sent (Rasa's /model/parse): the global threshold
+])
+def test_the_fallback_threshold_is_the_conversations_languages(
+        language: str | None, falls_back: bool) -> None:
+    fallback = LanguageFallbackClassifier({
+        **LanguageFallbackClassifier.get_default_config(), "threshold": 0.55,
+        "ambiguity_threshold": 0.1, "language_thresholds": {"nl": 0.45, "fa": 0.45}})
+    [message] = fallback.process([parsed(0.5, language)])
+    assert (message.get(INTENT)["name"] == "nlu_fallback") is falls_back
