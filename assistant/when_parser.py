@@ -20,6 +20,7 @@ from babel import Locale
 from dateparser.languages.loader import default_loader
 
 from assistant.language_data import catalog_languages
+from assistant.typed_answers.matcher import all_filler
 from assistant.typed_answers.text import normalize
 from assistant.typed_answers.vocabulary import answer_languages, language_words
 
@@ -274,17 +275,12 @@ def _hour_named(tokens: list[str], spoken: dict[str, int], from_start: bool,
         if hour is None:
             continue
         rest = tokens[size:]
-        if from_start and size == 1 and window[0] in _all_filler() and rest \
+        if from_start and size == 1 and window[0] in all_filler() and rest \
                 and rest[0] not in hour_words:
             continue
         return hour
     return None
 
-
-@lru_cache(maxsize=1)
-def _all_filler() -> frozenset[str]:
-    return frozenset(word for language in answer_languages()
-                     for word in language_words(language).filler)
 
 
 @lru_cache(maxsize=1)

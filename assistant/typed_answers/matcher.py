@@ -260,7 +260,7 @@ def _score(typed: str, phrases: Iterable[str], value: Any) -> _Hit | None:
 def _distinctive_word_hits(typed: str, options: Sequence[Option],
                            phrases: dict[int, tuple[str, ...]], locales_dir: Path) -> list[_Hit]:
     """A word that belongs to one button only ("zorg" of "Zorg en welzijn") names it."""
-    filler = _all_filler(locales_dir)
+    filler = all_filler(locales_dir)
     owners: dict[str, set[int]] = {}
     for index, option_phrases in phrases.items():
         for phrase in option_phrases:
@@ -322,7 +322,8 @@ def _same_digits(left: str, right: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _all_filler(locales_dir: Path) -> frozenset[str]:
+def all_filler(locales_dir: Path = LOCALES_DIR) -> frozenset[str]:
+    """The small words of every language ("de", "the", "een"): they name no choice."""
     return frozenset().union(*(words.filler for words in _all_words(locales_dir)))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.messages import N_
-from assistant.typed_answers.matcher import Option, understand
+from assistant.typed_answers.matcher import Option, all_filler, understand
 from assistant.typed_answers.text import normalize
 from assistant.typed_answers.vocabulary import LOCALES_DIR, answer_languages, language_words
 
@@ -66,7 +66,7 @@ def topics_asked(options: Sequence[Option]) -> tuple[Option, ...]:
 def _only_a_position(words: list[str], locales_dir: Path) -> bool:
     """"de tweede", "the second one", "nummer 2", "3": nothing but a position is said."""
     tables = [language_words(code, locales_dir) for code in answer_languages(locales_dir)]
-    filler = {word for table in tables for word in table.filler}
+    filler = all_filler(locales_dir)
     meaningful = [word for word in words if word not in filler]
     return len(meaningful) <= 1 or any(" ".join(meaningful) in table.ordinals
                                        for table in tables)

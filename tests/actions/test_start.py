@@ -14,7 +14,7 @@ from assistant.typed_answers.questions import understand_confirmation, understan
 BUILT_ONCE = [when_parser.relative_day_words, when_parser.calendar_words,
               when_parser.day_period_words, when_parser._hour_patterns,
               vocabulary.catalog_titles, vocabulary.catalog_plurals, vocabulary.language_words,
-              matcher._all_filler]
+              matcher.all_filler]
 
 
 def test_nothing_is_built_at_the_first_typed_answer_after_the_start() -> None:
