@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -22,6 +23,7 @@ from bot.staff.accounts import BEHEERDER, MEDEWERKER, StaffAccounts, StaffMember
 from bot.staff.console import StaffConsole
 from bot.staff.texts import StaffTexts
 from bot.web import create_app, serve
+from bot.web.server import SESSION_COOKIE
 
 PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]*)"')
@@ -66,17 +68,36 @@ def push_recorder() -> PushRecorder:
     return PushRecorder()
 
 
+@asynccontextmanager
+async def served_console(gateway: Gateway, translator: Translator, settings: Settings,
+                         municipality: Municipality,
+                         push_recorder: PushRecorder) -> AsyncIterator[ConsoleServer]:
+    """The web app with the console on a free port, for ``settings``."""
+    console = StaffConsole(settings, translator, municipality, gateway=gateway,
+                           push=push_recorder.push)
+    app = create_app(gateway, translator, settings, staff_console=console)
+    runner = await serve(app, "127.0.0.1", 0)
+    host, port = runner.addresses[0][:2]
+    try:
+        yield ConsoleServer(f"http://{host}:{port}/staff", console.accounts, console)
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def console_server(gateway: Gateway, translator: Translator, staff_settings: Settings,
                          midden_drenthe: Municipality,
                          push_recorder: PushRecorder) -> AsyncIterator[ConsoleServer]:
-    console = StaffConsole(staff_settings, translator, midden_drenthe, gateway=gateway,
-                           push=push_recorder.push)
-    app = create_app(gateway, translator, staff_settings, staff_console=console)
-    runner = await serve(app, "127.0.0.1", 0)
-    host, port = runner.addresses[0][:2]
-    yield ConsoleServer(f"http://{host}:{port}/staff", console.accounts, console)
-    await runner.cleanup()
+    async with served_console(gateway, translator, staff_settings, midden_drenthe,
+                              push_recorder) as server:
+        yield server
+
+
+def resident_session(token: str, language: str) -> aiohttp.ClientSession:
+    """A web chat resident: the session cookie of a known token, a browser language."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    jar.update_cookies({SESSION_COOKIE: token})
+    return aiohttp.ClientSession(cookie_jar=jar, headers={"Accept-Language": language})
 
 
 @pytest.fixture

@@ -14,9 +14,16 @@ from assistant.callbacks import CallBacks, phone_number_in, readable_phone
 from bot.i18n import Translator
 from bot.staff.accounts import MEDEWERKER
 from bot.staff.texts import StaffTexts
-from bot.web.server import SESSION_COOKIE, sender_id_for
+from bot.web.server import sender_id_for
 from tests.fakes import FakeRasa
-from tests.staff.conftest import PASSWORD, ConsoleServer, Staffer, csrf_of, log_in
+from tests.staff.conftest import (
+    PASSWORD,
+    ConsoleServer,
+    Staffer,
+    csrf_of,
+    log_in,
+    resident_session,
+)
 
 OFFER = '/callback{"team":"klantmanager"}'
 TOKEN = "fedcba9876543210fedcba9876543210"
@@ -24,10 +31,7 @@ TOKEN = "fedcba9876543210fedcba9876543210"
 
 @pytest.fixture
 async def resident(console_server: ConsoleServer) -> AsyncIterator[aiohttp.ClientSession]:
-    jar = aiohttp.CookieJar(unsafe=True)
-    jar.update_cookies({SESSION_COOKIE: TOKEN})
-    async with aiohttp.ClientSession(cookie_jar=jar,
-                                     headers={"Accept-Language": "nl"}) as session:
+    async with resident_session(TOKEN, "nl") as session:
         yield session
 
 

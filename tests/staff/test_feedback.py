@@ -7,7 +7,7 @@ and in its CSV."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
@@ -17,9 +17,9 @@ from assistant.feedback import FeedbackStore, topic_of
 from assistant.privacy.limits import MessageLimits, SlidingWindow
 from bot.i18n import Translator
 from bot.staff.texts import StaffTexts
-from bot.web.server import SESSION_COOKIE, sender_id_for
+from bot.web.server import sender_id_for
 from tests.fakes import FakeRasa, bot_message
-from tests.staff.conftest import ConsoleServer, Staffer, log_in
+from tests.staff.conftest import ConsoleServer, Staffer, log_in, resident_session
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 OTHER_TOKEN = "abcdefabcdefabcdefabcdefabcdef01"
@@ -30,16 +30,26 @@ POLICY_ANSWER = [
 ]
 
 
-async def session_with(token: str) -> aiohttp.ClientSession:
-    jar = aiohttp.CookieJar(unsafe=True)
-    jar.update_cookies({SESSION_COOKIE: token})
-    return aiohttp.ClientSession(cookie_jar=jar, headers={"Accept-Language": "nl"})
+@pytest.fixture
+async def resident(console_server: ConsoleServer) -> AsyncIterator[aiohttp.ClientSession]:
+    async with resident_session(TOKEN, "nl") as session:
+        yield session
+
+
+Send = Callable[..., Awaitable[dict]]
 
 
 @pytest.fixture
-async def resident(console_server: ConsoleServer) -> AsyncIterator[aiohttp.ClientSession]:
-    async with await session_with(TOKEN) as session:
-        yield session
+def send(console_server: ConsoleServer, resident: aiohttp.ClientSession) -> Send:
+    """Post a message or a button press to the web chat API (as ``resident`` unless another
+    session is given) and return its JSON answer."""
+    chat = console_server.url.removesuffix("/staff")
+
+    async def post(body: dict, session: aiohttp.ClientSession | None = None) -> dict:
+        async with (session or resident).post(f"{chat}/api/messages", json=body) as response:
+            assert response.status == 200
+            return await response.json()
+    return post
 
 
 def test_only_answers_worth_rating_ask_for_it() -> None:
@@ -59,21 +69,16 @@ def test_only_answers_worth_rating_ask_for_it() -> None:
 
 async def test_a_resident_rates_an_answer_once_and_the_beheerder_reads_it(
         console_server: ConsoleServer, client: aiohttp.ClientSession,
-        resident: aiohttp.ClientSession, beheerder: Staffer, fake_rasa: FakeRasa,
+        send: Send, beheerder: Staffer, fake_rasa: FakeRasa,
         sqlite_url: str, staff_texts: StaffTexts, translator: Translator) -> None:
-    chat = console_server.url.removesuffix("/staff")
     fake_rasa.answers["Wat is het Bbz?"] = POLICY_ANSWER
     fake_rasa.answers["hallo"] = [bot_message("greet.welcome")]
 
-    async def send(session: aiohttp.ClientSession, body: dict) -> dict:
-        async with session.post(f"{chat}/api/messages", json=body) as response:
-            assert response.status == 200
-            return await response.json()
 
-    greeted = await send(resident, {"text": "hallo"})
+    greeted = await send({"text": "hallo"})
     assert "feedback" not in greeted["messages"][-1]  # a greeting asks nothing
 
-    answered = await send(resident, {"text": "Wat is het Bbz?"})
+    answered = await send({"text": "Wat is het Bbz?"})
     first, last = answered["messages"]
     assert "feedback" not in first  # asked once, under the end of the answer
     feedback = last["feedback"]
@@ -84,18 +89,18 @@ async def test_a_resident_rates_an_answer_once_and_the_beheerder_reads_it(
 
     # a made-up rating, or one of another answer, is refused: only buttons this person saw
     made_up = feedback["down"]["payload"].replace('"answer":"', '"answer":"x')
-    refused = await send(resident, {"payload": made_up})
+    refused = await send({"payload": made_up})
     assert refused["messages"][0]["text"] == translator.text("error.unknown_button", "nl")
-    async with await session_with(OTHER_TOKEN) as someone_else:
-        stolen = await send(someone_else, {"payload": feedback["up"]["payload"]})
+    async with resident_session(OTHER_TOKEN, "nl") as someone_else:
+        stolen = await send({"payload": feedback["up"]["payload"]}, someone_else)
         assert stolen["messages"][0]["text"] == translator.text("error.unknown_button", "nl")
 
-    asked = await send(resident, {"payload": feedback["down"]["payload"]})
+    asked = await send({"payload": feedback["down"]["payload"]})
     assert asked["messages"][0]["text"] == translator.text("feedback.ask_remark", "nl")
     assert [b["title"] for b in asked["messages"][0]["buttons"]] == ["Overslaan"]
-    thanked = await send(resident, {"text": "Te vaag. Bel me op 06-12345678 a.u.b."})
+    thanked = await send({"text": "Te vaag. Bel me op 06-12345678 a.u.b."})
     assert thanked["messages"][0]["text"] == translator.text("feedback.remark_thanks", "nl")
-    again = await send(resident, {"payload": feedback["up"]["payload"]})
+    again = await send({"payload": feedback["up"]["payload"]})
     assert again["messages"][0]["text"] == translator.text("feedback.already", "nl")
     assert len(fake_rasa.received) == to_rasa  # neither the ratings nor the remark reached Rasa
 
@@ -106,9 +111,9 @@ async def test_a_resident_rates_an_answer_once_and_the_beheerder_reads_it(
 
     # the next message is an ordinary one again: it reaches Rasa
     fake_rasa.answers["Wat is het Bbz?"] = POLICY_ANSWER
-    second = await send(resident, {"text": "Wat is het Bbz?"})
+    second = await send({"text": "Wat is het Bbz?"})
     assert len(fake_rasa.received) == to_rasa + 1
-    up = await send(resident, {"payload": second["messages"][-1]["feedback"]["up"]["payload"]})
+    up = await send({"payload": second["messages"][-1]["feedback"]["up"]["payload"]})
     assert up["messages"][0]["text"] == translator.text("feedback.thanks", "nl")
 
     await log_in(client, console_server, beheerder, sqlite_url)
@@ -127,14 +132,10 @@ async def test_a_resident_rates_an_answer_once_and_the_beheerder_reads_it(
 
 
 async def test_skipping_the_remark_and_another_button_end_the_question(
-        console_server: ConsoleServer, resident: aiohttp.ClientSession, fake_rasa: FakeRasa,
+        send: Send, fake_rasa: FakeRasa,
         sqlite_url: str, translator: Translator) -> None:
-    chat = console_server.url.removesuffix("/staff")
     fake_rasa.answers["doei"] = [bot_message("goodbye")]
 
-    async def send(body: dict) -> dict:
-        async with resident.post(f"{chat}/api/messages", json=body) as response:
-            return await response.json()
 
     bye = await send({"text": "doei"})
     down = bye["messages"][-1]["feedback"]["down"]["payload"]
@@ -150,14 +151,10 @@ async def test_skipping_the_remark_and_another_button_end_the_question(
 
 
 async def test_another_button_after_a_thumbs_down_ends_the_question(
-        console_server: ConsoleServer, resident: aiohttp.ClientSession, fake_rasa: FakeRasa,
+        send: Send, fake_rasa: FakeRasa,
         sqlite_url: str) -> None:
-    chat = console_server.url.removesuffix("/staff")
     fake_rasa.answers["Wat is het Bbz?"] = POLICY_ANSWER
 
-    async def send(body: dict) -> dict:
-        async with resident.post(f"{chat}/api/messages", json=body) as response:
-            return await response.json()
 
     answered = await send({"text": "Wat is het Bbz?"})
     await send({"payload": answered["messages"][-1]["feedback"]["down"]["payload"]})
@@ -170,15 +167,11 @@ async def test_another_button_after_a_thumbs_down_ends_the_question(
 
 
 async def test_ratings_count_against_the_message_limits(
-        console_server: ConsoleServer, resident: aiohttp.ClientSession, fake_rasa: FakeRasa,
+        send: Send, fake_rasa: FakeRasa,
         gateway, translator: Translator, sqlite_url: str) -> None:
-    chat = console_server.url.removesuffix("/staff")
     fake_rasa.answers["Wat is het Bbz?"] = POLICY_ANSWER
     gateway.limits = MessageLimits(SlidingWindow(3, 60), SlidingWindow(100, 3600))
 
-    async def send(body: dict) -> dict:
-        async with resident.post(f"{chat}/api/messages", json=body) as response:
-            return await response.json()
 
     first = await send({"text": "Wat is het Bbz?"})
     second = await send({"text": "Wat is het Bbz?"})
@@ -191,18 +184,14 @@ async def test_ratings_count_against_the_message_limits(
 
 
 async def test_a_question_typed_as_the_remark_is_answered_too(
-        console_server: ConsoleServer, resident: aiohttp.ClientSession, fake_rasa: FakeRasa,
+        send: Send, fake_rasa: FakeRasa,
         sqlite_url: str, translator: Translator) -> None:
     """A thumbs down, then a new question instead of a remark: kept as the remark (it says
     what was missing) and answered, not lost."""
-    chat = console_server.url.removesuffix("/staff")
     fake_rasa.answers["Wat is het Bbz?"] = POLICY_ANSWER
     fake_rasa.answers["Kan ik ook een lening voor mijn bedrijf krijgen?"] = [
         bot_message("policy.bbz.description")]
 
-    async def send(body: dict) -> dict:
-        async with resident.post(f"{chat}/api/messages", json=body) as response:
-            return await response.json()
 
     answered = await send({"text": "Wat is het Bbz?"})
     await send({"payload": answered["messages"][-1]["feedback"]["down"]["payload"]})

@@ -23,11 +23,16 @@ from assistant.settings import Settings
 from assistant.storage import HandoverRequest, session_scope
 from bot.gateway import Gateway
 from bot.i18n import Translator
-from bot.staff.console import StaffConsole
-from bot.web import create_app, serve
-from bot.web.server import SESSION_COOKIE, sender_id_for
+from bot.web.server import sender_id_for
 from tests.fakes import FakeRasa, bot_message
-from tests.staff.conftest import ConsoleServer, PushRecorder, Staffer, log_in
+from tests.staff.conftest import (
+    ConsoleServer,
+    PushRecorder,
+    Staffer,
+    log_in,
+    resident_session,
+    served_console,
+)
 
 ASKING = "I want to talk to a person"
 TOKEN = "0123456789abcdef0123456789abcdef"
@@ -53,21 +58,15 @@ async def console_server(gateway: Gateway, translator: Translator, staff_setting
                          midden_drenthe: Municipality, push_recorder: PushRecorder,
                          clock: MovedClock) -> AsyncIterator[ConsoleServer]:
     settings = replace(staff_settings, handover_wait_minutes=WAIT_MINUTES)
-    console = StaffConsole(settings, translator, midden_drenthe, gateway=gateway,
-                           push=push_recorder.push)
-    console.live.clock = clock
-    runner = await serve(create_app(gateway, translator, settings, staff_console=console),
-                         "127.0.0.1", 0)
-    host, port = runner.addresses[0][:2]
-    yield ConsoleServer(f"http://{host}:{port}/staff", console.accounts, console)
-    await runner.cleanup()
+    async with served_console(gateway, translator, settings, midden_drenthe,
+                              push_recorder) as server:
+        server.console.live.clock = clock
+        yield server
 
 
 @pytest.fixture
 async def resident(console_server: ConsoleServer) -> AsyncIterator[aiohttp.ClientSession]:
-    jar = aiohttp.CookieJar(unsafe=True)
-    jar.update_cookies({SESSION_COOKIE: TOKEN})
-    async with aiohttp.ClientSession(cookie_jar=jar, headers={"Accept-Language": "en"}) as session:
+    async with resident_session(TOKEN, "en") as session:
         yield session
 
 

@@ -12,16 +12,18 @@ import aiohttp
 import pytest
 
 from assistant.handover import QUEUED_MARK, DatabaseQueue
-from assistant.policy.municipality import Municipality
-from assistant.settings import Settings
 from bot.gateway import Gateway
 from bot.i18n import Translator
-from bot.staff.console import StaffConsole
 from bot.staff.texts import StaffTexts
-from bot.web import create_app, serve
-from bot.web.server import SESSION_COOKIE, sender_id_for
+from bot.web.server import sender_id_for
 from tests.fakes import FakeRasa, bot_message
-from tests.staff.conftest import ConsoleServer, PushRecorder, Staffer, csrf_of, log_in
+from tests.staff.conftest import (
+    ConsoleServer,
+    Staffer,
+    csrf_of,
+    log_in,
+    resident_session,
+)
 
 ASKING = "Ik wil een medewerker spreken"
 TOKEN = "0123456789abcdef0123456789abcdef"
@@ -38,24 +40,9 @@ async def gateway(fake_rasa: FakeRasa, translator: Translator) -> AsyncIterator[
 
 
 @pytest.fixture
-async def console_server(gateway: Gateway, translator: Translator, staff_settings: Settings,
-                         midden_drenthe: Municipality,
-                         push_recorder: PushRecorder) -> AsyncIterator[ConsoleServer]:
-    console = StaffConsole(staff_settings, translator, midden_drenthe, gateway=gateway,
-                           push=push_recorder.push)
-    runner = await serve(create_app(gateway, translator, staff_settings, staff_console=console),
-                         "127.0.0.1", 0)
-    host, port = runner.addresses[0][:2]
-    yield ConsoleServer(f"http://{host}:{port}/staff", console.accounts, console)
-    await runner.cleanup()
-
-
-@pytest.fixture
 async def resident(console_server: ConsoleServer) -> AsyncIterator[aiohttp.ClientSession]:
     """An English-speaking resident of the web chat (the session cookie of a known token)."""
-    jar = aiohttp.CookieJar(unsafe=True)
-    jar.update_cookies({SESSION_COOKIE: TOKEN})
-    async with aiohttp.ClientSession(cookie_jar=jar, headers={"Accept-Language": "en"}) as session:
+    async with resident_session(TOKEN, "en") as session:
         yield session
 
 
