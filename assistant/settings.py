@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,10 +23,10 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
-
 class ConfigError(ValueError):
     """The configuration (settings, municipality, policy data, database) is not usable; the
     message says where and why, and the assistant does not start."""
+
 
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
@@ -183,15 +186,32 @@ def load_settings() -> Settings:
 CONVERSATIONS_SUFFIX = "-conversations"  # assistant.storage knows the file by it
 
 
+def sqlite_file(database_url: str) -> str | None:
+    """The file of a SQLite URL ("" for an in-memory database), None for any other database.
+
+    SQLAlchemy reads the URL: ``sqlite://`` (no path) is in memory just like
+    ``sqlite:///:memory:``, and no string splitting turns it into a file named "sqlite:"."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError as error:
+        raise ConfigError(f"DATABASE_URL {database_url!r} is no database URL ({error})") from error
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    return "" if database == ":memory:" else database
+
+
 def conversations_url(database_url: str) -> str:
     """Where Rasa keeps the conversations: the same PostgreSQL database; with SQLite a file
     beside the database file, because SQLite locks the whole file for a write and one slow
     booking would then hold up every conversation."""
-    prefix, separator, path = database_url.partition(":///")
-    if not prefix.startswith("sqlite") or not separator or path in ("", ":memory:"):
+    path = sqlite_file(database_url)
+    if not path:
         return database_url
     file = Path(path)
-    return f"{prefix}:///{file.with_name(file.stem + CONVERSATIONS_SUFFIX + file.suffix)}"
+    conversations = file.with_name(file.stem + CONVERSATIONS_SUFFIX + file.suffix)
+    url = make_url(database_url).set(database=str(conversations))
+    return url.render_as_string(hide_password=False)
 
 
 @lru_cache(maxsize=1)

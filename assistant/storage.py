@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session, declarative_base, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from assistant.privacy.files import owner_only_file
-from assistant.settings import CONVERSATIONS_SUFFIX
+from assistant.settings import CONVERSATIONS_SUFFIX, sqlite_file
 
 Base = declarative_base()
 
@@ -417,9 +417,9 @@ def create_engine_for(database_url: str) -> Engine:
     before it returns) except for Rasa's conversations file (``conversations_url``), where
     NORMAL is enough: in WAL mode a commit then still survives a killed process, and only a
     power cut can lose the last turns, not a booking (those are in the main file)."""
-    if database_url.startswith("sqlite"):
-        path = database_url.split("///", 1)[-1]
-        memory = not path or path == ":memory:"
+    path = sqlite_file(database_url)
+    if path is not None:
+        memory = not path
         if not memory:
             # SQLite gives its -wal and -shm files the database file's permissions.
             owner_only_file(path)

@@ -20,7 +20,7 @@ from assistant.privacy.files import owner_only_from_now_on
 from assistant.privacy.limits import MessageLimits
 from assistant.privacy.logs import configure_logging
 from assistant.privacy.retention import keep_applying
-from assistant.settings import ConfigError, Settings, get_settings
+from assistant.settings import ConfigError, Settings, get_settings, sqlite_file
 from assistant.storage import ButtonStore, OfferedButtons, ProfileStore
 from bot.appointment_files import AppointmentFiles
 from bot.gateway import Gateway
@@ -42,6 +42,11 @@ def check_configuration(settings: Settings) -> None:
         listed = "\n".join(f"  {problem}" for problem in problems)
         raise ConfigError(f"the policy files have {len(problems)} problem(s):\n{listed}")
     load_municipality(settings.municipality_dir)  # a missing folder: named with MUNICIPALITY
+    if sqlite_file(settings.database_url) == "":
+        raise ConfigError("DATABASE_URL is an in-memory SQLite database: the web chat, Rasa "
+                          "and the action server are separate processes and would each see "
+                          "an empty database of their own. Give a file "
+                          "(sqlite:////path/assistant.sqlite3) or a PostgreSQL URL.")
     if not port_is_free(settings.web_host, settings.web_port):
         raise StartupError(f"Port {settings.web_port} for the web chat is in use. "
                            "Stop what uses it, or set WEB_PORT.")

@@ -58,3 +58,37 @@ def test_rasas_api_token_is_one_argument_even_when_it_starts_with_a_dash() -> No
     assert known.auth_token == "-leading-dash"
     assert arguments[:3] == ["rasa", "run", "--enable-api"]
     assert "--debug" not in arguments and "-v" not in arguments  # never below INFO
+
+
+@pytest.mark.parametrize("database_url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_is_refused_and_creates_no_file(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three processes would each see their own empty database; "sqlite://" once made a file
+    named "sqlite:" in the working folder."""
+    monkeypatch.chdir(tmp_path)
+    settings = replace(load_settings(), database_url=database_url, web_port=free_ports(1)[0])
+    with pytest.raises(ConfigError, match="in-memory SQLite"):
+        check_configuration(settings)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_conversations_sit_beside_the_database_file() -> None:
+    from assistant.settings import conversations_url
+
+    assert (conversations_url("sqlite:////srv/data/assistant.sqlite3")
+            == "sqlite:////srv/data/assistant-conversations.sqlite3")
+    assert conversations_url("sqlite://") == "sqlite://"
+    postgres = "postgresql://assistent:geheim@db.example/werk"
+    assert conversations_url(postgres) == postgres
+
+
+def test_an_in_memory_engine_creates_no_file(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import text
+
+    from assistant.storage import create_engine_for
+
+    monkeypatch.chdir(tmp_path)
+    with create_engine_for("sqlite://").connect() as connection:
+        assert connection.execute(text("select 1")).scalar() == 1
+    assert list(tmp_path.iterdir()) == []
