@@ -271,7 +271,7 @@ async def test_an_answer_not_understood_keeps_the_narrowed_day(action_settings,
     while tuesday.weekday() != 1:
         tuesday += timedelta(days=1)
     narrowed = {"day": tuesday.isoformat(), "at": None, "afternoon": False}
-    typed = "dat weet ik nog niet precies"
+    typed = "ik kom met de fiets"
     tracker = make_tracker("web:typed", slots={"team": "klantmanager",
                                                "time_preference": narrowed},
                            text=typed, new_slots={"appointment_time": typed},
@@ -297,3 +297,36 @@ async def test_a_team_word_the_nlu_misread_is_read_from_the_typed_title(action_s
                            metadata={"language": "tr"})
     messages, events = await run_action(ValidateBookingForm(), tracker, domain)
     assert sent_keys(messages) == [] and slot_events(events)["team"] == "klantmanager"
+
+
+@pytest.mark.parametrize(("language", "typed"), [
+    ("nl", "nee"), ("nl", "weet ik niet"), ("en", "no"), ("en", "I don't know"),
+    ("uk", "ні"), ("uk", "не знаю"), ("ar", "لا"), ("tr", "hayır"), ("tr", "bilmiyorum"),
+    ("fa", "نه"), ("ti", "ኣይፋል"),
+])
+@pytest.mark.parametrize("form", [ValidateBookingForm, ValidateRescheduleForm])
+async def test_no_or_dont_know_where_times_are_offered_says_how_to_go_on(
+        action_settings, domain, language: str, typed: str, form) -> None:
+    """"nee" to the offered times got "I did not understand that time" again and again: now
+    the person hears how to ask for another day, with a button to stop, and keeps the day
+    they narrowed to."""
+    narrowed = {"day": (date.today() + timedelta(days=3)).isoformat(), "at": None,
+                "afternoon": True}
+    tracker = make_tracker("web:typed", slots={"team": "klantmanager",
+                                               "time_preference": narrowed,
+                                               "requested_slot": "appointment_time"},
+                           text=typed, intent="deny", new_slots={"appointment_time": typed},
+                           active_loop=form().form_name(), metadata={"language": language})
+    messages, events = await run_action(form(), tracker, domain)
+    assert sent_keys(messages) == ["booking.no_time_suits"]
+    assert [b["payload"] for b in messages[0]["custom"]["buttons"]] == ["/stop"]
+    slots = slot_events(events)
+    assert slots["appointment_time"] is None and slots["time_preference"] == narrowed
+
+
+async def test_an_unclear_time_is_still_not_taken_for_a_no(action_settings, domain) -> None:
+    tracker = make_tracker("web:typed", slots={"team": "klantmanager"}, text="de blauwe",
+                           new_slots={"appointment_time": "de blauwe"},
+                           active_loop="booking_form", metadata={"language": "nl"})
+    messages, _ = await run_action(ValidateBookingForm(), tracker, domain)
+    assert sent_keys(messages) == ["booking.time_not_understood"]
