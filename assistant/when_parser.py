@@ -40,7 +40,7 @@ ORDINALS = {"eerste": 1, "1e": 1, "tweede": 2, "2e": 2, "derde": 3, "3e": 3, "vi
 DATEPARSER_RELATIVE_DAYS = {"0 day ago": 0, "in 1 day": 1, "in 2 day": 2, "1 day ago": -1,
                             "2 day ago": -2}
 
-_PART_OF_DAY = "(?:ochtend|middag|avond)?"  # "donderdagmiddag", "morgenochtend"
+_PART_OF_DAY = "(?:voormiddag|ochtend|middag|avond)?"  # "donderdagmiddag", "morgenochtend"
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b(?![:.]\d)")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([^\W\d_]+)(?:\s+(\d{4}))?\b")
@@ -107,24 +107,29 @@ def _parse_ordinal(words: str) -> int | None:
 
 
 def _parse_part_of_day(words: str) -> bool | None:
+    mornings, afternoons = day_period_words()
+    if "voormiddag" in words:  # Flemish for the morning, not "middag"
+        return False
     if "middag" in words and "ochtend" not in words:
         return True
     if "ochtend" in words or "morgens" in words:
         return False
-    mornings, afternoons = day_period_words()
-    if any(word in words for word in afternoons):
-        return True
-    if any(word in words for word in mornings):
-        return False
-    return None
+    # The longest word found decides: "قبل از ظهر" (before noon) holds "ظهر" (noon).
+    found = [(len(word), False) for word in mornings if word in words]
+    found += [(len(word), True) for word in afternoons if word in words]
+    return max(found)[1] if found else None
 
 
 @lru_cache(maxsize=1)
 def day_period_words() -> tuple[frozenset[str], frozenset[str]]:
     """CLDR's words for morning and afternoon in every language we have a catalog for
-    ("بعد الظهر", "in the afternoon", "ранку"), for "donderdagmiddag" in other languages."""
+    ("بعد الظهر", "in the afternoon", "ранку"), for "donderdagmiddag" in other languages,
+    and the ones CLDR lacks from each language's answers.yml ("після обіду", "ንግሆ")."""
     mornings: set[str] = set()
     afternoons: set[str] = set()
+    for language in answer_languages():
+        mornings.update(language_words(language).mornings)
+        afternoons.update(language_words(language).afternoons)
     for language in catalog_languages():
         periods = Locale.parse(language).day_periods
         for context in periods.values():

@@ -4,6 +4,7 @@ form then keeps on the day narrowed to before (tests/actions/test_typed_answers_
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -92,3 +93,40 @@ def test_number_words_that_are_no_hour(typed: str) -> None:
 def test_weekdays_as_written_after_a_preposition(typed: str, weekday: int) -> None:
     """CLDR names the weekday; people write it inflected ("на пʼятницю", "cumaya")."""
     assert parse_when(typed, MONDAY).day.weekday() == weekday
+
+
+def _example_of_ask_time(language: str) -> str:
+    """The day typed in the example of "Choose a time, or type a day (for example: ...)"."""
+    from babel.messages.pofile import read_po
+
+    from assistant.settings import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "locales" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        text = read_po(po).get("booking.ask_time").string
+    return re.search(r"\((?:[^:()]*):\s*([^()]+)\)", text)[1]
+
+
+@pytest.mark.parametrize("language", catalog_languages())
+def test_the_example_each_language_gives_is_understood(language: str) -> None:
+    """The Ukrainian and Tigrinya prompts suggested "четвер після обіду" and "ሓሙስ ድሕሪ
+    ቀትሪ", and the afternoon of both was not understood (CLDR has no such day period)."""
+    example = _example_of_ask_time(language)
+    parsed = parse_when(example, MONDAY)
+    assert parsed.day == MONDAY + timedelta(days=3), example  # a Thursday
+    assert parsed.afternoon is True or parsed.at is not None, example
+
+
+@pytest.mark.parametrize(("typed", "afternoon"), [
+    ("donderdagvoormiddag", False), ("vrijdagmiddag", True), ("morgenochtend", False),
+    ("четвер вранці", False), ("в понеділок зранку", False), ("по обіді", True),
+    ("الخميس صباحا", False), ("في الصباح", False), ("العصر", True),
+    ("ሓሙስ ንግሆ", False), ("ብንግሆ", False), ("ድሕሪ ቀትሪ", True),
+    ("پنجشنبه بعد از ظهر", True), ("قبل از ظهر", False), ("sabahleyin", False),
+])
+def test_mornings_and_afternoons_in_every_language(typed: str, afternoon: bool) -> None:
+    assert parse_when(typed, MONDAY).afternoon is afternoon
+
+
+def test_a_greeting_is_no_morning() -> None:
+    assert parse_when("صباح الخير، أريد موعدا", MONDAY).afternoon is None

@@ -56,6 +56,8 @@ class LanguageWords:
     weekdays: dict[str, int]         # weekday forms CLDR lacks ("на пʼятницю"), 0 = Monday
     hour_names: dict[str, int]       # an hour said as a word of its own after an hour word:
                                      # "العاشرة", "десятій", "onda" (when_parser)
+    mornings: tuple[str, ...] = ()   # day parts CLDR lacks: "вранці", "ንግሆ" (when_parser)
+    afternoons: tuple[str, ...] = ()  # "після обіду", "ድሕሪ ቀትሪ"
 
 
 def answer_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
@@ -87,7 +89,14 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
                   for day, items in (data.get("weekdays") or {}).items() for word in items},
         hour_names={compact(normalize(str(word))): int(hour)
                     for hour, items in (data.get("hour_names") or {}).items() for word in items},
+        mornings=_lowered((data.get("day_parts") or {}).get("morning")),
+        afternoons=_lowered((data.get("day_parts") or {}).get("afternoon")),
     )
+
+
+def _lowered(items: list | None) -> tuple[str, ...]:
+    """As the date parser compares: lower case, accents kept ("öğleden sonra")."""
+    return tuple(dict.fromkeys(str(item).lower() for item in items or ()))
 
 
 def answer_word_problems(language: str, locales_dir: Path = LOCALES_DIR) -> list[str]:
