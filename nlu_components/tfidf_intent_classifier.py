@@ -46,7 +46,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from nlu_components.lexicon import LEXICON_FILE, concepts
+from nlu_components.lexicon import LEXICON_FILE, concepts, preprocess
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "intent_classifier.skops"
@@ -55,6 +55,7 @@ VOCABULARY_FILE = "vocabularies.json"  # per vectorizer: its terms in the order 
 # Loading refuses a file with any other type: a model file must not run code it brings along.
 TRUSTED_TYPES = [
     "nlu_components.lexicon.concepts",
+    "nlu_components.lexicon.preprocess",
     "scipy.sparse._csr.csr_matrix",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
@@ -107,9 +108,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     def _new_model(self, folds: int) -> Pipeline:
         features = FeatureUnion([
             ("words", TfidfVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b",
-                                      sublinear_tf=True,
+                                      preprocessor=preprocess, sublinear_tf=True,
                                       ngram_range=tuple(self.config["word_ngrams"]))),
-            ("characters", TfidfVectorizer(analyzer="char_wb", sublinear_tf=True,
+            ("characters", TfidfVectorizer(analyzer="char_wb", preprocessor=preprocess,
+                                           sublinear_tf=True,
                                            ngram_range=tuple(self.config["char_ngrams"]))),
             ("concepts", TfidfVectorizer(analyzer=concepts, sublinear_tf=True)),
         ], transformer_weights={"concepts": self.config["lexicon_weight"]})

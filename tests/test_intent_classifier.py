@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.language_fallback import LanguageFallbackClassifier
-from nlu_components.lexicon import concepts
+from nlu_components.lexicon import concepts, split_scripts
 from nlu_components.tfidf_intent_classifier import (
     MODEL_FILE,
     VOCABULARY_FILE,
@@ -159,6 +159,16 @@ def test_official_terms_name_one_concept_in_every_language() -> None:
     assert concepts("Як подати на допомогу по безробіттю?") == ["unemployment_benefit"]
     assert "allowance" in concepts("Hoe vraag ik zorgtoeslag aan?")
     assert concepts("ik wil wwerk") == []  # a short term only as a whole word
+
+
+def test_a_dutch_term_glued_to_a_word_of_another_script_is_a_word_of_its_own() -> None:
+    assert split_scripts("ንAOW ክሓትት") == "ን AOW ክሓትት"  # Tigrinya "for AOW"
+    assert split_scripts("بالـWW") == "بالـ WW"  # Arabic "with the WW", with tatweel
+    assert split_scripts("امتحان الinburgering") == "امتحان ال inburgering"
+    assert split_scripts("ik heb WW-uitkering") == "ik heb WW-uitkering"  # one script: as is
+    assert concepts("ኣቦይ ንAOW ክሓትት ኣለዎ") == ["pension_or_child_benefit"]
+    assert concepts("للـAOW") == ["pension_or_child_benefit"]
+    assert concepts("ብWW") == ["unemployment_benefit"]
 
 
 def parsed(confidence: float, language: str | None) -> Message:
