@@ -1,7 +1,11 @@
 """Listing, cancelling and moving one's own appointments.
 
 Every lookup goes through the person's own sender id: someone else's reference is
-simply "not found", so nobody can see or change another person's appointment.
+simply "not found", so nobody can see or change another person's appointment. One way in
+from an earlier conversation: a web chat conversation ends after an idle hour, and the
+next day the resident is someone new to us, so the reference from the confirmation brings
+an appointment made in an earlier web conversation into this one (AppointmentBook.claim),
+with a few tries per conversation against guessing.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from actions.common import (
     DatabaseGuard,
     appointment_args,
     appointment_book,
+    language_of,
     say,
     say_with_calendar,
     turn_id,
@@ -38,9 +43,12 @@ from assistant.appointments import (
     normalise_reference,
 )
 from assistant.messages import N_, NP_, button, when
+from assistant.typed_answers import Special, understand_yes_no
 from assistant.when_parser import parse_when
 
 REFERENCE_PATTERN = re.compile(r"\b([A-Za-z2-9]{3})-?([A-Za-z2-9]{3})\b")
+MAX_REFERENCE_TRIES = 3  # unknown references typed per conversation before we stop looking
+NO_REFERENCE = "-"  # the form ends without an appointment (none found, or the person gave up)
 MANAGE_SLOTS_TO_CLEAR = ("appointment_reference", "appointment_time", "time_preference",
                          "offered_times", "confirmed", "team")
 
@@ -55,8 +63,10 @@ class ListAppointments(DatabaseGuard, Action):
                   domain: DomainDict) -> list[EventType]:
         appointments = await upcoming(tracker)
         if not appointments:
-            say(dispatcher, "appointments.none",
-                [button("menu.book_appointment", "/book_appointment")])
+            say(dispatcher, "appointments.none", [
+                button("menu.book_appointment", "/book_appointment"),
+                button("appointments.move", "/reschedule_appointment"),
+                button("appointments.cancel", "/cancel_appointment")])
             return []
         say(dispatcher, NP_("appointments.count", "appointments.count"), count=len(appointments))
         for appointment in appointments:
@@ -69,7 +79,9 @@ class ListAppointments(DatabaseGuard, Action):
 
 
 class CheckAppointments(DatabaseGuard, Action):
-    """Before cancelling or moving: are there appointments, and is it clear which one?"""
+    """Before cancelling or moving: are there appointments, and is it clear which one? A
+    reference in the message ("kan ik XMQ-7VP afzeggen?") from an earlier web conversation
+    brings that appointment here. Without any, the form asks for the reference."""
 
     def name(self) -> str:
         return "action_check_appointments"
@@ -77,11 +89,12 @@ class CheckAppointments(DatabaseGuard, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         appointments = await upcoming(tracker)
+        text = str(tracker.latest_message.get("text") or "")
+        if not appointments and not text.startswith("/"):
+            claimed = await claim_typed(tracker, text)
+            appointments = [claimed] if claimed is not None else []
         events: list[EventType] = [SlotSet("has_appointments", bool(appointments))]
-        if not appointments:
-            say(dispatcher, "appointments.none",
-                [button("menu.book_appointment", "/book_appointment")])
-        elif len(appointments) == 1 and not tracker.get_slot("appointment_reference"):
+        if len(appointments) == 1 and not tracker.get_slot("appointment_reference"):
             events.append(SlotSet("appointment_reference", appointments[0].reference))
         return events
 
@@ -96,7 +109,10 @@ class AskAppointmentReference(DatabaseGuard, Action):
                           f'/inform{{"appointment_reference":"{a.reference}"}}',
                           when=when(a.start), reference=a.reference)
                    for a in await upcoming(tracker)]
-        say(dispatcher, "appointments.ask_which", buttons)
+        if buttons:
+            say(dispatcher, "appointments.ask_which", buttons)
+        else:
+            say(dispatcher, "appointments.ask_reference_code", [button("button.stop", "/stop")])
         return []
 
 
@@ -132,11 +148,35 @@ class ReferenceValidation:
     async def validate_appointment_reference(
             self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> dict[str, Any]:
-        chosen = pick_reference(value, await upcoming(tracker))
-        if chosen is None:
+        mine = await upcoming(tracker)
+        chosen = pick_reference(value, mine)
+        if chosen is None and isinstance(value, str) and not value.startswith("/"):
+            chosen = await claim_typed(tracker, value)
+        if chosen is not None:
+            return {"appointment_reference": chosen.reference, "team": chosen.team_code}
+        if mine:
             say(dispatcher, "appointments.not_found")
             return {"appointment_reference": None}
-        return {"appointment_reference": chosen.reference, "team": chosen.team_code}
+        return self.no_reference_found(value, dispatcher, tracker)
+
+    def no_reference_found(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker) -> dict[str, Any]:
+        """No appointment of one's own and no reference we know: try again a few times; after
+        "nee"/"weet ik niet" or too many tries, a medewerker can help, and the form ends."""
+        gave_up = isinstance(value, str) and (answer := understand_yes_no(
+            value, language_of(tracker), dont_know=True)) is not None and answer.value in (
+            False, Special.DONT_KNOW)
+        if not gave_up and reference_tries(tracker) + 1 < MAX_REFERENCE_TRIES:
+            say(dispatcher, "appointments.reference_unknown", [button("button.stop", "/stop")])
+            return {"appointment_reference": None}
+        say(dispatcher, "appointments.reference_help", [
+            button("menu.request_human", "/request_human"),
+            button("menu.book_appointment", "/book_appointment")])
+        return {slot: NO_REFERENCE if slot != "confirmed" else False
+                for slot in self.required_slots_ending_the_form()}
+
+    def required_slots_ending_the_form(self) -> tuple[str, ...]:
+        return ("appointment_reference", "confirmed")
 
 
 class ValidateCancelForm(DatabaseGuard, ReferenceValidation, TypedConfirmation,
@@ -153,6 +193,9 @@ class ValidateRescheduleForm(DatabaseGuard, TimeInTheOpeningMessage, ReferenceVa
                              TypedConfirmation, AppointmentTimeValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_reschedule_form"
+
+    def required_slots_ending_the_form(self) -> tuple[str, ...]:
+        return ("appointment_reference", "appointment_time", "confirmed")
 
     async def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -175,6 +218,8 @@ class CancelDone(DatabaseGuard, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         reference = tracker.get_slot("appointment_reference")
+        if reference == NO_REFERENCE:
+            return clear_slots()  # no appointment was found: the person has heard why
         if not tracker.get_slot("confirmed"):
             say(dispatcher, "cancel.kept", reference=reference)
             return clear_slots()
@@ -196,6 +241,8 @@ class RescheduleDone(DatabaseGuard, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot("appointment_reference") == NO_REFERENCE:
+            return clear_slots()  # no appointment was found: the person has heard why
         appointment = await own_appointment(tracker)
         if tracker.get_slot("confirmed") and appointment is not None:
             say_with_calendar(dispatcher, N_("reschedule.done"), appointment)
@@ -213,6 +260,30 @@ async def own_appointment(tracker: Tracker) -> BookedAppointment | None:
     reference = tracker.get_slot("appointment_reference")
     return next((a for a in await upcoming(tracker)
                  if reference and a.reference == normalise_reference(reference)), None)
+
+
+async def claim_typed(tracker: Tracker, text: str) -> BookedAppointment | None:
+    """The first reference in ``text`` that names an appointment of an earlier web
+    conversation, brought into this one; nothing after MAX_REFERENCE_TRIES unknown ones."""
+    if reference_tries(tracker) >= MAX_REFERENCE_TRIES:
+        return None
+    for match in REFERENCE_PATTERN.finditer(text):
+        claimed = await asyncio.to_thread(appointment_book().claim, tracker.sender_id, match[0])
+        if claimed is not None:
+            return claimed
+    return None
+
+
+def reference_tries(tracker: Tracker) -> int:
+    """Unknown references answered in this conversation (since its session started)."""
+    tries = 0
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            tries = 0
+        elif event.get("event") == "bot" and ((event.get("data") or {}).get("custom") or {}).get(
+                "key") in ("appointments.reference_unknown", "appointments.reference_help"):
+            tries += 1
+    return tries
 
 
 def pick_reference(value: Any, mine: list[BookedAppointment]) -> BookedAppointment | None:

@@ -37,6 +37,7 @@ from assistant.storage import (
 TURN_MEMORY = timedelta(days=7)
 FORGET_TURNS_EVERY = timedelta(hours=1)
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
+WEB_OWNER_PREFIX = "web:"  # bot/web/server.py sender_id_for
 
 
 class BookingError(Exception):
@@ -224,6 +225,27 @@ class AppointmentBook:
                                           Appointment.owner_id == owner_id)
             ).scalar_one_or_none()
             return BookedAppointment.from_row(row) if row is not None else None
+
+    def claim(self, owner_id: str, reference: str, *, from_prefix: str = WEB_OWNER_PREFIX,
+              now: datetime | None = None) -> BookedAppointment | None:
+        """The upcoming appointment ``reference`` made in an earlier web chat conversation,
+        now this person's, so they can move or cancel it here. A web conversation ends after
+        an idle hour (a new one is a new person to us), so the reference from the
+        confirmation is the key. Only web conversations' appointments move: a Telegram
+        chat keeps its own (and its reminders). None when there is no such appointment."""
+        now = now or datetime.now(timezone.utc)
+        with session_scope(self.database_url) as session:
+            row = session.execute(
+                select(Appointment)
+                .where(Appointment.reference == normalise_reference(reference),
+                       Appointment.owner_id.startswith(from_prefix, autoescape=True),
+                       Appointment.owner_id != owner_id, Appointment.cancelled_at.is_(None),
+                       Appointment.starts_at >= to_db_time(now))
+            ).scalar_one_or_none()
+            if row is None:
+                return None
+            row.owner_id = owner_id
+            return BookedAppointment.from_row(row)
 
     def cancel(self, owner_id: str, reference: str, *,
                turn_id: str | None = None) -> BookedAppointment:

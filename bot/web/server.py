@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from assistant.appointments import WEB_OWNER_PREFIX
 from assistant.handover import RESIDENT, STAFF, Line
 from assistant.messages import N_, with_appointments_button
 from assistant.privacy.limits import AddressLimits
@@ -154,7 +155,7 @@ class BadRequest(Exception):
 
 def sender_id_for(session_token: str) -> str:
     """Rasa's sender id for a web session: a hash, so the cookie itself never leaves here."""
-    return "web:" + hashlib.sha256(session_token.encode("ascii")).hexdigest()[:32]
+    return WEB_OWNER_PREFIX + hashlib.sha256(session_token.encode("ascii")).hexdigest()[:32]
 
 
 def page_texts(translator: Translator, language: str) -> dict[str, str]:

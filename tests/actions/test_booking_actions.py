@@ -147,7 +147,7 @@ async def test_people_list_and_cancel_only_their_own(action_settings, domain) ->
 async def test_check_appointments_prefills_the_only_one(action_settings, domain) -> None:
     messages, events = await run_action(CheckAppointments(), make_tracker(ME), domain)
     assert slot_events(events) == {"has_appointments": False}
-    assert sent_keys(messages) == ["appointments.none"]
+    assert sent_keys(messages) == []  # the form asks for the reference of an earlier one
     reference = await book_via_actions(domain, ME, "klantmanager",
                                        (await offered_times(domain, "klantmanager"))[0])
     _, events = await run_action(CheckAppointments(), make_tracker(ME), domain)
@@ -213,3 +213,87 @@ async def test_a_booking_keeps_language_and_topic_for_the_staff_console(action_s
         row = session.execute(select(Appointment)
                               .where(Appointment.reference == reference)).scalar_one()
         assert (row.language, row.topic) == ("tr", "ask_debt_help")
+
+
+# --- Coming back another day: a web conversation ends after an idle hour ---------------------
+
+YESTERDAY_ON_THE_WEB, TODAY_ON_THE_WEB = "web:yesterday", "web:today"
+
+
+async def ask_reference(domain, form, sender: str, typed: str, events: list[dict] | None = None):
+    tracker = make_tracker(sender, slots={"requested_slot": "appointment_reference"},
+                           text=typed, new_slots={"appointment_reference": typed},
+                           active_loop=form().form_name(), metadata={"language": "nl"})
+    tracker.events[:0] = events or []
+    messages, events = await run_action(form(), tracker, domain)
+    return sent_keys(messages), slot_events(events)
+
+
+async def test_no_appointment_here_asks_for_the_reference_with_a_stop_button(
+        action_settings, domain) -> None:
+    messages, _ = await run_action(AskAppointmentReference(), make_tracker(ME), domain)
+    assert sent_keys(messages) == ["appointments.ask_reference_code"]
+    assert [b["payload"] for b in messages[0]["custom"]["buttons"]] == ["/stop"]
+
+
+async def test_the_reference_from_yesterdays_web_conversation_brings_it_here(
+        action_settings, domain) -> None:
+    reference = await book_via_actions(domain, YESTERDAY_ON_THE_WEB, "klantmanager",
+                                       (await offered_times(domain, "klantmanager"))[0])
+    keys, slots = await ask_reference(domain, ValidateCancelForm, TODAY_ON_THE_WEB,
+                                      f"mijn kenmerk is {reference.lower().replace('-', '')}")
+    assert keys == [] and slots["appointment_reference"] == reference
+    assert [a.reference for a in appointment_book().upcoming(TODAY_ON_THE_WEB)] == [reference]
+    assert appointment_book().upcoming(YESTERDAY_ON_THE_WEB) == []
+
+
+async def test_a_reference_in_the_opening_message_is_found_at_once(action_settings,
+                                                                   domain) -> None:
+    reference = await book_via_actions(domain, YESTERDAY_ON_THE_WEB, "klantmanager",
+                                       (await offered_times(domain, "klantmanager"))[0])
+    tracker = make_tracker(TODAY_ON_THE_WEB, text=f"kan ik afspraak {reference} verzetten?",
+                           intent="reschedule_appointment")
+    _, events = await run_action(CheckAppointments(), tracker, domain)
+    assert slot_events(events) == {"has_appointments": True, "appointment_reference": reference}
+
+
+async def test_a_telegram_chats_appointment_stays_with_the_chat(action_settings,
+                                                                domain) -> None:
+    """Telegram chats do not end, and their reminders go to the chat."""
+    reference = await book_via_actions(domain, SOMEONE_ELSE, "klantmanager",
+                                       (await offered_times(domain, "klantmanager"))[0])
+    keys, slots = await ask_reference(domain, ValidateCancelForm, ME, reference)
+    assert keys == ["appointments.reference_unknown"] and slots["appointment_reference"] is None
+    assert [a.reference for a in appointment_book().upcoming(SOMEONE_ELSE)] == [reference]
+
+
+async def test_three_unknown_references_end_the_search_for_this_conversation(
+        action_settings, domain) -> None:
+    """Against guessing: after three unknown references even a right one is not looked up
+    in this conversation, and a medewerker is offered."""
+    reference = await book_via_actions(domain, YESTERDAY_ON_THE_WEB, "klantmanager",
+                                       (await offered_times(domain, "klantmanager"))[0])
+    said: list[dict] = []
+    for attempt, guess in enumerate(["KPT-4QX", "ZZZ-999", "MMM-222"]):
+        keys, slots = await ask_reference(domain, ValidateRescheduleForm, ME, guess, said)
+        expected = ("appointments.reference_unknown" if attempt < 2
+                    else "appointments.reference_help")
+        assert keys == [expected]
+        said.append({"event": "bot", "data": {"custom": {"key": expected}}})
+    assert slots == {"appointment_reference": "-", "appointment_time": "-", "confirmed": False}
+    keys, slots = await ask_reference(domain, ValidateRescheduleForm, ME, reference, said)
+    assert keys == ["appointments.reference_help"]
+    assert appointment_book().upcoming(ME) == []
+    tracker = make_tracker(ME, slots={"appointment_reference": "-", "confirmed": False})
+    messages, _ = await run_action(RescheduleDone(), tracker, domain)
+    assert sent_keys(messages) == []
+
+
+async def test_no_reference_at_hand_offers_a_medewerker_and_ends_the_form(action_settings,
+                                                                         domain) -> None:
+    keys, slots = await ask_reference(domain, ValidateCancelForm, ME, "weet ik niet")
+    assert keys == ["appointments.reference_help"]
+    assert slots == {"appointment_reference": "-", "confirmed": False}
+    messages, _ = await run_action(
+        CancelDone(), make_tracker(ME, slots={"appointment_reference": "-"}), domain)
+    assert sent_keys(messages) == []

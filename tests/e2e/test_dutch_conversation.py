@@ -124,17 +124,23 @@ async def book_with_a_klantmanager(gateway: Gateway, resident: Conversation) -> 
 
 async def test_someone_elses_reference_cannot_be_cancelled(gateway: Gateway,
                                                           live_settings) -> None:
-    owner, intruder = new_resident(), new_resident()
+    """A crafted button is refused; a typed reference of another person's appointment is
+    unknown (a Telegram chat keeps its own; a web conversation's reference is its key, and
+    guessing one stops after three tries: tests/actions/test_booking_actions.py)."""
+    owner = Conversation(sender_id=f"telegram:{uuid.uuid4().int % 10**9}", channel="telegram",
+                         language="nl")
+    intruder = new_resident()
     await book_with_a_klantmanager(gateway, owner)
     [booked] = appointments_of(live_settings.database_url, owner.sender_id)
 
-    # A crafted button is refused by the gateway; typed, the action finds no such appointment.
     [refused] = await gateway.handle_payload(
         intruder, f'/cancel_appointment{{"appointment_reference":"{booked.reference}"}}')
     assert refused.delivered is False
     replies = await gateway.handle_text(intruder, f"annuleer afspraak {booked.reference}")
-    assert "geen afspraken" in all_text(replies)
-    replies = await gateway.handle_text(intruder, "ja")
+    assert "vind ik geen afspraak" in all_text(replies), all_text(replies)
+    replies = await gateway.handle_text(intruder, booked.reference)
+    assert "Dat kenmerk vind ik niet" in all_text(replies), all_text(replies)
+    await gateway.handle_text(intruder, "stop")
     [still_booked] = appointments_of(live_settings.database_url, owner.sender_id)
     assert still_booked.cancelled_at is None
 

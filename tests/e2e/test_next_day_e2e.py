@@ -80,3 +80,40 @@ async def test_yesterdays_time_button_of_a_move_still_moves(gateway: Gateway,
     [moved] = appointments_of(live_settings.database_url, resident.sender_id)
     assert moved.reference == booked.reference and moved.start != booked.start
     assert moved.cancelled_at is None  # moved, not a second appointment
+
+
+async def test_tomorrow_in_a_new_web_conversation_the_reference_cancels(gateway: Gateway,
+                                                                      live_settings) -> None:
+    """A web conversation ends after an idle hour: the next day the resident is someone new
+    to us. The reference from yesterday's confirmation, typed, finds the appointment."""
+    yesterday = new_resident()
+    replies = await gateway.handle_text(yesterday, "afspraak maken")
+    replies = await choose_team_if_asked(gateway, yesterday, replies, "klantmanager")
+    await gateway.handle_payload(yesterday, time_buttons(replies)[0])
+    await gateway.handle_text(yesterday, "ja")
+    [booked] = appointments_of(live_settings.database_url, yesterday.sender_id)
+
+    today = new_resident()
+    replies = await gateway.handle_text(
+        today, "Goedemorgen. Ik heb gisteren een afspraak gemaakt maar mijn dochter is ziek, "
+               "dus ik kan niet komen. Kan ik die afzeggen?")
+    assert "kenmerk" in all_text(replies), all_text(replies)
+    replies = await gateway.handle_text(today, f"het is {booked.reference.lower()}")
+    assert "Wilt u deze afspraak afzeggen?" in all_text(replies), all_text(replies)
+    replies = await gateway.handle_text(today, "ja graag")
+    assert "is afgezegd" in all_text(replies), all_text(replies)
+    [cancelled] = appointments_of(live_settings.database_url, today.sender_id)
+    assert cancelled.reference == booked.reference and cancelled.cancelled_at is not None
+    assert appointments_of(live_settings.database_url, yesterday.sender_id) == []
+
+
+async def test_no_reference_at_hand_offers_a_medewerker(gateway: Gateway,
+                                                        live_settings) -> None:
+    resident = new_resident()
+    replies = await gateway.handle_text(resident, "ik wil mijn afspraak verzetten")
+    assert "kenmerk" in all_text(replies), all_text(replies)
+    replies = await gateway.handle_text(resident, "dat weet ik niet meer")
+    assert "medewerker" in all_text(replies), all_text(replies)
+    assert "/request_human" in button_payloads(replies)
+    replies = await gateway.handle_text(resident, "wat is bijstand?")
+    assert "kenmerk" not in all_text(replies), all_text(replies)  # the form has ended
