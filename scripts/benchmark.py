@@ -292,9 +292,13 @@ def _short(command: str) -> str:
     return " ".join(words[:3])
 
 
-def start_ours(scratch: Path, workers: int | None) -> tuple[subprocess.Popen, str, float, int]:
+def start_ours(scratch: Path, workers: int | None,
+               first_port: int = 0) -> tuple[subprocess.Popen, str, float, int]:
     count = workers or os.cpu_count() or 1
-    web_port, rasa_port, action_port = free_ports(1, count, count)
+    if first_port:  # web, then the Rasa servers, then the action servers
+        web_port, rasa_port, action_port = first_port, first_port + 1, first_port + 1 + count
+    else:
+        web_port, rasa_port, action_port = free_ports(1, count, count)
     env = {**ENV, "WEB_PORT": str(web_port), "RASA_PORT": str(rasa_port),
            "ACTION_PORT": str(action_port),
            "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
@@ -420,6 +424,9 @@ def main() -> None:
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--skip-reference", action="store_true")
     parser.add_argument("--with-nlu", action="store_true", help="intent F1 figures too")
+    parser.add_argument("--first-port", type=int, default=0,
+                        help="our ports from here on (web, Rasa, actions; 0: free ones), "
+                             "for machines where others run the assistant too")
     parser.add_argument("--folds", type=int, default=3)
     options = parser.parse_args()
     print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
@@ -439,7 +446,8 @@ def main() -> None:
                     print(f"  reference  {name:26} {load.line()}", flush=True)
             finally:
                 stop(process)
-        process, base, cold, workers = start_ours(scratch, options.workers or None)
+        process, base, cold, workers = start_ours(scratch, options.workers or None,
+                                                  options.first_port)
         try:
             print(f"Assistant ({workers} worker(s), web chat API): cold start {cold:.1f} s",
                   flush=True)
