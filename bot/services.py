@@ -132,8 +132,11 @@ def endpoints_config(settings: Settings, action_port: int, workers: int) -> dict
     conversations, and with several workers the Redis lock store."""
     config: dict = {
         # Rasa reads ${INTERNAL_TOKEN} from its environment: the token is in no file.
+        # Selective domain (Rasa 3.4.3+): the domain goes only with the form validations
+        # (validate_*, which read its forms and slots), not with every action call.
         "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook",
-                            "headers": {"Authorization": ACTION_AUTHORIZATION}},
+                            "headers": {"Authorization": ACTION_AUTHORIZATION},
+                            "enable_selective_domain": True},
         "tracker_store": {"type": "bot.tracker_store.ProjectTrackerStore",
                           "url": conversations_url(settings.database_url)},
     }

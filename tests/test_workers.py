@@ -20,7 +20,8 @@ def test_one_worker_keeps_conversations_in_the_database_and_needs_no_redis() -> 
     settings = replace(load_settings(), database_url="sqlite:////srv/assistant.sqlite3")
     config = endpoints_config(settings, action_port=5056, workers=1)
     assert config["action_endpoint"] == {"url": "http://127.0.0.1:5056/webhook",
-                                         "headers": {"Authorization": "Bearer ${INTERNAL_TOKEN}"}}
+                                         "headers": {"Authorization": "Bearer ${INTERNAL_TOKEN}"},
+                                         "enable_selective_domain": True}
     assert config["tracker_store"] == {"type": "bot.tracker_store.ProjectTrackerStore",
                                        "url": "sqlite:////srv/assistant-conversations.sqlite3"}
     assert "lock_store" not in config
