@@ -26,7 +26,9 @@ from assistant.messages import (
     with_appointments_button,
     with_calendar,
 )
-from assistant.policy import Policy, load_policy
+from assistant.policy import Policy, load_policy, read_vocabulary
+from assistant.policy.citation import cite
+from assistant.policy.models import DocumentSpec
 from assistant.policy.municipality import Municipality, load_municipality
 from assistant.settings import get_settings
 from assistant.storage import DATABASE_UNAVAILABLE
@@ -44,6 +46,16 @@ def current_policy() -> Policy:
     """The policy in force today (national layer plus this municipality's overrides)."""
     settings = get_settings()
     return _policy_on(settings.policy_dir, settings.municipality, date.today())
+
+
+def cited(*sources: str) -> str:
+    """Sources as a resident reads them: a policy document by its title, not its number."""
+    return cite(sources, _documents(get_settings().policy_dir))
+
+
+@lru_cache(maxsize=2)
+def _documents(policy_dir: Path) -> dict[str, DocumentSpec]:
+    return read_vocabulary(policy_dir).documents
 
 
 @lru_cache(maxsize=2)

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     appointment_book,
+    cited,
     current_policy,
     handover_queue,
     language_of,
@@ -91,11 +92,11 @@ def answer_topic(dispatcher: CollectingDispatcher, intent: str) -> list[EventTyp
         details = provision_details(provision)
         if details:
             say(dispatcher, "topic.details", details=lines(*details))
-        source = ", ".join(provision.sources[:2])
+        source = cited(*provision.sources[:2])
         team = provision.team or municipality().resident_team
     else:
         say(dispatcher, topic.text_key)
-        source, team = topic.source, topic.team
+        source, team = cited(topic.source), topic.team
     say(dispatcher, "topic.source_and_next", [
         button("topic.book_with_team", f'/book_appointment{{"team":"{team}"}}',
                team=team_name(team)),
@@ -188,7 +189,7 @@ class ShowTargetGroups(Action):
                    for entry in offered if entry.id in intents][:8]
         say(dispatcher, "options.provisions", [
             *buttons, button("menu.check_eligibility", "/check_eligibility")],
-            source=", ".join(group.sources[:2]))
+            source=cited(*group.sources[:2]))
         return [SlotSet("team", group.team)]
 
 

@@ -19,7 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import current_policy, language_of, municipality, say, team_name
+from actions.common import cited, current_policy, language_of, municipality, say, team_name
 from actions.conversation import DURATION_UNITS, answer_topic
 from assistant.eligibility import (
     Answers,
@@ -358,7 +358,7 @@ class EmployerChecklist(Action):
 def show_checklist(dispatcher: CollectingDispatcher) -> None:
     policy = current_policy()
     items = [msg("checklist.item", text=msg(item.key, **checklist_args(item, policy)),
-                 source=item.source)
+                 source=cited(item.source))
              for item in checklist_of(get_settings().municipality_dir)
              if item.provision is None or item.provision in policy.provisions]
     if items:
@@ -388,7 +388,8 @@ def reason(check: Check, result: ConditionResult, answers: Answers) -> dict:
            None: N_("check.condition.unknown")}[result.holds]
     to_verify = msg("check.condition.to_verify") if condition.confidence != "confirmed" else ""
     return msg(key, label=label, answer=answer_text(question, answers.get(condition.fact)),
-               rule=rule_text(question, condition), source=condition.source, note=to_verify)
+               rule=rule_text(question, condition), source=cited(condition.source),
+               note=to_verify)
 
 
 def answer_text(question: Question | None, value: Any) -> Any:

@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import main_menu_buttons, municipality, say
+from actions.common import cited, main_menu_buttons, municipality, say
 from assistant.messages import N_, button, lines, msg
 from assistant.policy import Organisation, Referral, ReferralMap, Subject, load_referrals
 from assistant.settings import get_settings
@@ -52,7 +52,7 @@ def answer_referral(dispatcher: CollectingDispatcher, referral: Referral) -> Non
     details = contact_lines(organisation)
     if details:
         say(dispatcher, "referral.contact", organisation=msg(organisation.name_key),
-            details=lines(*details), source=", ".join(organisation.sources[:2]))
+            details=lines(*details), source=cited(*organisation.sources[:2]))
     roles, buttons = municipal_roles(subject)
     if roles:
         say(dispatcher, "referral.municipality_comes_in", buttons, roles=lines(*roles))
@@ -69,8 +69,8 @@ def municipal_roles(subject: Subject) -> tuple[list[dict], list[dict]]:
     """The texts on when the municipality comes in, and a button per municipal topic this
     municipality answers (a topic it does not have gets the text without a button)."""
     topics = municipality().topics
-    texts = [msg("referral.municipality.with_source", text=msg(role.when_key), source=role.source)
-             for role in subject.municipality]
+    texts = [msg("referral.municipality.with_source", text=msg(role.when_key),
+                 source=cited(role.source)) for role in subject.municipality]
     shown = dict.fromkeys(role.topic for role in subject.municipality
                           if role.topic and role.topic in topics)
     return texts, [button(f"intent.{topic}", f"/{topic}") for topic in shown]

@@ -269,6 +269,7 @@ class DocumentSpec(Model):
     """A policy document a source may cite by its number ("004 §5.3")."""
 
     title: Text
+    short_title: Text | None = None  # how a resident's answer cites it ("Bron: ...")
     year: StrictInt
     pre_participatiewet: StrictBool
     open_questions: tuple[Text, ...] = ()

@@ -127,10 +127,11 @@ async def test_outcome_gives_reasons_with_sources_and_books_with_the_right_team(
     assert fits["provision"]["key"] == "policy.proefplaatsing.title"
     reasons = fits["reasons"]["items"]
     assert [r["key"] for r in reasons] == ["check.condition.met"]
-    assert [r["args"]["source"] for r in reasons] == ["004 §5.2"]
+    nota = "Re-integratienota Midden-Drenthe 2021-2026"
+    assert [r["args"]["source"] for r in reasons] == [f"{nota} §5.2"]
     not_fitting = messages[2]["custom"]["args"]["reasons"]["items"]
     assert not_fitting[0]["key"] == "check.condition.not_met"
-    assert not_fitting[0]["args"]["source"] == "004 §5.3"
+    assert not_fitting[0]["args"]["source"] == f"{nota} §5.3"
     decides = messages[3]["custom"]
     assert decides["buttons"][0]["payload"] == (
         '/book_appointment{"team":"werkgeversservicepunt"}')
@@ -157,7 +158,9 @@ async def test_employer_intake_ends_with_the_checklist(domain) -> None:
     messages, _ = await run_action(CheckOutcome(), tracker, domain)
     assert sent_keys(messages)[-2:] == ["checklist.title", "lead.offer_text"]
     items = messages[-2]["custom"]["args"]["items"]["items"]
-    assert {i["args"]["source"] for i in items} >= {"004 bijlage 1 punt 5", "004 §4.2 Actie 44"}
+    nota = "Re-integratienota Midden-Drenthe 2021-2026"
+    assert {i["args"]["source"] for i in items} >= {f"{nota} bijlage 1 punt 5",
+                                                   f"{nota} §4.2 Actie 44"}
 
 
 async def test_an_employer_check_offers_a_lead_with_the_answers(domain) -> None:

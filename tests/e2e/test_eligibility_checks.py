@@ -40,7 +40,7 @@ async def test_statushouder_route_with_a_correction(gateway: Gateway, live_setti
     assert "Uitkomst van de check" in text
     assert "✅ Beroepsonderwijs (statushouders van 18 tot 27 jaar)" in text
     assert "❌ Naar werk of stage (statushouders ouder dan 30)" in text
-    assert "Bron: 004 §4.1.4 Actie 18" in text
+    assert "Bron: Re-integratienota Midden-Drenthe 2021-2026 §4.1.4 Actie 18" in text
     assert "De gemeente beslist" in text
     booking = '/book_appointment{"team":"taal_inburgering"}'
     assert booking in button_payloads(replies)
@@ -66,7 +66,7 @@ async def test_employer_hiring_check_with_buttons(gateway: Gateway) -> None:
     assert "✅ No-riskpolis" in text  # the doelgroepregister, not the disability itself
     assert "✅ Loonkostensubsidie" in text  # cannot earn the minimum wage
     assert "❔ Praktijkroute" in text  # "weet ik niet": the wage value is not known yet
-    assert "Bron: 004 §4.1.3 Actie 10" in text
+    assert "Bron: Re-integratienota Midden-Drenthe 2021-2026 §4.1.3 Actie 10" in text
     assert '/book_appointment{"team":"werkgeversservicepunt"}' in button_payloads(replies)
 
 
@@ -92,7 +92,8 @@ async def test_employer_intake_ends_with_the_checklist_and_a_lead(gateway: Gatew
     text = all_text(replies)
     assert "✅ Proefplaatsing" in text and "❌ Jobcoach" in text
     assert "❌ No-riskpolis" in text
-    assert "plan van aanpak" in text and "004 bijlage 1" in text
+    assert "plan van aanpak" in text
+    assert "Re-integratienota Midden-Drenthe 2021-2026 bijlage 1" in text
     # the employer agrees to be contacted: the gateway asks the contact (Rasa never sees it)
     [offer] = [p for p in button_payloads(replies) if p.startswith("/employer_lead")]
     leads = Leads(live_settings.database_url)
