@@ -39,6 +39,7 @@ from assistant.messages import (
 from assistant.policy import Amount, Duration, Entry, figures_of
 from assistant.settings import get_settings
 from assistant.storage import DATABASE_UNAVAILABLE
+from assistant.typed_answers.languages import languages_mentioned
 
 METADATA_SLOTS = ("language", "channel", "role")
 
@@ -205,11 +206,26 @@ class ChooseLanguage(Action):
         available = available_languages()
         chosen = next(tracker.get_latest_entity_values("language"), None)
         if chosen not in available:
+            chosen = language_asked_for(tracker, available)
+        if chosen not in available:
             dispatcher.utter_message(json_message=language_menu(available))
             return []
         dispatcher.utter_message(json_message={**message("language.changed"),
                                                "set_language": chosen})
         return [SlotSet("language", chosen)]
+
+
+def language_asked_for(tracker: Tracker, available: list[str]) -> str | None:
+    """The one other language a typed request names: "can we talk in English?", or "I
+    don't speak Dutch well, in English please" in a Dutch conversation (the language
+    spoken now is the one to leave). None when it names none or several: the menu."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if text.startswith("/"):
+        return None
+    named = languages_mentioned(text, available)
+    if len(named) > 1:
+        named.discard(language_of(tracker))
+    return named.pop() if len(named) == 1 else None
 
 
 def available_languages() -> list[str]:

@@ -26,6 +26,25 @@ def language_named(text: str, languages: Iterable[str], *,
     typed = normalize(text)
     if not typed or len(typed.split()) > MAX_WORDS:
         return None
+    found = {code for code, phrases in _names(languages, locales_dir).items()
+             if any(compact(typed) == compact(p) or (len(p) >= 6 and fuzz.ratio(typed, p) >= 88)
+                    for p in phrases)}
+    return found.pop() if len(found) == 1 else None
+
+
+def languages_mentioned(text: str, languages: Iterable[str], *,
+                        locales_dir: Path = LOCALES_DIR) -> set[str]:
+    """The languages a longer message names as words of their own ("I don't speak Dutch
+    well, can we talk in English?" names nl and en); for a message already understood as
+    asking for another language."""
+    typed = f" {normalize(text)} "
+    return {code for code, phrases in _names(languages, locales_dir).items()
+            if any(f" {phrase} " in typed for phrase in phrases)}
+
+
+def _names(languages: Iterable[str], locales_dir: Path) -> dict[str, set[str]]:
+    """Each language's names: its own (the language menu's titles) and what every other
+    language calls it (answers.yml ``languages``), normalized."""
     names: dict[str, set[str]] = {code: set() for code in languages}
     titles = catalog_titles(locales_dir).get("language.name", {})
     for code in names:
@@ -35,7 +54,4 @@ def language_named(text: str, languages: Iterable[str], *,
         for code, phrases in language_words(language, locales_dir).language_names.items():
             if code in names:
                 names[code].update(phrases)
-    found = {code for code, phrases in names.items()
-             if any(compact(typed) == compact(p) or (len(p) >= 6 and fuzz.ratio(typed, p) >= 88)
-                    for p in phrases)}
-    return found.pop() if len(found) == 1 else None
+    return names

@@ -121,3 +121,25 @@ async def test_social_activation_turns_into_maatschappelijke_participatie_in_202
         monkeypatch.setattr(actions.conversation, "current_policy", lambda p=policy: p)
         messages, _ = await run_action(AnswerTopic(), tracker, domain)
         assert sent_keys(messages)[0] == key
+
+
+@pytest.mark.parametrize(("now", "typed", "chosen"), [
+    ("nl", "I don't speak Dutch well, can we talk in English?", "en"),
+    ("nl", "kunnen we verder in het Arabisch?", "ar"),
+    ("en", "Can we continue in Ukrainian please", "uk"),
+    ("nl", "ik wil liever Turks praten", "tr"),
+    ("nl", "Ik spreek geen Engels, kan het in het Arabisch?", None),  # two others: the menu
+    ("nl", "in welke talen kan ik praten?", None),
+])
+async def test_a_language_named_in_a_longer_request_is_chosen(domain, now: str, typed: str,
+                                                              chosen: str | None) -> None:
+    from actions.conversation import ChooseLanguage
+
+    tracker = make_tracker("web:lang", text=typed, intent="choose_language",
+                           metadata={"language": now})
+    messages, events = await run_action(ChooseLanguage(), tracker, domain)
+    if chosen is None:
+        assert events == [] and messages[0]["custom"]["key"] == "language.choose"
+    else:
+        assert messages[0]["custom"]["set_language"] == chosen
+        assert slot_events(events) == {"language": chosen}
