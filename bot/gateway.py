@@ -29,7 +29,7 @@ from assistant.privacy.logs import begin_turn
 from assistant.privacy.overview import DOWNLOAD_PAYLOAD
 from assistant.privacy.tokens import authorization
 from assistant.storage import DATABASE_UNAVAILABLE, OfferedButtons, ProfileStore
-from assistant.typed_answers.languages import language_named
+from assistant.typed_answers.languages import language_named, written_in
 from assistant.typed_answers.matcher import Option, understand_yes_no
 from assistant.typed_answers.menus import (
     MENU_KEYS,
@@ -564,16 +564,24 @@ class Gateway:
     def _language_hint(self, conversation: Conversation, replies: list[Reply],
                        text: str) -> list[Reply]:
         """Someone who writes in another script than their language's (Arabic letters in a
-        Dutch conversation) is offered the languages of that script. Only a hint: no detector
+        Dutch conversation) is offered the languages of that script; someone who writes a
+        sentence of another language in the same letters (English, Turkish in a Dutch
+        conversation: its small words tell) that language first. Only a hint: no detector
         knows Tigrinya and short Dutch is easily misread, so we never switch by ourselves."""
         if (conversation.first_contact or conversation.language_chosen or not replies
                 or replies[-1].language != conversation.language):
             return []
         script = dominant_script(text)
-        if script is None or script == self.script_of(conversation.language):
+        if script is None:
             return []
         matching = [code for code in self.translator.languages()
                     if self.script_of(code) == script]
+        if script == self.script_of(conversation.language):
+            # Same letters (English typed in a Dutch conversation): small words may tell.
+            guess = written_in(text, matching)
+            if guess is None or guess == conversation.language:
+                return []
+            matching = [guess]
         return [self.language_menu(conversation.language, first=matching)] if matching else []
 
     def script_of(self, language: str) -> str | None:

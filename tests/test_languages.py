@@ -85,6 +85,29 @@ async def test_writing_in_another_script_offers_that_scripts_languages_first(
     assert len(menu.buttons) == len(LANGUAGES)
 
 
+@pytest.mark.parametrize(("typed", "first"), [
+    ("Hello, I recently moved to Beilen and I am looking for a job. Can someone help me?", "en"),
+    ("Merhaba, ben iş arıyorum ve bana yardım edebilir misiniz?", "tr"),
+])
+async def test_a_sentence_in_another_latin_language_offers_it_first(
+        language_gateway: Gateway, fake_rasa: FakeRasa, typed: str, first: str) -> None:
+    fake_rasa.default_answer = [bot_message("fallback.not_understood")]
+    replies = await language_gateway.handle_text(conversation("nl"), typed)
+    assert replies[-1].buttons[0].payload == f'/choose_language{{"language":"{first}"}}'
+    assert len(replies[-1].buttons) == len(LANGUAGES)
+
+
+@pytest.mark.parametrize("typed", [
+    "Ik wil graag een afspraak maken met de klantmanager",
+    "Ik heb een vraag over de bijstand en mijn job als developer",
+    "afspraak maken", "job coach",
+])
+async def test_dutch_with_english_terms_gets_no_hint(
+        language_gateway: Gateway, fake_rasa: FakeRasa, typed: str) -> None:
+    fake_rasa.default_answer = [bot_message("fallback.not_understood")]
+    assert len(await language_gateway.handle_text(conversation("nl"), typed)) == 1
+
+
 async def test_no_hint_once_the_person_has_chosen(
         language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
     fake_rasa.default_answer = [bot_message("fallback.not_understood")]

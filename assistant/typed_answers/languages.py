@@ -16,6 +16,9 @@ from assistant.typed_answers.vocabulary import (
 )
 
 MAX_WORDS = 3  # "in het Engels"; longer messages are questions, not a choice of language
+# A guess from small words needs a sentence: at least this many words, this many small words
+# of the likeliest language and twice as many as of the next.
+GUESS_MIN_WORDS, GUESS_MIN_HITS = 5, 3
 
 
 def language_named(text: str, languages: Iterable[str], *,
@@ -55,3 +58,23 @@ def _names(languages: Iterable[str], locales_dir: Path) -> dict[str, set[str]]:
             if code in names:
                 names[code].update(phrases)
     return names
+
+
+def written_in(text: str, languages: Iterable[str], *,
+               locales_dir: Path = LOCALES_DIR) -> str | None:
+    """Which of ``languages`` (of one script) a sentence is likely written in, by the small
+    words each language's answers.yml lists ("the", "het", "için"); None when unsure or for
+    short messages. A hint only: Dutch messages are full of English terms and the other
+    way round, and no detector knows every language we have."""
+    typed = normalize(text).split()
+    if len(typed) < GUESS_MIN_WORDS:
+        return None
+    hits = sorted(((sum(word in language_words(code, locales_dir).function_words
+                        for word in typed), code)
+                   for code in languages if code in answer_languages(locales_dir)),
+                  reverse=True)
+    if not hits or hits[0][0] < GUESS_MIN_HITS:
+        return None
+    if len(hits) > 1 and hits[0][0] < 2 * hits[1][0]:
+        return None
+    return hits[0][1]

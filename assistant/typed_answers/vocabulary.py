@@ -58,6 +58,7 @@ class LanguageWords:
                                      # "العاشرة", "десятій", "onda" (when_parser)
     mornings: tuple[str, ...] = ()   # day parts CLDR lacks: "вранці", "ንግሆ" (when_parser)
     afternoons: tuple[str, ...] = ()  # "після обіду", "ድሕሪ ቀትሪ"
+    function_words: frozenset[str] = frozenset()  # "the", "het", "için": which language
 
 
 def answer_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
@@ -91,6 +92,7 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
                     for hour, items in (data.get("hour_names") or {}).items() for word in items},
         mornings=_lowered((data.get("day_parts") or {}).get("morning")),
         afternoons=_lowered((data.get("day_parts") or {}).get("afternoon")),
+        function_words=frozenset(normalize(str(w)) for w in data.get("function_words") or ()),
     )
 
 
