@@ -4,9 +4,15 @@ Two costs of Rasa 3.6 that a turn does not need, found by profiling a turn (py-s
 
 - every call to the action server opened a new HTTP client session, so a new TCP
   connection (``EndpointConfig.request`` does ``async with self.session()``): here each
-  endpoint's session is made once per event loop and kept, so the calls reuse connections;
+  endpoint's session is made once per event loop and kept, so the calls reuse connections,
+  and it writes an action call's JSON (the whole tracker) with ujson, in less than half
+  the time of the standard library's (``json_serialize``, aiohttp's own option);
 - every answer of the action server was checked with ``jsonschema.validate``, which first
-  checks the schema itself, each time: here the validator is built once.
+  checks the schema itself, each time, and then tries each event against all 23 event
+  schemas (``oneOf``): here the validators are built once, and each event is checked
+  against the schema of its own kind, which says the same (the event schemas differ in
+  their ``event`` constant, so only that one can match); anything that is not clearly
+  valid that way goes through the whole schema, as before.
 
 It also makes a turn whose custom action could not run fail as a whole (``rasa_channel``),
 writes Rasa's log lines as JSON with the turn's correlation id (``assistant.privacy.logs``),
@@ -20,18 +26,21 @@ Everything else is ``rasa`` unchanged.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sys
 import warnings
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 import aiohttp
+import ujson
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
-from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 from assistant.privacy.logs import configure_logging
 from assistant.privacy.tokens import ENVIRONMENT_VARIABLE
@@ -41,8 +50,25 @@ LOWEST_LEVEL = logging.INFO
 # Options that would make Rasa log below INFO (what people typed, whole trackers).
 TALKATIVE_OPTIONS = frozenset({"-v", "--verbose", "-vv", "--debug"})
 
-_new_session = EndpointConfig.session
 _sessions: dict[tuple[int, int], aiohttp.ClientSession] = {}
+
+
+def dumps(value: Any) -> str:
+    """JSON as ``json.dumps`` writes it, only faster (ujson); whatever ujson cannot write
+    (a lone surrogate, an integer beyond 64 bits, an unknown type) the standard library's way."""
+    try:
+        return ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
+    except (TypeError, ValueError, OverflowError):
+        return json.dumps(value)
+
+
+def _new_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
+    """``EndpointConfig.session`` of Rasa 3.6, with ``dumps`` for request bodies."""
+    auth = (aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
+            if endpoint.basic_auth else None)
+    return aiohttp.ClientSession(headers=endpoint.headers, auth=auth,
+                                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                                 json_serialize=dumps)
 
 
 class _KeptSession:
@@ -67,12 +93,38 @@ def keep_sessions() -> None:
     EndpointConfig.session = lambda endpoint: _KeptSession(endpoint)  # type: ignore[method-assign]
 
 
+def clearly_valid(schema: dict[str, Any]) -> Callable[[Any], bool]:
+    """True for an action server's answer that ``schema`` (Rasa's response format) accepts,
+    checking each event against the schema of its own kind only; False when unsure."""
+    kind = validator_for(schema)
+    events = schema["properties"]["events"]
+    one_event = {key: value for key, value in events["items"].items() if key != "oneOf"}
+    by_kind = {option["properties"]["event"]["const"]: kind({"allOf": [one_event, option]})
+               for option in events["items"]["oneOf"]}
+    responses = kind(schema["properties"]["responses"])
+
+    def check(result: Any) -> bool:
+        if not isinstance(result, dict) or not isinstance(result.get("events", []), list):
+            return False
+        for event in result.get("events", []):
+            name = event.get("event") if isinstance(event, dict) else None
+            validator = by_kind.get(name) if isinstance(name, str) else None
+            if validator is None or not validator.is_valid(event):
+                return False
+        return "responses" not in result or responses.is_valid(result["responses"])
+
+    return check
+
+
 def validate_action_results_with_one_validator() -> None:
     schema = RemoteAction.action_response_format_spec()
     validator = validator_for(schema)(schema)
+    quick = clearly_valid(schema)
     original = RemoteAction._validate_action_result
 
     def validate(action: RemoteAction, result: dict[str, Any]) -> bool:
+        if quick(result):
+            return True
         try:
             validator.validate(result)
         except ValidationError:
