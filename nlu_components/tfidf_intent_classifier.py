@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import random
 from collections import Counter
 from functools import lru_cache
@@ -41,7 +42,8 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.calibration import CalibratedClassifierCV
+from scipy.special import expit
+from sklearn.calibration import CalibratedClassifierCV, _SigmoidCalibration
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
@@ -99,6 +101,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
+        self._one_message: OneMessage | bool | None = None  # built at the first message
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -130,6 +133,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         examples += with_context(examples, self.config["context_share"])
         texts, labels = zip(*enough_for_folds(examples, folds), strict=True)
         self.model = self._new_model(folds)
+        self._one_message = None
         self.model.fit(list(texts), np.array(labels))  # sklearn's checks need an array
         self.persist()
         lean(self.model)
@@ -155,7 +159,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def _probabilities(self, text: str) -> np.ndarray:
         """``model.predict_proba([text])[0]``, with the features in the weights' precision
-        (``lean``): a float64 row against float32 weights made scipy copy all the weights."""
+        (``lean``): a float64 row against float32 weights made scipy copy all the weights.
+        One message at a time by ``OneMessage`` when the model is of the kind it knows."""
+        if self._one_message is None:
+            self._one_message = OneMessage.of(self.model) or False
+        if self._one_message:
+            return self._one_message.probabilities(text)
         features = self.model.named_steps["features"].transform([text])
         classifier = self.model.named_steps["classifier"]
         return classifier.predict_proba(features.astype(weights_dtype(classifier)))[0]
@@ -237,6 +246,109 @@ def lean(model: Pipeline) -> None:
 def weights_dtype(classifier: Any) -> np.dtype:
     svms = _svms(classifier)
     return svms[0].coef_.dtype if svms else np.dtype(np.float64)
+
+
+class OneMessage:
+    """``predict_proba([text])[0]`` of a fitted model of ``_new_model``'s kind (with
+    ``lean``'s float32 weights), the same arithmetic in the same order, without what costs
+    most for one short text: sklearn's checks at every step (``check_is_fitted`` on a
+    vectorizer recomputes its whole idf vector from a sparse diagonal matrix), a joblib
+    call for the feature union, five sparse matrices per vectorizer and a Python call per
+    intent for the calibration. Only the n-grams the text has are touched. The answers are
+    sklearn's bit for bit (tests/test_intent_classifier.py; on the real model every sentence
+    of tests/nlu_eval and 200 random strings); a model of any other kind keeps sklearn's
+    path (``of`` returns None)."""
+
+    def __init__(self, parts: list[tuple], classifiers: list[tuple], n_classes: int) -> None:
+        self.parts = parts              # per vectorizer: analyzer, vocabulary, idf, ...
+        self.classifiers = classifiers  # per calibrated SVM: weights, intercept, a, b
+        self.n_classes = n_classes
+
+    @classmethod
+    def of(cls, model: Pipeline | None) -> OneMessage | None:
+        union = getattr(model, "named_steps", {}).get("features")
+        classifier = getattr(model, "named_steps", {}).get("classifier")
+        if not isinstance(union, FeatureUnion) or not isinstance(
+                classifier, CalibratedClassifierCV) or len(classifier.classes_) <= 2:
+            return None
+        parts, offset = [], 0
+        weights = union.transformer_weights or {}
+        for name, vectorizer in union.transformer_list:
+            if (not isinstance(vectorizer, TfidfVectorizer) or vectorizer.norm != "l2"
+                    or not vectorizer.use_idf or vectorizer.binary
+                    or vectorizer.dtype is not np.float64
+                    or not hasattr(vectorizer, "vocabulary_")):
+                return None
+            parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_,
+                          np.asarray(vectorizer.idf_, dtype=np.float64),
+                          vectorizer.sublinear_tf, weights.get(name), offset))
+            offset += len(vectorizer.vocabulary_)
+        classifiers = []
+        for calibrated in classifier.calibrated_classifiers_:
+            svm = getattr(calibrated, "estimator", None) or calibrated.base_estimator
+            calibrators = calibrated.calibrators
+            if (not isinstance(svm, LinearSVC) or svm.coef_.shape != (
+                    len(classifier.classes_), offset)
+                    or list(svm.classes_) != list(classifier.classes_)
+                    or list(calibrated.classes) != list(classifier.classes_)
+                    or not all(isinstance(c, _SigmoidCalibration) for c in calibrators)):
+                return None
+            classifiers.append((svm.coef_.T, svm.intercept_,
+                                np.array([c.a_ for c in calibrators], dtype=np.float64),
+                                np.array([c.b_ for c in calibrators], dtype=np.float64)))
+        return cls(parts, classifiers, len(classifier.classes_))
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's row of the feature union: column indices and values (float64), in
+        the order of sklearn's sparse row (vectorizer by vectorizer, columns ascending)."""
+        columns, values = [], []
+        for analyze, vocabulary, idf, sublinear, weight, offset in self.parts:
+            counts: dict[int, int] = {}
+            for term in analyze(text):  # CountVectorizer._count_vocab
+                column = vocabulary.get(term)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if not counts:
+                continue
+            found = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            order = np.argsort(found, kind="stable")
+            found = found[order]
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[order]
+            if sublinear:  # TfidfTransformer.transform
+                np.log(tf, tf)
+                tf += 1
+            tf *= idf[found]
+            square_sum = 0.0  # sklearn's row normalisation adds the squares one by one
+            for value in tf.tolist():
+                square_sum += value * value
+            if square_sum != 0.0:
+                tf /= math.sqrt(square_sum)
+            if weight is not None:
+                tf *= weight
+            columns.append(found + offset)
+            values.append(tf)
+        if not columns:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(columns), np.concatenate(values)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        columns, values = self.features(text)
+        mean = np.zeros((1, self.n_classes))
+        for weights, intercept, a, b in self.classifiers:
+            # The sparse row times the weights as scipy's csr_matvecs does it: products in
+            # the weights' precision, added up one column after the other.
+            products = weights[columns] * values.astype(weights.dtype)[:, np.newaxis]
+            sums = (np.cumsum(products, axis=0)[-1] if len(columns)
+                    else np.zeros(self.n_classes, dtype=weights.dtype))
+            decision = sums + intercept
+            proba = expit(-(a * decision + b))[np.newaxis, :]
+            denominator = np.sum(proba, axis=1)[:, np.newaxis]
+            proba = np.divide(proba, denominator, out=np.full_like(proba, 1 / self.n_classes),
+                              where=denominator != 0)
+            proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+            mean += proba
+        mean /= len(self.classifiers)
+        return mean[0]
 
 
 class UntrustedModelError(RuntimeError):
