@@ -1,7 +1,8 @@
 """Rasa's conversations in the project's database (bot/tracker_store.py): a save writes only
 the new events, in one statement, and a conversation read back is the one that was saved;
-a replacement (erasure) really replaces; SQLite connections are kept and the conversations
-file is written with synchronous=NORMAL, the appointments with FULL."""
+a replacement (erasure) really replaces; a tracker kept in memory between turns is used only
+while the stored conversation is as it left it; SQLite connections are kept and the
+conversations file is written with synchronous=NORMAL, the appointments with FULL."""
 
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ async def test_a_save_writes_only_the_new_events_in_one_statement(database: str)
             await store.save(tracker)
         writes = [s for s in seen if not s.startswith(("SELECT", "PRAGMA"))]
         assert [s.split(" (")[0] for s in writes] == ["INSERT INTO EVENTS"], seen
-        assert not [s for s in seen if "COUNT(" in s], seen  # nothing counted first
+        # Nothing counted first; after the insert only the stamp of the kept tracker.
+        assert not [s for s in seen[:seen.index(writes[0])] if "COUNT(" in s], seen
         assert stored_rows(database, sender) == len(tracker.events)
     # A second save of the same tracker adds only what came after the first.
     tracker.update(UserUttered("nog iets", {"name": "greet", "confidence": 1.0}))
@@ -106,8 +108,8 @@ async def test_a_conversation_reads_back_as_it_was_saved(database: str) -> None:
     other = ProjectTrackerStore(DOMAIN, host=database)
     with statements(database) as seen:
         again = await other.retrieve(sender)
-    # Only the events' JSON is read: no ORM object per event.
-    assert [s for s in seen if s.startswith("SELECT")][0].startswith(
+    # Only the events' JSON is read (after the stamp): no ORM object per event.
+    assert [s for s in seen if s.startswith("SELECT")][1].startswith(
         "SELECT EVENTS.DATA AS EVENTS_DATA FROM")
     assert [e.as_dict() for e in again.events] == [e.as_dict() for e in tracker.events]
     assert again.get_slot("team") == "team 1"
@@ -152,6 +154,108 @@ async def test_a_failed_save_is_written_whole_by_the_next(database: str) -> None
     await store.save(tracker)
     again = await store.retrieve(sender)
     assert [e.as_dict() for e in again.events] == [e.as_dict() for e in tracker.events]
+
+
+async def a_saved_turn(store: ProjectTrackerStore, sender: str, number: int) -> None:
+    tracker = await store.retrieve(sender)
+    for new in a_turn(number):
+        tracker.update(new)
+    await store.save(tracker)
+
+
+def events_of(tracker: DialogueStateTracker) -> list[dict]:
+    return [e.as_dict() for e in tracker.events]
+
+
+async def test_a_kept_tracker_is_used_while_the_stored_conversation_is_unchanged(
+        database: str) -> None:
+    store, sender = ProjectTrackerStore(DOMAIN, host=database), uuid.uuid4().hex
+    await store.create_tracker(sender)
+    await a_saved_turn(store, sender, 1)
+    saved = await store.retrieve(sender)  # kept by the save of the turn before
+    for new in a_turn(2):
+        saved.update(new)
+    await store.save(saved)
+    with statements(database) as seen:
+        again = await store.retrieve(sender)
+    assert again is saved
+    assert [s.split(" FROM")[0] for s in seen if not s.startswith("PRAGMA")] == [
+        "SELECT COUNT(EVENTS.ID) AS COUNT_1, MAX(EVENTS.ID) AS MAX_1, "
+        "MAX(EVENTS.TIMESTAMP) AS MAX_2"]  # the stamp only, no events
+    fresh = await ProjectTrackerStore(DOMAIN, host=database).retrieve(sender)
+    assert events_of(again) == events_of(fresh)
+    assert again.current_state() == fresh.current_state()
+
+
+async def test_a_kept_tracker_is_not_used_once_others_changed_the_conversation(
+        database: str) -> None:
+    store, sender = ProjectTrackerStore(DOMAIN, host=database), uuid.uuid4().hex
+    await store.create_tracker(sender)
+    for number in range(2):
+        await a_saved_turn(store, sender, number)
+    # Another worker takes a turn: this worker's kept tracker is one turn behind.
+    other = ProjectTrackerStore(DOMAIN, host=database)
+    await a_saved_turn(other, sender, 7)
+    assert (await store.retrieve(sender)).get_slot("team") == "team 7"
+    await a_saved_turn(store, sender, 3)
+    # Erased elsewhere (the other worker, retention) and written again with just as many
+    # events: SQLite can give the same ids out again, the times still differ.
+    with get_engine(database).begin() as connection:
+        rows = connection.execute(text("SELECT id, sender_id, type_name, timestamp, "
+                                       "intent_name, action_name, data FROM events WHERE "
+                                       "sender_id = :s ORDER BY id"), {"s": sender}).all()
+        connection.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
+        for row in rows:
+            connection.execute(text(
+                "INSERT INTO events (id, sender_id, type_name, timestamp, intent_name, "
+                "action_name, data) VALUES (:id, :s, :t, :ts, :i, :a, :d)"),
+                {"id": row[0], "s": sender, "t": row[2], "ts": row[3] + 1, "i": row[4],
+                 "a": row[5], "d": row[6].replace("team 3", "team 9")})
+    assert (await store.retrieve(sender)).get_slot("team") == "team 9"
+    await a_saved_turn(store, sender, 4)
+    with get_engine(database).begin() as connection:
+        connection.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
+    assert await store.retrieve(sender) is None
+
+
+async def test_a_turn_that_failed_leaves_no_kept_tracker(database: str) -> None:
+    """The events a failed turn added in memory were never stored: the next turn reads the
+    conversation from the database."""
+    store, sender = ProjectTrackerStore(DOMAIN, host=database), uuid.uuid4().hex
+    await store.create_tracker(sender)
+    await a_saved_turn(store, sender, 1)
+    await a_saved_turn(store, sender, 2)
+    failed = await store.retrieve(sender)
+    failed.update(SlotSet("team", "never saved"))
+    again = await store.retrieve(sender)
+    assert again is not failed
+    assert again.get_slot("team") == "team 2"
+
+
+async def test_a_turn_that_began_a_new_session_is_read_again(database: str) -> None:
+    store, sender = ProjectTrackerStore(DOMAIN, host=database), uuid.uuid4().hex
+    await store.create_tracker(sender)
+    await a_saved_turn(store, sender, 1)
+    tracker = await store.retrieve(sender)
+    for new in [ActionExecuted("action_session_start"), SessionStarted(),
+                ActionExecuted("action_listen"), *a_turn(2)]:
+        tracker.update(new)
+    await store.save(tracker)
+    again = await store.retrieve(sender)
+    assert again is not tracker  # the database's reading: the last session only
+    assert len(again.events) < len(tracker.events)
+
+
+async def test_kept_trackers_are_bounded(database: str, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    monkeypatch.setattr("bot.tracker_store.KEPT_CONVERSATIONS", 2)
+    store = ProjectTrackerStore(DOMAIN, host=database)
+    senders = [uuid.uuid4().hex for _ in range(3)]
+    for sender in senders:
+        await store.create_tracker(sender)
+        await a_saved_turn(store, sender, 1)
+        await a_saved_turn(store, sender, 2)
+    assert list(store._kept) == senders[1:]
 
 
 def test_sqlite_connections_are_kept_and_synchronous_fits_the_file(tmp_path: Path) -> None:
