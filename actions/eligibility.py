@@ -47,6 +47,7 @@ from assistant.policy import (
     read_vocabulary,
 )
 from assistant.settings import get_settings
+from assistant.typed_answers.matcher import Special
 from assistant.typed_answers.questions import choices_named, understand_check_answer
 
 # Entities the NLU finds in any language, and the fact each one answers.
@@ -237,7 +238,8 @@ class ValidateEligibilityForm(FormValidationAction):
             understood, answer = understand(tracker, check, question, value)
             if not understood:
                 # "typ een getal" only where a number is asked; else: the buttons' words
-                say(dispatcher, N_("check.not_understood") if facts()[question.fact].type
+                say(dispatcher, N_("answer.with_more") if answer is Special.WITH_MORE
+                    else N_("check.not_understood") if facts()[question.fact].type
                     not in ("boolean", "enum") else N_("check.not_understood_choice"))
                 return {"check_answer": None}
             answers[question.fact] = answer
@@ -248,7 +250,9 @@ def understand(tracker: Tracker, check: Check, question: Question,
                typed: Any) -> tuple[bool, Any]:
     """(understood, value): an age or number the NLU found, a button, a typed answer (a
     button's title in any language, "weet ik niet", "de tweede", "vierentwintig"), else
-    yes/no as the NLU heard it."""
+    yes/no as the NLU heard it. A yes or no followed by a new topic or question ("ja, we
+    hebben een vacature" to another question) is (False, Special.WITH_MORE): asked again,
+    whatever the NLU heard."""
     found = entity_answers(tracker, check).get(question.fact)
     if found is not None:
         return True, found
@@ -259,8 +263,8 @@ def understand(tracker: Tracker, check: Check, question: Question,
     fact = facts()[question.fact]
     if choice is None and not text.startswith("/"):
         understood, value = understand_check_answer(text, question, fact, language_of(tracker))
-        if understood:
-            return True, value
+        if understood or value is Special.WITH_MORE:
+            return understood, value
     return parse_answer(fact, choice=choice, intent=intent, text=text)
 
 

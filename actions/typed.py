@@ -10,11 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import language_of, municipality
+from actions.common import language_of, municipality, say
 from actions.time_choice import typed_preference
+from assistant.messages import N_
+from assistant.typed_answers.matcher import Special
 from assistant.typed_answers.questions import understand_confirmation, understand_team
 
 ANSWER_INTENTS = {"inform", "nlu_fallback", "out_of_scope", "affirm", "deny"}
@@ -29,15 +32,38 @@ def typed_text(tracker: Tracker, slot: str) -> str | None:
     return text if text and not text.startswith("/") else None
 
 
+# What each form's confirmation asks (its words are no new topic after a "ja").
+CONFIRMATION_TEXTS = {
+    "booking_form": ("booking.ask_confirm", "booking.ask_time"),
+    "reschedule_form": ("reschedule.ask_confirm", "booking.ask_time"),
+    "cancel_form": ("cancel.ask_confirm",),
+    "delete_data_form": ("privacy.ask_confirm",),
+}
+
+
 class TypedConfirmation:
     """"ja"/"klopt"/"nee hoor"/"evet"/"ні" answer the yes/no buttons of a confirmation, also
-    when the NLU heard another intent in them."""
+    when the NLU heard another intent in them. A yes or no with a new topic or question after
+    it ("yes, and how about my vacancy?") confirms nothing, even when the NLU heard a yes:
+    the person is told so and asked again."""
 
     async def extract_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> dict[str, Any]:
         text = typed_text(tracker, "confirmed")
-        answer = understand_confirmation(text, language_of(tracker)) if text else None
+        about = CONFIRMATION_TEXTS.get((tracker.active_loop or {}).get("name") or "", ())
+        answer = understand_confirmation(text, language_of(tracker), about=about) if text \
+            else None
+        if answer is Special.WITH_MORE:
+            return {"confirmed": Special.WITH_MORE.value}  # replaces the NLU's affirm/deny
         return {} if answer is None else {"confirmed": answer}
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[EventType]:
+        if tracker.slots_to_validate().get("confirmed") == Special.WITH_MORE.value:
+            say(dispatcher, N_("answer.with_more"))
+            return [SlotSet("confirmed", None)]  # the form asks for the confirmation again
+        return await super().get_validation_events(  # type: ignore[misc]
+            dispatcher, tracker, domain)
 
 
 class TypedTeam:

@@ -5,6 +5,11 @@ languages (typos forgiven), a synonym, "weet ik niet" in any language, an ordina
 tweede", "الثاني"), a number in digits of any script or in words, and yes/no where the
 question is a yes/no question. The answer is taken only when one button clearly wins: a reply
 that fits two buttons equally, or none, is not understood (and the question comes again).
+
+A yes or no with more after it is the answer only when the more is filler ("ja graag", "evet
+lütfen") or says the question again ("nee, ik heb geen vacature"); "ja, en hoe zit het met mijn
+vacature?" is no answer to another question but a new one: ``Special.WITH_MORE``, and the
+caller asks the question again instead of taking the yes.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from assistant.typed_answers.vocabulary import (
     LOCALES_DIR,
     LanguageWords,
     answer_languages,
+    catalog_titles,
     counted_phrases,
     language_words,
     title_phrases,
@@ -38,12 +44,14 @@ MIN_ORDINAL_TYPO_LENGTH = 4  # a typed word shorter than this is never an ordina
 MAX_ORDINAL_TYPO_WORDS = 4   # "ik kies de twede"; longer messages are no choice by position
 _DIGITS = re.compile(r"\d+")
 _REPEATS = re.compile(r"(\D)\1+")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 EXACT, CONTAINED, DISTINCTIVE_WORD, TYPO = 4, 3, 2, 1  # how sure a match is, best first
 
 
 class Special(str, Enum):
     DONT_KNOW = "dont_know"
+    WITH_MORE = "with_more"  # a yes or no followed by a new topic or question: ask again
 
 
 @dataclass(frozen=True)
@@ -75,12 +83,14 @@ class _Hit:
 
 
 def understand(text: str, options: Sequence[Option], language: str, *,
-               numbers: bool = False, dont_know: bool = True,
+               numbers: bool = False, dont_know: bool = True, about: Sequence[str] = (),
                locales_dir: Path = LOCALES_DIR) -> Understood | None:
     """What ``text`` answers to a question with these buttons, or None when unclear.
 
     ``numbers``: the question asks a number (an age, hours): a typed number is the answer even
-    when no button has it. ``dont_know``: the question has a "weet ik niet" button."""
+    when no button has it. ``dont_know``: the question has a "weet ik niet" button.
+    ``about``: the catalog ids of the question's text; a yes or no followed by words of it is
+    still the answer, followed by other words it is ``Special.WITH_MORE``."""
     typed = normalize(text)
     if not typed:
         return None
@@ -88,7 +98,10 @@ def understand(text: str, options: Sequence[Option], language: str, *,
         return Understood(Special.DONT_KNOW, "dont_know")
     chosen = _best_option(typed, options, locales_dir)
     if chosen is not None:
-        return chosen
+        if chosen.phrase is not None and _says_more(text, typed, chosen, options, about,
+                                                    locales_dir):
+            return Understood(Special.WITH_MORE, "with_more")
+        return Understood(chosen.value, chosen.how)
     number = number_in(typed, language, locales_dir=locales_dir) if numbers else None
     if number is not None:
         return Understood(number, "number")
@@ -108,8 +121,9 @@ def yes_no_options() -> tuple[Option, Option]:
 
 
 def understand_yes_no(text: str, language: str, *, dont_know: bool = False,
+                      about: Sequence[str] = (),
                       locales_dir: Path = LOCALES_DIR) -> Understood | None:
-    return understand(text, yes_no_options(), language, dont_know=dont_know,
+    return understand(text, yes_no_options(), language, dont_know=dont_know, about=about,
                       locales_dir=locales_dir)
 
 
@@ -194,6 +208,93 @@ def _word_with_suffix(typed: str, phrase: str) -> bool:
         word.startswith(phrase) and len(word) - len(phrase) <= 3 for word in typed.split())
 
 
+# --- A yes or no with more after it -------------------------------------------------------------
+
+QUESTION_MARKS = ("?", "\u061f")  # "?" and the Arabic "؟"
+MIN_STEM = 4  # a word and a question's word that share this many first letters may be one word
+
+
+def _says_more(text: str, typed: str, chosen: _Chosen, options: Sequence[Option],
+               about: Sequence[str], locales_dir: Path) -> bool:
+    """Whether a yes or no is followed by a new topic or question: words that are not filler,
+    not yes/no words of the chosen button and not words of the question asked ("ja, we hebben
+    een vacature" to "heeft u een vacature?" is an answer, to "heeft de kandidaat een
+    arbeidsbeperking?" it is not); or a question mark after such words, even the question's
+    own ("ja, en voor welke vacature?")."""
+    rest = _without(typed, chosen.phrase or "", typo=chosen.how == "typo")
+    for phrase in _filler_phrases(locales_dir):
+        rest = _without(rest, phrase)
+    option = next(o for o in options if o.value == chosen.value)
+    own = {word for phrase in _phrases_of(option, locales_dir) for word in phrase.split()}
+    filler = all_filler(locales_dir)
+    others = [word for word in rest.split()
+              if len(word) > 1 and not _one_of(word, own) and not _one_of(word, filler)]
+    if others and any(mark in text for mark in QUESTION_MARKS):
+        return True
+    asked = _question_words(tuple(about), locales_dir)
+    return any(not _word_of(word, asked) for word in others)
+
+
+def _one_of(word: str, words: Iterable[str]) -> bool:
+    """``word`` is one of ``words``, or a long one of them typed with a typo ("plese")."""
+    return word in words or (len(word) >= MIN_TYPO_LENGTH and any(
+        len(other) >= MIN_TYPO_LENGTH and fuzz.ratio(word, other) >= WORD_TYPO_SCORE
+        for other in words))
+
+
+def _without(typed: str, phrase: str, *, typo: bool = False) -> str:
+    """``typed`` without the first whole-word occurrence of ``phrase``; ``typo``: without the
+    run of words ``phrase`` was typed as with a typo."""
+    padded = f" {typed} "
+    if f" {phrase} " in padded:
+        return " ".join(padded.replace(f" {phrase} ", " ", 1).split())
+    if not typo:
+        return typed
+    tokens, size = typed.split(), len(phrase.split())
+    starts = range(max(1, len(tokens) - size + 1))
+    best = max(starts, key=lambda i: fuzz.ratio(" ".join(tokens[i:i + size]), phrase))
+    return " ".join(tokens[:best] + tokens[best + size:])
+
+
+def _word_of(word: str, asked: frozenset[str]) -> bool:
+    """``word`` is a word of the question, maybe in another form ("vacatures", "kandidaten")
+    or as part of a compound ("beperking" of "arbeidsbeperking")."""
+    if word in asked:
+        return True
+    for other in asked:
+        shorter = min(len(word), len(other))
+        if shorter < MIN_STEM:
+            continue
+        if len(_common_prefix(word, other)) >= max(MIN_STEM, shorter - 3):
+            return True
+        if shorter >= MIN_STEM + 1 and (word in other or other in word):
+            return True
+    return False
+
+
+def _common_prefix(left: str, right: str) -> str:
+    size = 0
+    while size < min(len(left), len(right)) and left[size] == right[size]:
+        size += 1
+    return left[:size]
+
+
+@lru_cache(maxsize=256)
+def _question_words(keys: tuple[str, ...], locales_dir: Path) -> frozenset[str]:
+    """The words of a question's text in every catalog (a person may answer in another
+    language than the one asked in), without its placeholders."""
+    texts = catalog_titles(locales_dir)
+    return frozenset(word for key in keys for text in texts.get(key, {}).values()
+                     for word in normalize(_PLACEHOLDER.sub(" ", text)).split())
+
+
+@lru_cache(maxsize=4)
+def _filler_phrases(locales_dir: Path) -> tuple[str, ...]:
+    """The filler of more than one word ("من فضلك", "будь ласка"), longest first."""
+    return tuple(sorted((phrase for phrase in all_filler(locales_dir) if " " in phrase),
+                        key=len, reverse=True))
+
+
 # --- Choosing a button ---------------------------------------------------------------------------
 
 def _says_dont_know(typed: str, locales_dir: Path) -> bool:
@@ -203,7 +304,14 @@ def _says_dont_know(typed: str, locales_dir: Path) -> bool:
     return any(_phrase_hit(typed, phrase) for phrase in phrases)
 
 
-def _best_option(typed: str, options: Sequence[Option], locales_dir: Path) -> Understood | None:
+@dataclass(frozen=True)
+class _Chosen:
+    value: Any
+    how: str
+    phrase: str | None  # the yes/no phrase that chose a yes/no button, else None
+
+
+def _best_option(typed: str, options: Sequence[Option], locales_dir: Path) -> _Chosen | None:
     phrases = {index: _phrases_of(option, locales_dir) for index, option in enumerate(options)}
     hits = [hit for index, option in enumerate(options)
             if (hit := _score(typed, phrases[index], option.value)) is not None]
@@ -215,7 +323,8 @@ def _best_option(typed: str, options: Sequence[Option], locales_dir: Path) -> Un
     if any(_rivals(best, hit) for hit in hits[1:]):
         return None  # "ja, nee": two buttons fit equally well
     how = {EXACT: "title", CONTAINED: "title", DISTINCTIVE_WORD: "word", TYPO: "typo"}[best.tier]
-    return Understood(best.value, how)
+    yes_or_no = best.tier != EXACT and any(o.words for o in options if o.value == best.value)
+    return _Chosen(best.value, how, best.phrase if yes_or_no else None)
 
 
 def _rivals(best: _Hit, other: _Hit) -> bool:
@@ -275,10 +384,12 @@ def _distinctive_word_hits(typed: str, options: Sequence[Option],
         [index] = indexes
         for typed_word in typed_words:
             if typed_word == word:
-                hits.append(_Hit(DISTINCTIVE_WORD, 100, len(word), options[index].value))
+                hits.append(_Hit(DISTINCTIVE_WORD, 100, len(word), options[index].value,
+                                 typed_word))
             elif len(word) >= 5 and _same_digits(typed_word, word) and (
                     score := fuzz.ratio(typed_word, word)) >= WORD_TYPO_SCORE:
-                hits.append(_Hit(DISTINCTIVE_WORD, score, len(word), options[index].value))
+                hits.append(_Hit(DISTINCTIVE_WORD, score, len(word), options[index].value,
+                                 typed_word))
     return hits
 
 

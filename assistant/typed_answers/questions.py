@@ -29,11 +29,16 @@ def check_options(question: Question, fact: Fact) -> tuple[Option, ...]:
 def understand_check_answer(text: str, question: Question, fact: Fact, language: str, *,
                             locales_dir: Path = LOCALES_DIR) -> tuple[bool, Any]:
     """(understood, value) for a typed answer to a check question; value None is "weet ik
-    niet". A number must be one the fact allows (an age of 300 is not understood)."""
+    niet". A number must be one the fact allows (an age of 300 is not understood). A yes or
+    no followed by a new topic or question is not understood, with value
+    ``Special.WITH_MORE`` (the question is asked again, not answered by the NLU's "yes")."""
     understood = understand(text, check_options(question, fact), language,
-                            numbers=fact.type == "integer", locales_dir=locales_dir)
+                            numbers=fact.type == "integer", about=(question.question_key,),
+                            locales_dir=locales_dir)
     if understood is None:
         return False, None
+    if understood.value is Special.WITH_MORE:
+        return False, Special.WITH_MORE
     if understood.value is Special.DONT_KNOW:
         return True, None
     return (True, understood.value) if fact.accepts(understood.value) else (False, None)
@@ -71,10 +76,13 @@ def understand_team(text: str, teams: Iterable[tuple[str, str]], language: str, 
     return understood.value if understood else None
 
 
-def understand_confirmation(text: str, language: str, *,
-                            locales_dir: Path = LOCALES_DIR) -> bool | None:
-    """True for "ja"/"klopt"/"evet"/"так" (and the titles of the yes buttons), False for no."""
+def understand_confirmation(text: str, language: str, *, about: tuple[str, ...] = (),
+                            locales_dir: Path = LOCALES_DIR) -> bool | Special | None:
+    """True for "ja"/"klopt"/"evet"/"так" (and the titles of the yes buttons), False for no;
+    ``Special.WITH_MORE`` for a yes or no with a new topic or question after it ("yes, and
+    how about my vacancy?"). ``about``: the catalog ids of the question's text."""
     options = (Option(True, ("answer.yes", "button.yes", "privacy.yes_delete"), ("yes",)),
                Option(False, ("answer.no", "button.no"), ("no",)))
-    understood = understand(text, options, language, dont_know=False, locales_dir=locales_dir)
+    understood = understand(text, options, language, dont_know=False, about=about,
+                            locales_dir=locales_dir)
     return understood.value if understood else None

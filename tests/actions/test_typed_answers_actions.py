@@ -143,6 +143,32 @@ async def test_a_typed_answer_that_fits_no_button_is_asked_again(domain) -> None
     assert "check_answers" not in slot_events(events)
 
 
+@pytest.mark.parametrize(("language", "typed", "intent"), [
+    ("nl", "ja we hebben een vacature", "offer_vacancy"),
+    ("en", "yes, and how about my vacancy?", "affirm"),  # even when the NLU hears a yes
+    ("uk", "так, а як щодо моєї вакансії?", "offer_vacancy"),
+    ("tr", "evet, peki benim iş ilanım ne olacak?", "affirm")])
+async def test_a_yes_with_a_new_topic_does_not_answer_the_check(domain, language, typed,
+                                                                intent) -> None:
+    """"Is the candidate's work disability established?" -- "yes, and how about my vacancy?"
+    is no answer: it is said so and the question comes again."""
+    tracker = answering({}, typed, language, intent, check="hiring_support")
+    ask = make_tracker("web:typed", slots={"check_id": "hiring_support", "check_answers": {}})
+    asked, _ = await run_action(AskCheckAnswer(), ask, domain)
+    assert sent_keys(asked) == ["check.question.candidate_has_work_disability"]
+    messages, events = await run_action(ValidateEligibilityForm(), tracker, domain)
+    assert sent_keys(messages) == ["answer.with_more"]
+    assert "check_answers" not in slot_events(events)
+
+
+async def test_a_yes_that_says_the_question_again_answers_the_check(domain) -> None:
+    tracker = answering({}, "ja we hebben een vacature", "nl", "offer_vacancy",
+                        check="placement_type")  # "Heeft de werkgever een vacature ...?"
+    messages, events = await run_action(ValidateEligibilityForm(), tracker, domain)
+    assert sent_keys(messages) == []
+    assert slot_events(events)["check_answers"] == {"has_vacancy": True}
+
+
 def booking_tracker(requested: str, text: str, language: str, slots: dict | None = None,
                     intent: str = "inform"):
     return make_tracker("web:typed", slots={"requested_slot": requested, **(slots or {})},
@@ -230,6 +256,25 @@ async def test_a_typed_confirmation_of_the_erasure(domain, language, typed, expe
                            metadata={"language": language})
     _, events = await run_action(ValidateDeleteDataForm(), tracker, domain)
     assert slot_events(events)["confirmed"] is expected
+
+
+@pytest.mark.parametrize(("form", "action"), [
+    ("delete_data_form", ValidateDeleteDataForm), ("booking_form", ValidateBookingForm),
+    ("reschedule_form", ValidateRescheduleForm)])
+@pytest.mark.parametrize(("language", "typed"), [
+    ("nl", "ja, en hoe zit het met mijn bijstand?"), ("en", "yes, and how about my vacancy?"),
+    ("uk", "так, але скільки грошей я отримаю"), ("tr", "evet ama çocuk bakımı ne olacak")])
+async def test_a_yes_with_a_new_topic_confirms_nothing(action_settings, domain, form, action,
+                                                       language, typed) -> None:
+    """The NLU heard a yes (the slot mapping of affirm set it): the typed text says more, so
+    nothing is confirmed (nothing booked, moved or erased), and the confirmation is asked
+    again."""
+    tracker = make_tracker("web:typed", slots={"requested_slot": "confirmed"}, text=typed,
+                           intent="affirm", new_slots={"confirmed": True}, active_loop=form,
+                           metadata={"language": language})
+    messages, events = await run_action(action(), tracker, domain)
+    assert sent_keys(messages) == ["answer.with_more"]
+    assert slot_events(events) == {"confirmed": None}
 
 
 async def test_a_typed_hour_after_a_narrowed_day_stays_on_that_day(action_settings,

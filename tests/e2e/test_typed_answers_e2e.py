@@ -271,3 +271,50 @@ async def test_a_team_typed_as_a_word_or_an_ordinal(web: TestClient, live_settin
     team_name = {"type": "msg", "key": f"team.{team}.name", "args": {}}
     assert screen.text("booking.ask_time", team=team_name).split("\n")[0] in texts(answer), \
         texts(answer)
+
+
+@pytest.mark.parametrize(("language", "yes_with_more", "yes"), [
+    ("nl", "ja, en hoe zit het met mijn bijstand?", "ja graag"),
+    ("en", "yes, and how about my vacancy?", "yes please")])
+async def test_a_yes_with_a_new_question_books_nothing(web: TestClient, live_settings,
+                                                       language: str, yes_with_more: str,
+                                                       yes: str) -> None:
+    """A yes followed by a new question at the booking's confirmation books nothing: the
+    person is told why and asked again; a plain yes then books."""
+    screen = screen_for(live_settings, language)
+    await type_language(web, screen, language)
+    await post(web, {"text": typed(language, "book_appointment")})
+    await post(web, {"text": screen.text("team.klantmanager.name").lower()})
+    answer = await post(web, {"text": TYPING[language].first})
+    assert screen.first_line("booking.ask_confirm") in texts(answer), texts(answer)
+
+    answer = await post(web, {"text": yes_with_more})
+    assert screen.text("answer.with_more") in texts(answer), texts(answer)
+    assert screen.first_line("booking.ask_confirm") in texts(answer), texts(answer)
+    token = next(c.value for c in web.session.cookie_jar if c.key == SESSION_COOKIE)
+    assert appointments_of(live_settings.database_url, sender_id_for(token)) == []
+
+    answer = await post(web, {"text": yes})
+    [booked] = appointments_of(live_settings.database_url, sender_id_for(token))
+    assert booked.reference in texts(answer)
+
+
+@pytest.mark.parametrize(("language", "yes_with_more"), [
+    ("nl", "ja we hebben een vacature"), ("tr", "evet, peki benim iş ilanım ne olacak?")])
+async def test_a_yes_with_another_topic_does_not_answer_a_check_question(
+        web: TestClient, live_settings, language: str, yes_with_more: str) -> None:
+    """"Heeft de kandidaat een vastgestelde arbeidsbeperking?" -- "ja we hebben een vacature":
+    no answer to this question; it comes again, and a plain yes answers it."""
+    screen = screen_for(live_settings, language)
+    await type_language(web, screen, language)
+    answer = await post(web, {"text": typed(language, "check_hiring_support")})
+    question = screen.first_line("check.question.candidate_has_work_disability")
+    assert question in texts(answer), texts(answer)
+
+    answer = await post(web, {"text": yes_with_more})
+    assert screen.text("answer.with_more") in texts(answer), texts(answer)
+    assert question in texts(answer), texts(answer)
+    answer = await post(web, {"text": TYPING[language].yes})
+    assert not not_understood(screen, answer), texts(answer)
+    assert question not in texts(answer), texts(answer)
+    assert screen.first_line("check.question.candidate_can_earn_minimum_wage") in texts(answer)

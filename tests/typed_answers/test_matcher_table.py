@@ -221,7 +221,7 @@ def test_dont_know_typed_in_every_language(fact: str, language: str, typed: str)
 
 YES_NO = [("nl", "ja", True), ("nl", "Ja hoor", True), ("nl", "jaaa", True), ("nl", "klopt", True),
           ("nl", "nee", False), ("nl", "neee", False), ("nl", "klopt niet", False),
-          ("nl", "nee, ik heb geen vacature", False), ("en", "yes", True), ("en", "yeah", True),
+          ("en", "yes", True), ("en", "yeah", True),
           ("en", "nope", False), ("en", "yes please", True), ("en", "no thanks", False),
           ("ar", "نعم", True), ("ar", "لا", False), ("ar", "أجل", True),
           ("ti", "እወ", True), ("ti", "ኣይፋል", False), ("fa", "بله", True), ("fa", "آره", True),
@@ -235,6 +235,86 @@ def test_yes_no_where_the_question_is_yes_no(language: str, typed: str, expected
     assert understand_check_answer(typed, QUESTIONS["has_vacancy"], FACTS["has_vacancy"],
                                    language) == (True, expected)
     assert understand_confirmation(typed, language) is expected
+
+
+# A yes or no with more after it: the answer when the more is filler, thanks or says the question
+# again; a new topic or question after it is no answer (Special.WITH_MORE: asked again).
+CONFIRMING = ("booking.ask_confirm", "booking.ask_time")  # what the booking confirmation asks
+
+STAYS_AN_ANSWER = [
+    # (language, typed, expected) to a booking confirmation and to "Bent u alleenstaande ouder?"
+    ("nl", "ja, dat klopt", True), ("nl", "ja graag", True), ("nl", "Ja hoor, prima", True),
+    ("nl", "ja, bedankt", True), ("nl", "nee dank je", False),
+    ("en", "yes please", True), ("en", "yes, that's right", True), ("en", "yes thanks", True),
+    ("en", "yes plese", True), ("en", "no thanks", False),
+    ("uk", "так, звісно", True), ("uk", "так, дякую", True), ("uk", "так, будь ласка", True),
+    ("uk", "ні, дякую", False),
+    ("tr", "evet lütfen", True), ("tr", "evet, teşekkürler", True), ("tr", "tabii ki evet", True),
+    ("tr", "hayır, teşekkürler", False),
+    ("ar", "نعم من فضلك", True), ("ar", "نعم شكرا", True), ("ar", "لا شكرا", False),
+    ("fa", "بله لطفا", True), ("fa", "نه ممنون", False), ("fa_AF", "بلی تشکر", True),
+    ("ti", "እወ በጃኻ", True),
+]
+
+
+@pytest.mark.parametrize(("language", "typed", "expected"), STAYS_AN_ANSWER)
+def test_a_yes_or_no_with_filler_or_thanks_stays_the_answer(language: str, typed: str,
+                                                            expected: bool) -> None:
+    assert understand_confirmation(typed, language, about=CONFIRMING) is expected
+    assert understand_check_answer(typed, QUESTIONS["is_single_parent"],
+                                   FACTS["is_single_parent"], language) == (True, expected)
+
+
+ELABORATIONS = [
+    # (fact, language, typed, expected): the more says the question again, in other forms
+    ("has_vacancy", "nl", "nee, ik heb geen vacature", False),
+    ("has_vacancy", "nl", "ja we hebben een vacature", True),
+    ("has_vacancy", "en", "yes, we have a vacancy", True),
+    ("has_vacancy", "uk", "так, у нас є вакансія", True),
+    ("has_work_disability", "nl", "ja, de kandidaat heeft een arbeidsbeperking", True),
+    ("has_work_disability", "nl", "ja, een beperking", True),
+    ("is_single_parent", "nl", "ja, ik ben alleenstaande ouder", True),
+    ("is_single_parent", "en", "yes, I am a single parent", True),
+    ("is_single_parent", "tr", "evet, tek ebeveynim", True),
+]
+
+
+@pytest.mark.parametrize(("fact", "language", "typed", "expected"), ELABORATIONS,
+                         ids=[f"{f}-{lang}-{t}" for f, lang, t, _ in ELABORATIONS])
+def test_a_yes_or_no_that_says_the_question_again_is_the_answer(
+        fact: str, language: str, typed: str, expected: bool) -> None:
+    assert understand_check_answer(typed, QUESTIONS[fact], FACTS[fact], language) == (
+        True, expected)
+
+
+def test_the_booking_confirmations_words_are_no_new_topic() -> None:
+    assert understand_confirmation("ja, maak de afspraak maar", "nl", about=CONFIRMING) is True
+    assert understand_confirmation("yes, book the appointment", "en", about=CONFIRMING) is True
+    assert understand_confirmation("так, запишіть мене на цю зустріч", "uk",
+                                   about=CONFIRMING) is True
+    assert understand_confirmation("evet, bu randevuyu oluşturun", "tr", about=CONFIRMING) is True
+
+
+WITH_MORE = [
+    # (language, typed): a yes or no, then a new topic or question
+    ("nl", "ja we hebben een vacature"), ("nl", "ja, en hoe zit het met mijn bijstand?"),
+    ("nl", "nee, maar ik wil wel weten hoeveel geld ik krijg"), ("nl", "ja, mag ik ook werken?"),
+    ("en", "yes, and how about my vacancy?"), ("en", "yes but what about childcare"),
+    ("en", "no, I want to ask about my debts"),
+    ("uk", "так, а як щодо моєї вакансії?"), ("uk", "так, але скільки грошей я отримаю"),
+    ("tr", "evet, peki benim iş ilanım ne olacak?"), ("tr", "evet ama çocuk bakımı ne olacak"),
+    ("ar", "نعم، وماذا عن الوظيفة الشاغرة؟"), ("ti", "እወ፡ ብዛዕባ ስራሕ ከ?"),
+    ("fa", "بله، ولی درباره کمک هزینه چطور؟"), ("fa_AF", "بلی، مگر در باره کار چطور؟"),
+]
+
+
+@pytest.mark.parametrize(("language", "typed"), WITH_MORE)
+def test_a_yes_or_no_with_a_new_topic_is_asked_again(language: str, typed: str) -> None:
+    assert understand_confirmation(typed, language, about=CONFIRMING) is Special.WITH_MORE
+    assert understand_check_answer(typed, QUESTIONS["has_work_disability"],
+                                   FACTS["has_work_disability"], language) == (
+        False, Special.WITH_MORE)
+    assert understand_yes_no(typed, language).value is Special.WITH_MORE
 
 
 NOT_ANSWERS = [
