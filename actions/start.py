@@ -22,7 +22,8 @@ from assistant.when_parser import parse_when
 logger = logging.getLogger(__name__)
 
 # Typed the way residents type them: each reaches another of the word lists.
-SAMPLE_TIMES = ("morgen om 10 uur", "dinsdagmiddag", "3 maart om half 2", "de tweede")
+SAMPLE_TIMES = ("morgen om 10 uur", "dinsdagmiddag", "3 maart om half 2", "de tweede",
+                "om tien uur")
 
 
 def build_vocabularies() -> None:
