@@ -176,15 +176,16 @@ DUTCH_HOURS = {9: "negen", 10: "tien", 11: "elf", 12: "twaalf", 13: "een", 14: "
 
 async def test_an_hour_in_words_after_a_narrowed_morning(web: TestClient,
                                                          live_settings) -> None:
-    """"dinsdagochtend", something that is no time (the morning still holds), then "om tien
-    uur": that Tuesday at ten."""
+    """"dinsdagochtend", then "dat weet ik nog niet" (how to ask for another day or stop, and
+    the morning still holds), then "om tien uur": that Tuesday at ten."""
     screen = screen_for(live_settings, "nl")
     await type_language(web, screen, "nl")
     await post(web, {"text": "ik wil een afspraak maken"})
     await post(web, {"text": "klantmanager"})
     await post(web, {"text": "dinsdagochtend"})
     answer = await post(web, {"text": "dat weet ik nog niet"})
-    assert screen.first_line("booking.time_not_understood") in texts(answer), texts(answer)
+    assert screen.first_line("booking.no_time_suits") in texts(answer), texts(answer)
+    assert "/stop" in payloads(answer)
     offered = [datetime.fromisoformat(json.loads(p.split("/inform", 1)[1])["appointment_time"])
                for p in payloads(answer) if "appointment_time" in p]
     zone = offered[0].tzinfo
