@@ -146,7 +146,8 @@ def duration_text(duration: Duration) -> dict:
 # The line each kind of amount is shown with; amounts by age share one line.
 AMOUNT_KEYS = {"kosten": N_("topic.amount.kosten"),
                "percentage_loonkosten": N_("topic.amount.percentage_loonkosten"),
-               "maximum_percentage_wml": N_("topic.amount.maximum_percentage_wml")}
+               "maximum_percentage_wml": N_("topic.amount.maximum_percentage_wml"),
+               "vrijlating_arbeidsinkomsten": N_("topic.amount.vrijlating_arbeidsinkomsten")}
 AMOUNT_BY_AGE = N_("topic.amount.from_age")
 
 

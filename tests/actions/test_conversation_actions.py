@@ -143,3 +143,24 @@ async def test_a_language_named_in_a_longer_request_is_chosen(domain, now: str, 
     else:
         assert messages[0]["custom"]["set_language"] == chosen
         assert slot_events(events) == {"language": chosen}
+
+
+async def test_working_on_bijstand_report_it_and_part_of_the_wages_without_an_amount(
+        domain) -> None:
+    """"Ik heb bijstand en heb werk gevonden": report it at once (art. 17), the wages are
+    deducted with a supplement, and part may be kept for a while up to a maximum that is
+    not stated (it is indexed): from the national policy data, with both articles."""
+    tracker = make_tracker("web:1", intent="ask_work_on_benefit", text="werk naast bijstand")
+    messages, events = await run_action(AnswerTopic(), tracker, domain)
+    assert sent_keys(messages) == ["policy.national.werken_met_bijstand.description",
+                                   "topic.details", "topic.source_and_next"]
+    description, details = rendered(messages[0], "nl"), rendered(messages[1], "nl")
+    assert "meteen door" in description and "aanvulling" in description
+    assert "Duur: 6 maanden" in details and "25" in details and "maximumbedrag" in details
+    assert "€" not in description + details  # no amount without a source that is read
+    source = messages[2]["custom"]["args"]["source"]
+    assert "Participatiewet art. 17 lid 1" in source
+    assert "Participatiewet art. 31 lid 2 onderdeel n" in source
+    assert slot_events(events) == {"team": "klantmanager"}
+    for language in ("en", "uk", "tr", "ar", "ti", "fa", "fa_AF"):
+        assert "25" in rendered(messages[1], language) or "٢٥" in rendered(messages[1], language)

@@ -165,3 +165,26 @@ def test_every_provision_of_the_nota_is_answerable() -> None:
         intent = answered.get(provision)
         assert intent is not None, f"no topic intent answers '{provision}'"
         assert intent in domain_intents() and len(examples.get(intent, [])) >= 10, intent
+
+
+@pytest.mark.parametrize("municipality", ["midden-drenthe", "emmen"])
+def test_working_on_bijstand_is_national_law_with_its_articles(municipality: str) -> None:
+    """Working while on bijstand: the inlichtingenplicht (art. 17 lid 1) and the vrijlating of
+    income from work (art. 31 lid 2 onderdeel n) as data with their sources; the maximum
+    amount is indexed and not read yet, so there is no euro amount, and what is not read is
+    marked to verify with what to check."""
+    provision = load_policy(POLICY, municipality).provisions["werken_met_bijstand"]
+    assert provision.layer == "national" and provision.team == "klantmanager"
+    assert provision.sources[:2] == ("Participatiewet art. 17 lid 1",
+                                     "Participatiewet art. 31 lid 2 onderdeel n")
+    assert "art. 17 lid 1" in provision.legal_source
+    assert "art. 31 lid 2 onderdeel n" in provision.legal_source
+    [share] = provision.amounts
+    assert (share.name, share.value, share.unit) == ("vrijlating_arbeidsinkomsten", 25, "percent")
+    assert share.source == "Participatiewet art. 31 lid 2 onderdeel n"
+    assert not any(amount.unit == "euro" for amount in provision.amounts)
+    assert (provision.duration.unit, provision.duration.length) == ("months", 6)
+    assert provision.confidence == share.confidence == "to_verify"
+    assert any("maximum amount" in question for question in provision.open_questions)
+    topic = load_municipality(POLICY / municipality).topics["ask_work_on_benefit"]
+    assert topic.provisions == ("werken_met_bijstand",)
