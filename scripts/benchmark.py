@@ -154,6 +154,7 @@ class Load:
     conversations: int = 0
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)  # process kind -> seconds per reply
+    action_calls: float = 0.0  # calls to the action servers per reply
 
     @property
     def throughput(self) -> float:
@@ -165,6 +166,8 @@ class Load:
 
     def line(self) -> str:
         cpu = ", ".join(f"{kind} {seconds * 1000:.1f}" for kind, seconds in self.cpu.items())
+        if cpu and self.action_calls:
+            cpu += f"; action calls per reply {self.action_calls:.2f}"
         return (f"p50 {self.percentile(0.5):6.0f} ms  p95 {self.percentile(0.95):6.0f} ms  "
                 f"{self.throughput:5.1f} replies/s  ({len(self.latencies)} replies, "
                 f"{self.errors} errors)" + (f"\n{'':39}processor ms per reply: {cpu}"
@@ -223,20 +226,26 @@ SCENARIOS = {"1 resident": (1, 0.0), "50 residents, 2 s think": (50, 2.0),
 
 
 async def scenarios(make_factory: Callable[[aiohttp.ClientSession], Factory], script: list,
-                    seconds: float, pid: int | None = None) -> dict[str, Load]:
+                    seconds: float, pid: int | None = None,
+                    action_logs: tuple[Path, ...] = ()) -> dict[str, Load]:
     """Every scenario; with ``pid`` also the processor time its process tree spent per reply
-    (``Load.cpu``), which other programs on the machine change far less than latency."""
+    (``Load.cpu``), which other programs on the machine change far less than latency, and
+    with ``action_logs`` the action calls per reply. A scenario whose residents wait long
+    gets through fewer steps of the visit in its time (200 residents: the first few, which
+    call few actions), so its figures per reply describe another mix of turns."""
     results: dict[str, Load] = {}
     async with http_session() as http:
         make = make_factory(http)
         await run_load(make, script, 1, 0, 3)  # warm up: first turns load lazily
         for name, (residents, think) in SCENARIOS.items():
             before = cpu_of_tree(pid) if pid else {}
+            calls_before = action_calls(action_logs)
             results[name] = load = await run_load(make, script, residents, think, seconds)
             if pid:
                 after, replies = cpu_of_tree(pid), max(1, len(load.latencies))
                 load.cpu = {kind: (after[kind] - before.get(kind, 0.0)) / replies
                             for kind in after}
+                load.action_calls = (action_calls(action_logs) - calls_before) / replies
     return results
 
 
@@ -259,6 +268,18 @@ def rss_of_tree(pid: int) -> list[tuple[str, int]]:
         found.append((_short(command.decode(errors="replace")), rss))
         todo.extend(int(child) for child in children)
     return found
+
+
+def action_calls(logs: tuple[Path, ...]) -> int:
+    """Action calls the action servers logged so far ("running <action>", one per call)."""
+    count = 0
+    for log in logs:
+        try:
+            with log.open(errors="replace") as lines:
+                count += sum('"message": "running ' in line for line in lines)
+        except OSError:
+            continue
+    return count
 
 
 def cpu_of_tree(pid: int) -> dict[str, float]:
@@ -293,7 +314,9 @@ def _short(command: str) -> str:
 
 
 def start_ours(scratch: Path, workers: int | None,
-               first_port: int = 0) -> tuple[subprocess.Popen, str, float, int]:
+               first_port: int = 0) -> tuple[subprocess.Popen, str, float, int, tuple[Path, ...]]:
+    """The assistant, its web address, its cold start, its workers and its action servers'
+    logs (bot/services.py names them after their Rasa server's port)."""
     count = workers or os.cpu_count() or 1
     if first_port:  # web, then the Rasa servers, then the action servers
         web_port, rasa_port, action_port = first_port, first_port + 1, first_port + 1 + count
@@ -318,7 +341,9 @@ def start_ours(scratch: Path, workers: int | None,
     while True:  # measure with every worker up
         report = json.loads(urllib.request.urlopen(f"{base}/healthz", timeout=5).read())
         if report["workers_answering"] == report["workers"]:
-            return process, base, cold, report["workers"]
+            logs = tuple(ROOT / "var" / "logs" / f"actions-{rasa_port + worker}.log"
+                         for worker in range(report["workers"]))
+            return process, base, cold, report["workers"], logs
         time.sleep(0.5)
 
 
@@ -446,14 +471,14 @@ def main() -> None:
                     print(f"  reference  {name:26} {load.line()}", flush=True)
             finally:
                 stop(process)
-        process, base, cold, workers = start_ours(scratch, options.workers or None,
-                                                  options.first_port)
+        process, base, cold, workers, action_logs = start_ours(
+            scratch, options.workers or None, options.first_port)
         try:
             print(f"Assistant ({workers} worker(s), web chat API): cold start {cold:.1f} s",
                   flush=True)
             ours = measure(lambda: scenarios(
                 lambda http: lambda: WebChatResident(http, base), OUR_CONVERSATION,
-                options.seconds, process.pid))
+                options.seconds, process.pid, action_logs))
             for name, load in ours.items():
                 print(f"  assistant  {name:26} {load.line()}", flush=True)
             if reference:
