@@ -118,8 +118,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                                            ngram_range=tuple(self.config["char_ngrams"]))),
             ("concepts", TfidfVectorizer(analyzer=concepts, sublinear_tf=True)),
         ], transformer_weights={"concepts": self.config["lexicon_weight"]})
+        # The SVM's seed is fixed: without one liblinear takes one from numpy's global state,
+        # and two trainings on the same examples differed by up to 5e-5 in a weight.
         classifier = CalibratedClassifierCV(
-            LinearSVC(C=self.config["C"], class_weight="balanced"),
+            LinearSVC(C=self.config["C"], class_weight="balanced", random_state=0),
             cv=folds, method="sigmoid", ensemble=self.config["calibration_ensemble"])
         return Pipeline([("features", features), ("classifier", classifier)])
 

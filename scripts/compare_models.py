@@ -12,8 +12,11 @@ FallbackClassifier (top confidence below the threshold, or the top two closer th
 ambiguity threshold), with the threshold of the message's language where the candidate has
 one. Prints per candidate the mean over languages and the Dutch figures: accuracy, confident
 wrong answers, referral recall. `--per-language` also chooses a threshold per language for
-each model at 0.55 (the rule is in per_language_thresholds) and prints its figures. The test
-sets are never read here: they only report the candidate that wins here (make evaluate).
+each model at 0.55 (the rule is in per_language_thresholds) and prints its figures.
+`--spread N` trains each model N times, the later runs each without another 50 of the
+examples (as if some data had changed; the file order kept): a difference between
+candidates smaller than the spread between one candidate's runs is noise. The test sets are
+never read here: they only report the candidate that wins here (make evaluate).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import random
 import sys
 import time
 from dataclasses import dataclass, field
@@ -100,7 +104,9 @@ def training_examples() -> list[tuple[str, str]]:
             if m.get("text") and m.get("intent")]
 
 
-def fit(options: dict, examples: list[tuple[str, str]]):
+def fit(options: dict, examples: list[tuple[str, str]], run: int = 0):
+    """The classifier trained on the examples; in run n > 0 without 50 of them, drawn with
+    seed n, the order kept: as if some data had changed (``--spread``)."""
     from nlu_components.tfidf_intent_classifier import (
         TfidfIntentClassifier,
         enough_for_folds,
@@ -108,6 +114,9 @@ def fit(options: dict, examples: list[tuple[str, str]]):
     )
 
     component = TfidfIntentClassifier(options, None, None)
+    if run:
+        left_out = set(random.Random(run).sample(range(len(examples)), 50))
+        examples = [e for i, e in enumerate(examples) if i not in left_out]
     folds = component.config["calibration_folds"]
     examples = examples + with_context(examples, component.config["context_share"])
     texts, labels = zip(*enough_for_folds(examples, folds), strict=True)
@@ -215,6 +224,9 @@ def main() -> None:
                         help="only the candidates whose names start with these")
     parser.add_argument("--per-language", action="store_true",
                         help="also choose a threshold per language for each model")
+    parser.add_argument("--spread", type=int, default=1, metavar="N",
+                        help="train each model N times: on all examples, then each time "
+                             "without another 50 (file order kept), and print every run")
     parser.add_argument("--misses", metavar="LANGUAGE", action="append", default=[],
                         help="also print this language's development-set misses")
     options = parser.parse_args()
@@ -229,11 +241,17 @@ def main() -> None:
     print(f"{'':<28}{'acc':>7}{'wrong':>7}{'refer':>7}{'acc':>7}{'wrong':>7}{'acc':>8}"
           f"{'wrong':>7}{'acc':>7}{'wrong':>7}")
     models: dict[str, object] = {}
-    for candidate in chosen:
-        key = repr(sorted(candidate.options.items()))
+    for candidate, run in ((c, n) for c in chosen for n in range(options.spread)):
+        same = repr(sorted(candidate.options.items()))
+        key = f"{same} {run}"
         started = time.monotonic()
-        if key not in models:
-            models[key] = fit(candidate.options, examples)
+        if key not in models:  # only this model's runs are kept in memory
+            models = {k: m for k, m in models.items() if k.rsplit(" ", 1)[0] == same}
+            models[key] = fit(candidate.options, examples, run)
+        if run:
+            candidate = Candidate(f"{candidate.name} -50 #{run}", candidate.options,
+                                  candidate.threshold, candidate.ambiguity,
+                                  candidate.per_language)
         results = evaluate(models[key], candidate)
         for language in options.misses:
             print_misses(models[key], candidate, language)
