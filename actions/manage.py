@@ -91,7 +91,7 @@ class CheckAppointments(DatabaseGuard, Action):
         appointments = await upcoming(tracker)
         text = str(tracker.latest_message.get("text") or "")
         if not appointments and not text.startswith("/"):
-            claimed = await claim_typed(tracker, text)
+            claimed = await claim_typed(tracker, text, dispatcher)
             appointments = [claimed] if claimed is not None else []
         events: list[EventType] = [SlotSet("has_appointments", bool(appointments))]
         if len(appointments) == 1 and not tracker.get_slot("appointment_reference"):
@@ -151,7 +151,7 @@ class ReferenceValidation:
         mine = await upcoming(tracker)
         chosen = pick_reference(value, mine)
         if chosen is None and isinstance(value, str) and not value.startswith("/"):
-            chosen = await claim_typed(tracker, value)
+            chosen = await claim_typed(tracker, value, dispatcher)
         if chosen is not None:
             return {"appointment_reference": chosen.reference, "team": chosen.team_code}
         if mine:
@@ -262,14 +262,17 @@ async def own_appointment(tracker: Tracker) -> BookedAppointment | None:
                  if reference and a.reference == normalise_reference(reference)), None)
 
 
-async def claim_typed(tracker: Tracker, text: str) -> BookedAppointment | None:
+async def claim_typed(tracker: Tracker, text: str,
+                      dispatcher: CollectingDispatcher) -> BookedAppointment | None:
     """The first reference in ``text`` that names an appointment of an earlier web
-    conversation, brought into this one; nothing after MAX_REFERENCE_TRIES unknown ones."""
+    conversation, brought into this one, and the person told which one it is; nothing after
+    MAX_REFERENCE_TRIES unknown ones."""
     if reference_tries(tracker) >= MAX_REFERENCE_TRIES:
         return None
     for match in REFERENCE_PATTERN.finditer(text):
         claimed = await asyncio.to_thread(appointment_book().claim, tracker.sender_id, match[0])
         if claimed is not None:
+            say(dispatcher, "appointments.found_earlier", **appointment_args(claimed))
             return claimed
     return None
 

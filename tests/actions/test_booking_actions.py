@@ -242,7 +242,7 @@ async def test_the_reference_from_yesterdays_web_conversation_brings_it_here(
                                        (await offered_times(domain, "klantmanager"))[0])
     keys, slots = await ask_reference(domain, ValidateCancelForm, TODAY_ON_THE_WEB,
                                       f"mijn kenmerk is {reference.lower().replace('-', '')}")
-    assert keys == [] and slots["appointment_reference"] == reference
+    assert keys == ["appointments.found_earlier"] and slots["appointment_reference"] == reference
     assert [a.reference for a in appointment_book().upcoming(TODAY_ON_THE_WEB)] == [reference]
     assert appointment_book().upcoming(YESTERDAY_ON_THE_WEB) == []
 
@@ -253,8 +253,10 @@ async def test_a_reference_in_the_opening_message_is_found_at_once(action_settin
                                        (await offered_times(domain, "klantmanager"))[0])
     tracker = make_tracker(TODAY_ON_THE_WEB, text=f"kan ik afspraak {reference} verzetten?",
                            intent="reschedule_appointment")
-    _, events = await run_action(CheckAppointments(), tracker, domain)
+    messages, events = await run_action(CheckAppointments(), tracker, domain)
     assert slot_events(events) == {"has_appointments": True, "appointment_reference": reference}
+    assert sent_keys(messages) == ["appointments.found_earlier"]
+    assert messages[0]["custom"]["args"]["reference"] == reference
 
 
 async def test_a_telegram_chats_appointment_stays_with_the_chat(action_settings,

@@ -99,6 +99,7 @@ async def test_tomorrow_in_a_new_web_conversation_the_reference_cancels(gateway:
                "dus ik kan niet komen. Kan ik die afzeggen?")
     assert "kenmerk" in all_text(replies), all_text(replies)
     replies = await gateway.handle_text(today, f"het is {booked.reference.lower()}")
+    assert "Ik heb uw afspraak gevonden" in all_text(replies), all_text(replies)
     assert "Wilt u deze afspraak afzeggen?" in all_text(replies), all_text(replies)
     replies = await gateway.handle_text(today, "ja graag")
     assert "is afgezegd" in all_text(replies), all_text(replies)
