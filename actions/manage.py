@@ -43,7 +43,7 @@ from assistant.appointments import (
     normalise_reference,
 )
 from assistant.messages import N_, NP_, button, when
-from assistant.typed_answers import Special, understand_yes_no
+from assistant.typed_answers import declines
 from assistant.when_parser import parse_when
 
 REFERENCE_PATTERN = re.compile(r"\b([A-Za-z2-9]{3})-?([A-Za-z2-9]{3})\b")
@@ -163,9 +163,7 @@ class ReferenceValidation:
                            tracker: Tracker) -> dict[str, Any]:
         """No appointment of one's own and no reference we know: try again a few times; after
         "nee"/"weet ik niet" or too many tries, a medewerker can help, and the form ends."""
-        gave_up = isinstance(value, str) and (answer := understand_yes_no(
-            value, language_of(tracker), dont_know=True)) is not None and answer.value in (
-            False, Special.DONT_KNOW)
+        gave_up = isinstance(value, str) and declines(value, language_of(tracker))
         if not gave_up and reference_tries(tracker) + 1 < MAX_REFERENCE_TRIES:
             say(dispatcher, "appointments.reference_unknown", [button("button.stop", "/stop")])
             return {"appointment_reference": None}

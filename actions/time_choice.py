@@ -25,7 +25,7 @@ from assistant.appointments import (
 )
 from assistant.messages import N_, button, short_when
 from assistant.settings import get_settings
-from assistant.typed_answers import Special, ordinal_in, understand_yes_no
+from assistant.typed_answers import declines, ordinal_in
 from assistant.when_parser import parse_when
 
 SEARCH_DEPTH = 80  # free slots looked at when filtering on a preferred day or time
@@ -99,21 +99,14 @@ def understand_time(value: Any, team_code: str | None, offered: list[str] | None
         return _check_free(team_code, datetime.combine(day, typed.at, tzinfo=zone))
     if typed.understood:
         return TimeChoice(preference=_preference(day, typed.at, typed.afternoon))
-    if _none_suits(value, language):
+    # "nee", "weet ik niet": say how to ask another day or stop, not "not understood" again
+    if declines(value, language):
         return TimeChoice(problem=NONE_SUITS, preference=preference)
     # What was narrowed to before ("dinsdagochtend") still holds when the answer is unclear.
     return TimeChoice(problem=N_("booking.time_not_understood"), preference=preference)
 
 
 NONE_SUITS = N_("booking.no_time_suits")
-
-
-def _none_suits(text: str, language: str) -> bool:
-    """"nee", "weet ik niet", "ні", "bilmiyorum" typed where times are offered: none of them
-    suits, or the person is not sure they want one; say how to ask for another day or stop,
-    instead of "I did not understand that time" again and again."""
-    answer = understand_yes_no(text, language, dont_know=True)
-    return answer is not None and answer.value in (False, Special.DONT_KNOW)
 
 
 def typed_preference(text: str) -> dict | None:

@@ -4,6 +4,7 @@ from assistant.typed_answers.matcher import (
     Option,
     Special,
     Understood,
+    declines,
     number_in,
     ordinal_in,
     understand,
@@ -12,5 +13,5 @@ from assistant.typed_answers.matcher import (
 )
 from assistant.typed_answers.text import normalize
 
-__all__ = ["Option", "Special", "Understood", "normalize", "number_in", "ordinal_in",
+__all__ = ["Option", "Special", "Understood", "declines", "normalize", "number_in", "ordinal_in",
            "understand", "understand_yes_no", "yes_no_options"]

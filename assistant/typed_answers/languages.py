@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -29,7 +30,7 @@ def language_named(text: str, languages: Iterable[str], *,
     typed = normalize(text)
     if not typed or len(typed.split()) > MAX_WORDS:
         return None
-    found = {code for code, phrases in _names(languages, locales_dir).items()
+    found = {code for code, phrases in _names(tuple(languages), locales_dir).items()
              if any(compact(typed) == compact(p) or (len(p) >= 6 and fuzz.ratio(typed, p) >= 88)
                     for p in phrases)}
     return found.pop() if len(found) == 1 else None
@@ -41,13 +42,15 @@ def languages_mentioned(text: str, languages: Iterable[str], *,
     well, can we talk in English?" names nl and en); for a message already understood as
     asking for another language."""
     typed = f" {normalize(text)} "
-    return {code for code, phrases in _names(languages, locales_dir).items()
+    return {code for code, phrases in _names(tuple(languages), locales_dir).items()
             if any(f" {phrase} " in typed for phrase in phrases)}
 
 
-def _names(languages: Iterable[str], locales_dir: Path) -> dict[str, set[str]]:
+@lru_cache(maxsize=8)
+def _names(languages: tuple[str, ...], locales_dir: Path) -> dict[str, frozenset[str]]:
     """Each language's names: its own (the language menu's titles) and what every other
-    language calls it (answers.yml ``languages``), normalized."""
+    language calls it (answers.yml ``languages``), normalized; built once (asked for every
+    typed message)."""
     names: dict[str, set[str]] = {code: set() for code in languages}
     titles = catalog_titles(locales_dir).get("language.name", {})
     for code in names:
@@ -57,7 +60,7 @@ def _names(languages: Iterable[str], locales_dir: Path) -> dict[str, set[str]]:
         for code, phrases in language_words(language, locales_dir).language_names.items():
             if code in names:
                 names[code].update(phrases)
-    return names
+    return {code: frozenset(phrases) for code, phrases in names.items()}
 
 
 def written_in(text: str, languages: Iterable[str], *,
@@ -69,10 +72,10 @@ def written_in(text: str, languages: Iterable[str], *,
     typed = normalize(text).split()
     if len(typed) < GUESS_MIN_WORDS:
         return None
+    known = set(answer_languages(locales_dir))
     hits = sorted(((sum(word in language_words(code, locales_dir).function_words
                         for word in typed), code)
-                   for code in languages if code in answer_languages(locales_dir)),
-                  reverse=True)
+                   for code in languages if code in known), reverse=True)
     if not hits or hits[0][0] < GUESS_MIN_HITS:
         return None
     if len(hits) > 1 and hits[0][0] < 2 * hits[1][0]:

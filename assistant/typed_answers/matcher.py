@@ -127,6 +127,13 @@ def understand_yes_no(text: str, language: str, *, dont_know: bool = False,
                       locales_dir=locales_dir)
 
 
+def declines(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> bool:
+    """"nee", "weet ik niet", "ні", "bilmiyorum" where something else was asked (a time, a
+    reference): the person has none to give, so the question should not simply repeat."""
+    answer = understand_yes_no(text, language, dont_know=True, locales_dir=locales_dir)
+    return answer is not None and answer.value in (False, Special.DONT_KNOW)
+
+
 # --- Numbers and ordinals -----------------------------------------------------------------------
 
 def number_in(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> int | None:

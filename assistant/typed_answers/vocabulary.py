@@ -61,8 +61,10 @@ class LanguageWords:
     function_words: frozenset[str] = frozenset()  # "the", "het", "için": which language
 
 
-def answer_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
-    return sorted(p.parent.name for p in locales_dir.glob(f"*/{ANSWERS_FILE}"))
+@lru_cache(maxsize=16)
+def answer_languages(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
+    """The languages with typed-answer words; read once (asked at every typed message)."""
+    return tuple(sorted(p.parent.name for p in locales_dir.glob(f"*/{ANSWERS_FILE}")))
 
 
 @lru_cache(maxsize=16)

@@ -15,6 +15,7 @@ from bot.gateway import Gateway
 from tests.e2e.test_dutch_conversation import (
     all_text,
     appointments_of,
+    book_with_a_klantmanager,
     button_payloads,
     choose_team_if_asked,
     new_resident,
@@ -63,10 +64,7 @@ async def test_yesterdays_time_button_still_books(gateway: Gateway, live_setting
 async def test_yesterdays_time_button_of_a_move_still_moves(gateway: Gateway,
                                                             live_settings) -> None:
     resident = new_resident()
-    replies = await gateway.handle_text(resident, "afspraak maken")
-    replies = await choose_team_if_asked(gateway, resident, replies, "klantmanager")
-    await gateway.handle_payload(resident, time_buttons(replies)[0])
-    await gateway.handle_text(resident, "ja")
+    await book_with_a_klantmanager(gateway, resident)
     [booked] = appointments_of(live_settings.database_url, resident.sender_id)
 
     replies = await gateway.handle_text(resident, "ik wil mijn afspraak verzetten")
@@ -87,10 +85,7 @@ async def test_tomorrow_in_a_new_web_conversation_the_reference_cancels(gateway:
     """A web conversation ends after an idle hour: the next day the resident is someone new
     to us. The reference from yesterday's confirmation, typed, finds the appointment."""
     yesterday = new_resident()
-    replies = await gateway.handle_text(yesterday, "afspraak maken")
-    replies = await choose_team_if_asked(gateway, yesterday, replies, "klantmanager")
-    await gateway.handle_payload(yesterday, time_buttons(replies)[0])
-    await gateway.handle_text(yesterday, "ja")
+    await book_with_a_klantmanager(gateway, yesterday)
     [booked] = appointments_of(live_settings.database_url, yesterday.sender_id)
 
     today = new_resident()
