@@ -53,8 +53,10 @@ def offer_times(dispatcher: CollectingDispatcher, team_code: str | None,
     chosen = [m for m in candidates if _matches(m, preference)][:limit]
     if preference and not chosen:
         say(dispatcher, "booking.no_times_as_preferred")
-        candidates = book.free_slots(team_code, limit=limit)
-        chosen = candidates[:limit]
+        chosen = next((nearby for nearby in (
+            [m for m in candidates if _matches(m, relaxed)][:limit]
+            for relaxed in _relaxed(preference)) if nearby), [])
+        chosen = chosen or book.free_slots(team_code, limit=limit)
     if not chosen:
         say(dispatcher, "booking.no_free_times", [button("menu.request_human", "/request_human")],
             team=team_name(team_code))
@@ -218,6 +220,15 @@ def _preference(day: date | None, at: time | None, afternoon: bool | None) -> di
     return {"day": day.isoformat() if day else None,
             "at": at.strftime("%H:%M") if at else None,
             "afternoon": afternoon}
+
+
+def _relaxed(preference: dict) -> list[dict]:
+    """What comes nearest when nothing is free as asked ("volgende week dinsdag", then "in de
+    ochtend"): the same time of day on the days after, then any time on that day."""
+    if not preference.get("day") or (preference.get("at") is None
+                                     and preference.get("afternoon") is None):
+        return []
+    return [{**preference, "day": None}, {**preference, "at": None, "afternoon": None}]
 
 
 def _start_of_preferred_day(preference: dict | None) -> datetime | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import datetime
 
 from actions.booking import AskAppointmentTime, BookingDone, ValidateBookingForm
-from actions.common import appointment_book
+from actions.common import appointment_book, local_zone
 from actions.manage import (
     AskAppointmentReference,
     CancelDone,
@@ -113,6 +114,29 @@ async def test_a_typed_day_offers_times_on_that_day(action_settings, domain) -> 
     assert slots["time_preference"]["day"] == first_day.isoformat()
     times = await offered_times(domain, preference=slots["time_preference"])
     assert {datetime.fromisoformat(t).date() for t in times} == {first_day}
+
+
+def free_mornings(team: str, after: datetime | None = None) -> list[datetime]:
+    book = appointment_book()
+    return [m for m in book.free_slots(team, after=after, limit=200)
+            if m.astimezone(local_zone()).hour < 12]
+
+
+async def test_a_full_morning_offers_mornings_of_the_days_after(action_settings, domain) -> None:
+    """"volgende week dinsdag", then "in de ochtend" when that morning is full: the mornings
+    that follow, not the first free times of the whole calendar."""
+    day = free_mornings("schuldhulp")[0].astimezone(local_zone()).date()
+    fillers = itertools.count()
+    for moment in [m for m in free_mornings("schuldhulp")
+                   if m.astimezone(local_zone()).date() == day]:
+        while moment in free_mornings("schuldhulp", after=moment):
+            appointment_book().book(f"web:filler-{next(fillers)}", "schuldhulp", moment)
+    morning_of_that_day = {"day": day.isoformat(), "at": None, "afternoon": False}
+    times = [datetime.fromisoformat(t) for t in
+             await offered_times(domain, preference=morning_of_that_day)]
+    assert all(t.astimezone(local_zone()).hour < 12 for t in times), times
+    assert all(t.astimezone(local_zone()).date() > day for t in times), times
+    assert times[0] == free_mornings("schuldhulp")[0]  # the earliest now free
 
 
 async def test_unknown_team_is_refused(action_settings, domain) -> None:
