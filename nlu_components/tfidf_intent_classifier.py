@@ -380,12 +380,20 @@ def message_context() -> dict[str, dict[str, list[str]]]:
 
 def with_context(examples: list[tuple[str, str]], share: float) -> list[tuple[str, str]]:
     """Copies of a share of the topic examples with a sentence of context before or after
-    them (message_context.yml), in the example's script; the same for every intent."""
+    them (message_context.yml), in the example's script; the same for every intent.
+
+    Whether an example gets a copy, where and which sentence are drawn from its own text and
+    intent (a generator seeded by their SHA-256, not Python's salted hash()): adding or
+    removing an example leaves every other example's copy as it was. One generator for all
+    examples in turn dealt every later example's copy anew at each change of data, which
+    moved the development figures by a sentence or two per language."""
     context = message_context()
-    chooser = random.Random(8)  # the same copies in every training run
     copies = []
     for text, intent in examples:
-        if intent in _NO_CONTEXT_INTENTS or chooser.random() >= share:
+        if intent in _NO_CONTEXT_INTENTS:
+            continue
+        chooser = _chooser(text, intent)
+        if chooser.random() >= share:
             continue
         where = chooser.choice(["before", "before", "before", "after", "both"])
         if where in ("before", "both"):
@@ -394,3 +402,9 @@ def with_context(examples: list[tuple[str, str]], share: float) -> list[tuple[st
             text = f"{text.rstrip('.')}. {chooser.choice(context['after'][script(text)])}"
         copies.append((text, intent))
     return copies
+
+
+def _chooser(text: str, intent: str) -> random.Random:
+    """A generator of the example's own: the same draws in every training run and process."""
+    digest = hashlib.sha256(f"{intent}\n{text}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))

@@ -14,8 +14,10 @@ one. Prints per candidate the mean over languages and the Dutch figures: accurac
 wrong answers, referral recall. `--per-language` also chooses a threshold per language for
 each model at 0.55 (the rule is in per_language_thresholds) and prints its figures.
 `--spread N` trains each model N times, the later runs each without another 50 of the
-examples (as if some data had changed; the file order kept): a difference between
-candidates smaller than the spread between one candidate's runs is noise. The test sets are
+examples (as if some data had changed; the file order kept), and counts the development
+sentences whose outcome (intent or fallback) moved from the first run: a difference between
+candidates smaller than the spread between one candidate's runs is noise. `--languages`
+also prints each language's figures, referrals included. The test sets are
 never read here: they only report the candidate that wins here (make evaluate).
 """
 
@@ -139,7 +141,10 @@ def parse(model, texts: list[str], candidate: Candidate, language: str) -> list[
     return predictions
 
 
-def evaluate(model, candidate: Candidate) -> list[SetResult]:
+def evaluate(model, candidate: Candidate,
+             outcomes: dict[tuple[str, str, int], str] | None = None) -> list[SetResult]:
+    """Every language's development sets scored; each sentence's outcome (intent or the
+    fallback) is written into `outcomes` when given, to count what moves between runs."""
     results = []
     for language in training_languages():
         for kind in DEV_KINDS:
@@ -147,9 +152,28 @@ def evaluate(model, candidate: Candidate) -> list[SetResult]:
             if path.exists():
                 examples = read_set(path)
                 texts = [text for text, _, _ in examples]
-                results.append(score(language, kind, examples,
-                                     parse(model, texts, candidate, language)))
+                predictions = parse(model, texts, candidate, language)
+                if outcomes is not None:
+                    outcomes.update({(language, kind, i): p["intent"]["name"]
+                                     for i, p in enumerate(predictions)})
+                results.append(score(language, kind, examples, predictions))
     return results
+
+
+def per_language(results: list[SetResult]) -> str:
+    """Per language: real-style and held-out dev accuracy, confident wrong, referrals."""
+    lines = []
+    for r in results:
+        if r.kind == "real_dev":
+            lines.append(f"    {r.language} real-style dev: {r.accuracy:.3f} acc, "
+                         f"{r.confident_wrong:.1%} wrong "
+                         f"({round(r.confident_wrong * r.examples)} of {r.examples}), "
+                         f"referrals {r.referral_recall:.1%}")
+        else:
+            lines.append(f"    {r.language} held-out dev:   {r.accuracy:.3f} acc, "
+                         f"{r.confident_wrong:.1%} wrong "
+                         f"({round(r.confident_wrong * r.examples)} of {r.examples})")
+    return "\n".join(lines)
 
 
 def print_misses(model, candidate: Candidate, language: str) -> None:
@@ -229,6 +253,8 @@ def main() -> None:
                              "without another 50 (file order kept), and print every run")
     parser.add_argument("--misses", metavar="LANGUAGE", action="append", default=[],
                         help="also print this language's development-set misses")
+    parser.add_argument("--languages", action="store_true",
+                        help="also print every language's figures (and referrals)")
     options = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.disable(logging.WARNING)
@@ -241,6 +267,7 @@ def main() -> None:
     print(f"{'':<28}{'acc':>7}{'wrong':>7}{'refer':>7}{'acc':>7}{'wrong':>7}{'acc':>8}"
           f"{'wrong':>7}{'acc':>7}{'wrong':>7}")
     models: dict[str, object] = {}
+    first: dict[tuple[str, str, int], str] = {}  # the candidate's outcomes in its first run
     for candidate, run in ((c, n) for c in chosen for n in range(options.spread)):
         same = repr(sorted(candidate.options.items()))
         key = f"{same} {run}"
@@ -252,7 +279,14 @@ def main() -> None:
             candidate = Candidate(f"{candidate.name} -50 #{run}", candidate.options,
                                   candidate.threshold, candidate.ambiguity,
                                   candidate.per_language)
-        results = evaluate(models[key], candidate)
+        outcomes: dict[tuple[str, str, int], str] = {}
+        results = evaluate(models[key], candidate, outcomes)
+        moved = ""
+        if run:
+            moved = (f"   moved {sum(first[k] != v for k, v in outcomes.items())} of "
+                     f"{len(outcomes)} from run 0")
+        else:
+            first = outcomes
         for language in options.misses:
             print_misses(models[key], candidate, language)
         if options.per_language and not candidate.per_language and candidate.threshold == 0.55:
@@ -261,7 +295,9 @@ def main() -> None:
                               candidate.threshold, candidate.ambiguity, own)
             print(summary(tuned.name, evaluate(models[key], tuned)) + "\n", flush=True)
         print(summary(candidate.name, results)
-              + f"   ({time.monotonic() - started:.0f} s)", flush=True)
+              + f"   ({time.monotonic() - started:.0f} s){moved}", flush=True)
+        if options.languages:
+            print(per_language(results), flush=True)
 
 
 if __name__ == "__main__":

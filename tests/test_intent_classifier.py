@@ -6,6 +6,9 @@ is the conversation's language's."""
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -182,6 +185,40 @@ def test_context_copies_keep_the_script_and_skip_short_answers() -> None:
     assert ukrainian and all(not any("a" <= c <= "z" for c in text.casefold())
                              for text in ukrainian)
     assert all(text != original for text, _ in copies for original, _ in examples)
+
+
+def test_an_examples_context_copy_is_its_own_whatever_the_other_examples() -> None:
+    """Adding (or removing) an unrelated example anywhere keeps every other example's copy:
+    each is drawn from the example's own text and intent, not from one sequence for all."""
+    examples = [(f"{text} {n}", intent) for n in range(40)
+                for intent, texts in EXAMPLES.items() for text in texts]
+    before = dict(zip(examples, map(with_context_of, examples), strict=True))
+    added = [("hoe vraag ik bijzondere bijstand aan voor een wasmachine", "ask_special")]
+    for at in (0, len(examples) // 2, len(examples)):
+        changed = examples[:at] + added + examples[at:]
+        copies = with_context(changed, share=0.5)
+        own = [c for e in changed for c in with_context([e], share=0.5)]
+        assert copies == own  # each copy depends on its example only ...
+        assert all(with_context_of(e) == before[e] for e in examples)  # ... and is as before
+    assert (sorted(with_context(examples[::-1], share=0.5))
+            == sorted(with_context(examples, share=0.5)))  # nor does the order of the data
+    share = len(with_context(examples, share=0.5)) / len(examples)
+    assert 0.4 < share < 0.6, share  # about half, as config's context_share says
+
+
+def with_context_of(example: tuple[str, str]) -> list[tuple[str, str]]:
+    return with_context([example], share=0.5)
+
+
+def test_context_copies_are_the_same_in_every_process() -> None:
+    """No salted hash(): another PYTHONHASHSEED draws the same copies."""
+    code = ("from nlu_components.tfidf_intent_classifier import with_context as w; "
+            "print(w([(f'ik zoek werk {n}', 'search_work') for n in range(30)], 0.5))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+                              cwd=Path(__file__).resolve().parent.parent).stdout
+               for seed in ("1", "2")}
+    assert len(outputs) == 1 and "ik zoek werk" in outputs.pop()
 
 
 def test_official_terms_name_one_concept_in_every_language() -> None:
