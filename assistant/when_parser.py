@@ -11,7 +11,6 @@ hours in words next to a word for an hour ("om tien uur", "half elf", "at two",
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -23,6 +22,7 @@ from assistant.language_data import catalog_languages
 from assistant.typed_answers.matcher import all_filler
 from assistant.typed_answers.text import normalize
 from assistant.typed_answers.vocabulary import answer_languages, language_words
+from nlu_components.spelling import fold_letters
 
 WEEKDAY_WORDS = {
     "maandag": 0, "ma": 0, "dinsdag": 1, "di": 1, "woensdag": 2, "wo": 2, "donderdag": 3,
@@ -83,18 +83,18 @@ def _add_name(names: dict[str, int], name: str, number: int) -> None:
     if len(name) < 3:  # two letters ("di", "ma") are only taken from the Dutch lists
         return
     # Persian writes "سه‌شنبه" with a zero-width non-joiner; phones often type a space or
-    # nothing, and the bare "شنبه" inside it would otherwise be read as Saturday.
-    for variant in {name, name.replace("\u200c", " "), name.replace("\u200c", "")}:
-        names.setdefault(variant, number)
-
-
-def ascii_digits(text: str) -> str:
-    """Digits of any script as 0-9: "١٠:٣٠" and "۱۰:۳۰" become "10:30"."""
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    # nothing, and the bare "شنبه" inside it would otherwise be read as Saturday. Arabic-script
+    # names as typed: "الأحد" as "الاحد" (nlu_components/spelling.py; the joiner is a space).
+    joined = name.replace("\u200c", "")
+    variants = {name, joined}
+    if joined.endswith("شنبه") and joined != "شنبه":  # "پنجشنبه" typed "پنج شنبه"
+        variants.add(f"{joined[:-4]} شنبه")
+    for variant in variants:
+        names.setdefault(fold_letters(variant), number)
 
 
 def parse_when(text: str, today: date) -> TypedWhen:
-    words = ascii_digits(text.lower())
+    words = fold_letters(text.lower())  # one spelling per Arabic letter, ASCII digits
     return TypedWhen(day=_parse_day(words, today), at=_parse_time(words),
                      ordinal=_parse_ordinal(words), afternoon=_parse_part_of_day(words))
 
@@ -139,7 +139,7 @@ def day_period_words() -> tuple[frozenset[str], frozenset[str]]:
                               else afternoons if period in ("pm", "afternoon1", "afternoon2")
                               else None)
                     if target is not None and len(name) >= 3:  # not "AM"/"PM"
-                        target.add(name.lower())
+                        target.add(fold_letters(name.lower()))
     return frozenset(mornings), frozenset(afternoons)
 
 

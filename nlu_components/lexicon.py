@@ -5,7 +5,10 @@ so a term learnt from one language's examples counts in every other language too
 Dutch terms are often glued to a preposition or article of the sentence's own script:
 Tigrinya "ንAOW" (for AOW), "ብWW", "ኣብUWV", Arabic "بالـWW", "للـAOW", "الinburgering".
 `split_scripts` puts a space where the script changes inside a word, so that the lexicon and
-the classifier's word n-grams see "AOW" as the word it is."""
+the classifier's word n-grams see "AOW" as the word it is.
+
+Arabic and Persian are read with one spelling per letter (nlu_components/spelling.py):
+"اريد الغاء موعدي" gives the same n-grams and concepts as "أريد إلغاء موعدي"."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from nlu_components.spelling import fold_letters
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 # Short terms (WW, AOW, IND, 112) only as whole words; longer ones also inside a compound
@@ -39,14 +44,16 @@ def split_scripts(text: str) -> str:
 
 
 def preprocess(text: str) -> str:
-    """The classifier's n-grams' view of a message: scripts split, lower case (what
-    scikit-learn's default preprocessing does, which a preprocessor of our own replaces)."""
-    return split_scripts(text).lower()
+    """The classifier's n-grams' view of a message: scripts split, one spelling per Arabic
+    script letter, lower case (what scikit-learn's default preprocessing does, which a
+    preprocessor of our own replaces)."""
+    return fold_letters(split_scripts(text)).lower()
 
 
 def _pattern(terms: list[str]) -> re.Pattern[str]:
+    folded = {fold_letters(str(term)).casefold() for term in terms}
     parts = [rf"(?<!\w){re.escape(t)}(?!\w)" if len(t) <= _WHOLE_WORD_UP_TO else re.escape(t)
-             for t in sorted({str(term).casefold() for term in terms}, key=len, reverse=True)]
+             for t in sorted(folded, key=len, reverse=True)]
     return re.compile("|".join(parts))
 
 
@@ -58,5 +65,5 @@ def lexicon() -> dict[str, re.Pattern[str]]:
 
 def concepts(text: str) -> list[str]:
     """The concepts a message names, each once ("ik wil WW" -> ["unemployment_benefit"])."""
-    folded = split_scripts(text).casefold()
+    folded = fold_letters(split_scripts(text)).casefold()
     return [concept for concept, pattern in lexicon().items() if pattern.search(folded)]

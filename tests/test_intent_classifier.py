@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.language_fallback import LanguageFallbackClassifier
-from nlu_components.lexicon import concepts, split_scripts
+from nlu_components.lexicon import concepts, preprocess, split_scripts
 from nlu_components.tfidf_intent_classifier import (
     MODEL_FILE,
     VOCABULARY_FILE,
@@ -236,6 +236,31 @@ def test_a_dutch_term_glued_to_a_word_of_another_script_is_a_word_of_its_own() -
     assert concepts("ኣቦይ ንAOW ክሓትት ኣለዎ") == ["pension_or_child_benefit"]
     assert concepts("للـAOW") == ["pension_or_child_benefit"]
     assert concepts("ብWW") == ["unemployment_benefit"]
+
+
+@pytest.mark.parametrize(("written", "typed"), [
+    ("أريد إلغاء موعدي", "اريد الغاء موعدي"),           # hamza on or under alef, or none
+    ("أُرِيدُ إِلْغَاءَ مَوْعِدِي", "اريد الغاء موعدي"),   # harakat
+    ("غداً في المساء", "غدا فى المسـاء"),                 # tanwin, alef maksura, tatweel
+    ("مساعدة الإيجار", "مساعده الايجار"),                 # ta marbuta typed as heh
+    ("می‌خواهم وقت بگیرم", "مي خواهم وقت بگيرم"),        # ZWNJ, Arabic yeh
+    ("کمک هزینه کرایه", "كمك هزينة كرايه"),              # Arabic kaf, ta marbuta
+    ("عمري ٣٠ سنة", "عمري 30 سنه"),                      # Arabic-Indic digits
+])
+def test_arabic_and_persian_spelling_variants_give_the_same_features(
+        tmp_path: Path, written: str, typed: str) -> None:
+    """People type "اريد الغاء موعدي" for "أريد إلغاء موعدي": the classifier reads both the
+    same way in training and prediction (nlu_components/spelling.py), so the model learnt
+    from the written form answers the typed one alike (it fell back)."""
+    assert preprocess(written) == preprocess(typed)
+    assert concepts(written) == concepts(typed)
+    component, _, _ = trained(tmp_path)
+    assert np.array_equal(component._probabilities(written), component._probabilities(typed))
+
+
+def test_official_terms_typed_without_hamza_name_their_concept() -> None:
+    assert concepts("هل يحق لي اعانة البطالة") == ["unemployment_benefit"]
+    assert concepts("أريد بدل الايجار") == ["allowance"]
 
 
 def parsed(confidence: float, language: str | None) -> Message:

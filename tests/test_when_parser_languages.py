@@ -95,6 +95,17 @@ def test_weekdays_as_written_after_a_preposition(typed: str, weekday: int) -> No
     assert parse_when(typed, MONDAY).day.weekday() == weekday
 
 
+@pytest.mark.parametrize(("typed", "weekday"), [
+    ("الأحد", 6), ("الاحد", 6), ("الإثنين", 0), ("الاثنين", 0), ("يوم الأربعاء", 2),
+    ("يوم الاربعاء", 2), ("الخميس", 3), ("الجمعة", 4), ("الجمعه", 4), ("سه‌شنبه", 1),
+    ("سه شنبه", 1), ("سهشنبه", 1), ("سه شنبة", 1), ("پنجشنبه", 3), ("پنج شنبه", 3),
+    ("جمعه", 4), ("یکشنبه", 6), ("يكشنبه", 6)])
+def test_arabic_script_weekdays_as_phones_type_them(typed: str, weekday: int) -> None:
+    """With or without hamza, ة or ه, Persian or Arabic yeh, with a joiner, a space or
+    nothing (nlu_components/spelling.py): "الاحد" was not understood, "الأحد" was."""
+    assert parse_when(typed, MONDAY).day.weekday() == weekday
+
+
 def _example_of_ask_time(language: str) -> str:
     """The day typed in the example of "Choose a time, or type a day (for example: ...)"."""
     from babel.messages.pofile import read_po

@@ -11,21 +11,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Letters that are one letter to a reader but different code points; the Persian form wins.
-_LETTER_VARIANTS = str.maketrans({
-    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا",
-    "ٱ": "ا", "ؤ": "و", "ـ": None, "ı": "i", "’": "'", "ʼ": "'", "`": "'",
-})
+from nlu_components.spelling import fold_letters
+
+# Beside the Arabic script's letters (nlu_components/spelling.py, which the intent classifier
+# reads through too): Turkish dotless i and the apostrophes phones type.
+_LETTER_VARIANTS = str.maketrans({"ı": "i", "’": "'", "ʼ": "'", "`": "'"})
 _PUNCTUATION = re.compile(r"[^\w\s']|_", re.UNICODE)
-_JOINERS = re.compile("[\u200c\u200d\u200e\u200f]")
 
 
 def normalize(text: str) -> str:
     """Lower case, no diacritics, one form per letter, ASCII digits, single spaces."""
-    text = _JOINERS.sub(" ", text or "")
-    text = unicodedata.normalize("NFKD", text.translate(_LETTER_VARIANTS))
+    text = unicodedata.normalize("NFKD", fold_letters(text).translate(_LETTER_VARIANTS))
     kept = "".join(_plain(ch) for ch in text if not unicodedata.combining(ch))
-    kept = _PUNCTUATION.sub(" ", kept.casefold().translate(_LETTER_VARIANTS))
+    kept = _PUNCTUATION.sub(" ", fold_letters(kept.casefold()).translate(_LETTER_VARIANTS))
     return " ".join(kept.replace("'", "").split())
 
 

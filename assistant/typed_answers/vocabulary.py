@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 
 from assistant.settings import PROJECT_ROOT
 from assistant.typed_answers.text import compact, normalize
+from nlu_components.spelling import fold_letters
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 ANSWERS_FILE = "answers.yml"
@@ -88,7 +89,7 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
                        for offset, items in (data.get("relative_days") or {}).items()
                        for word in items},
         hour_words=phrases(data.get("hour_words")),
-        weekdays={str(word).lower(): int(day)
+        weekdays={fold_letters(str(word).lower()): int(day)
                   for day, items in (data.get("weekdays") or {}).items() for word in items},
         hour_names={compact(normalize(str(word))): int(hour)
                     for hour, items in (data.get("hour_names") or {}).items() for word in items},
@@ -99,8 +100,9 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
 
 
 def _lowered(items: list | None) -> tuple[str, ...]:
-    """As the date parser compares: lower case, accents kept ("öğleden sonra")."""
-    return tuple(dict.fromkeys(str(item).lower() for item in items or ()))
+    """As the date parser compares: lower case, accents kept ("öğleden sonra"), one spelling
+    per Arabic-script letter ("ظهراً" as "ظهرا")."""
+    return tuple(dict.fromkeys(fold_letters(str(item).lower()) for item in items or ()))
 
 
 def answer_word_problems(language: str, locales_dir: Path = LOCALES_DIR) -> list[str]:
