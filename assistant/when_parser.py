@@ -329,3 +329,39 @@ def _safe_time(hour: int, minute: int) -> time | None:
 
 def combine(day: date, at: time, zone) -> datetime:
     return datetime.combine(day, at, tzinfo=zone)
+
+
+# A booking reference as we print it ("KXR-7TM", typed in any case) or in capitals without
+# its hyphen ("KXRPTM").
+_REFERENCE = re.compile(r"[a-z0-9]{3}-[a-z0-9]{3}", re.IGNORECASE)
+_REFERENCE_CAPITALS = re.compile(r"[A-Z0-9]{6}")
+_CLOCK_WORDS = frozenset({"am", "pm", "uur", "u", "h", "o'clock", "oclock"})
+
+
+def without_dates_and_references(text: str) -> str:
+    """``text`` without what is the same in every language: words holding a digit ("14:00",
+    "3e", "ABC-123"), a booking reference, and the names of days, months, relative days and
+    hours ("7 december", "maandag 9:00", "10 am"). What is left tells the language a message
+    is written in; nothing is left of "ABC-123" or "7 december 10:30"."""
+    weekdays, months = calendar_words()
+    hour_words = _all_hour_words()
+    kept = []
+    for token in text.split():
+        bare = token.strip(".,;:!?()[]\"'«»،؛؟")
+        if not bare or any(ch.isdigit() for ch in bare):
+            continue
+        if _REFERENCE.fullmatch(bare) or _REFERENCE_CAPITALS.fullmatch(bare):
+            continue
+        folded = fold_letters(bare.lower())
+        plain = normalize(bare)
+        if (folded in weekdays or folded in months or plain in relative_day_words()
+                or plain in hour_words):
+            continue
+        kept.append(token)
+    return " ".join(kept)
+
+
+@lru_cache(maxsize=1)
+def _all_hour_words() -> frozenset[str]:
+    return _CLOCK_WORDS.union(*(language_words(language).hour_words
+                                for language in answer_languages()))

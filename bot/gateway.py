@@ -38,6 +38,7 @@ from assistant.typed_answers.menus import (
     menu_options,
     topics_asked,
 )
+from assistant.when_parser import without_dates_and_references
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
@@ -567,11 +568,15 @@ class Gateway:
         Dutch conversation) is offered the languages of that script; someone who writes a
         sentence of another language in the same letters (English, Turkish in a Dutch
         conversation: its small words tell) that language first. Only a hint: no detector
-        knows Tigrinya and short Dutch is easily misread, so we never switch by ourselves."""
+        knows Tigrinya and short Dutch is easily misread, so we never switch by ourselves.
+        A reference, a number, a time or a date ("ABC-123", "14:00", "7 december") is the
+        same in every language: it hints at none."""
         if (conversation.first_contact or conversation.language_chosen or not replies
                 or replies[-1].language != conversation.language):
             return []
         script = dominant_script(text)
+        if script is not None and script != self.script_of(conversation.language):
+            script = dominant_script(without_dates_and_references(text))
         if script is None:
             return []
         matching = [code for code in self.translator.languages()

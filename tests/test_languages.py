@@ -125,6 +125,26 @@ async def test_no_language_menu_when_the_script_matches(
     assert [b.payload for b in tigrinya[-1].buttons][0] == '/choose_language{"language":"ti"}'
 
 
+@pytest.mark.parametrize("typed", ["ABC-123", "kxr-ptm", "KXRPTM", "14:00", "12-12",
+                                   "7 december", "maandag 9:00", "10 am", "3e"])
+@pytest.mark.parametrize("language", ["ar", "uk", "ti"])
+async def test_a_reference_number_time_or_date_hints_at_no_language(
+        language_gateway: Gateway, fake_rasa: FakeRasa, typed: str, language: str) -> None:
+    """Latin letters in an Arabic conversation that are only a booking reference or a date
+    are the same in every language: no language menu (it offered the Latin languages)."""
+    fake_rasa.default_answer = [bot_message("fallback.not_understood")]
+    replies = await language_gateway.handle_text(conversation(language), typed)
+    assert len(replies) == 1
+
+
+async def test_words_around_a_reference_still_hint(
+        language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
+    fake_rasa.default_answer = [bot_message("fallback.not_understood")]
+    replies = await language_gateway.handle_text(conversation("nl"), "أريد إلغاء ABC-123")
+    assert sorted(b.payload.split('"')[3] for b in replies[-1].buttons[:3]) == [
+        "ar", "fa", "fa_AF"]
+
+
 @pytest.mark.parametrize(("text", "script"), [
     ("hallo", "LATIN"), ("مرحبا", "ARABIC"), ("سلام، وقت می‌خواهم", "ARABIC"),
     ("ሰላም", "ETHIOPIC"), ("привіт", "CYRILLIC"), ("👍 123", None)])
