@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -34,7 +34,8 @@ SEARCH_DEPTH = 80  # free slots looked at when filtering on a preferred day or t
 @dataclass(frozen=True)
 class TimeChoice:
     moment: datetime | None = None
-    preference: dict | None = None  # {"day": "2026-11-24", "at": "10:00", "afternoon": true}
+    # {"day": "2026-11-24", "at": "10:00", "afternoon": true, "week": "2026-11-30"}
+    preference: dict | None = None
     problem: str | None = None      # catalog key explaining why no time was chosen
 
 
@@ -92,15 +93,16 @@ def understand_time(value: Any, team_code: str | None, offered: list[str] | None
         index = position - 1 if position > 0 else len(offered) + position
         if 0 <= index < len(offered):
             return _check_free(team_code, datetime.fromisoformat(offered[index]))
-    day = typed.day
-    if day is None and (typed.at is not None or typed.afternoon is not None):
+    day, week = typed.day, typed.week
+    if day is None and week is None and (typed.at is not None or typed.afternoon is not None):
         day = _preferred_day(preference)  # the day narrowed to before still holds
+        week = _preferred_week(preference)  # or the week ("volgende week", then "middag")
     if day is not None and day < today:
         return TimeChoice(problem=N_("booking.date_in_past"))
     if day is not None and typed.at is not None:
         return _check_free(team_code, datetime.combine(day, typed.at, tzinfo=zone))
     if typed.understood:
-        return TimeChoice(preference=_preference(day, typed.at, typed.afternoon))
+        return TimeChoice(preference=_preference(day, typed.at, typed.afternoon, week))
     # "nee", "weet ik niet": say how to ask another day or stop, not "not understood" again
     if declines(value, language):
         return TimeChoice(problem=NONE_SUITS, preference=preference)
@@ -115,15 +117,22 @@ def typed_preference(text: str) -> dict | None:
     """A day or time typed before a time was asked ("tomorrow afternoon" as the answer to
     "with whom?"): kept for when the times are offered; None when it names no day or time."""
     typed = parse_when(text, datetime.now(local_zone()).date())
-    if typed.day is None and typed.at is None and typed.afternoon is None:
+    if typed.day is None and typed.at is None and typed.afternoon is None and typed.week is None:
         return None
-    return _preference(typed.day, typed.at, typed.afternoon)
+    return _preference(typed.day, typed.at, typed.afternoon, typed.week)
 
 
 def _preferred_day(preference: dict | None) -> date | None:
     if not preference or not preference.get("day"):
         return None
     return date.fromisoformat(preference["day"])
+
+
+def _preferred_week(preference: dict | None) -> date | None:
+    """The Monday of the week asked for ("volgende week", "next week", "الأسبوع القادم")."""
+    if not preference or not preference.get("week"):
+        return None
+    return date.fromisoformat(preference["week"])
 
 
 def opened_by_latest_message(tracker: Tracker) -> bool:
@@ -216,23 +225,31 @@ def _check_free(team_code: str, moment: datetime) -> TimeChoice:
                       preference=_preference(moment.astimezone(local_zone()).date(), None, None))
 
 
-def _preference(day: date | None, at: time | None, afternoon: bool | None) -> dict:
-    return {"day": day.isoformat() if day else None,
-            "at": at.strftime("%H:%M") if at else None,
-            "afternoon": afternoon}
+def _preference(day: date | None, at: time | None, afternoon: bool | None,
+                week: date | None = None) -> dict:
+    preference = {"day": day.isoformat() if day else None,
+                  "at": at.strftime("%H:%M") if at else None,
+                  "afternoon": afternoon}
+    if week is not None and day is None:  # "volgende week": any day of that week
+        preference["week"] = week.isoformat()
+    return preference
 
 
 def _relaxed(preference: dict) -> list[dict]:
     """What comes nearest when nothing is free as asked ("volgende week dinsdag", then "in de
-    ochtend"): the same time of day on the days after, then any time on that day."""
-    if not preference.get("day") or (preference.get("at") is None
-                                     and preference.get("afternoon") is None):
+    ochtend"): the same time of day on the days after, then any time on that day; after
+    "volgende week", then "middag": any time in that week."""
+    if preference.get("at") is None and preference.get("afternoon") is None:
+        return []
+    if preference.get("week"):
+        return [{**preference, "at": None, "afternoon": None}]
+    if not preference.get("day"):
         return []
     return [{**preference, "day": None}, {**preference, "at": None, "afternoon": None}]
 
 
 def _start_of_preferred_day(preference: dict | None) -> datetime | None:
-    day = _preferred_day(preference)
+    day = _preferred_day(preference) or _preferred_week(preference)
     return None if day is None else datetime.combine(day, time(0), tzinfo=local_zone())
 
 
@@ -241,6 +258,9 @@ def _matches(moment: datetime, preference: dict | None) -> bool:
         return True
     local = moment.astimezone(local_zone())
     if preference.get("day") and local.date().isoformat() != preference["day"]:
+        return False
+    week = _preferred_week(preference)
+    if week is not None and not week <= local.date() < week + timedelta(days=7):
         return False
     if preference.get("at") and local.strftime("%H:%M") != preference["at"]:
         return False

@@ -39,6 +39,8 @@ ORDINALS = {"eerste": 1, "1e": 1, "tweede": 2, "2e": 2, "derde": 3, "3e": 3, "vi
 # dateparser's names for relative days ("in 1 day": "morgen", "tomorrow", "завтра")
 DATEPARSER_RELATIVE_DAYS = {"0 day ago": 0, "in 1 day": 1, "in 2 day": 2, "1 day ago": -1,
                             "2 day ago": -2}
+# and weeks ("volgende week", "next week", "наступного тижня", "gelecek hafta")
+DATEPARSER_RELATIVE_WEEKS = {"0 week ago": 0, "in 1 week": 1}
 
 _PART_OF_DAY = "(?:voormiddag|ochtend|middag|avond)?"  # "donderdagmiddag", "morgenochtend"
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -55,10 +57,12 @@ class TypedWhen:
     at: time | None = None
     ordinal: int | None = None
     afternoon: bool | None = None
+    week: date | None = None  # the Monday of a week named without a day ("volgende week")
 
     @property
     def understood(self) -> bool:
-        return any(v is not None for v in (self.day, self.at, self.ordinal, self.afternoon))
+        return any(v is not None
+                   for v in (self.day, self.at, self.ordinal, self.afternoon, self.week))
 
 
 @lru_cache(maxsize=1)
@@ -95,8 +99,16 @@ def _add_name(names: dict[str, int], name: str, number: int) -> None:
 
 def parse_when(text: str, today: date) -> TypedWhen:
     words = fold_letters(text.lower())  # one spelling per Arabic letter, ASCII digits
-    return TypedWhen(day=_parse_day(words, today), at=_parse_time(words),
-                     ordinal=_parse_ordinal(words), afternoon=_parse_part_of_day(words))
+    weeks = _relative_week(words)
+    day = _parse_day(words, today, weeks)
+    week = (_monday(today) + timedelta(weeks=weeks)
+            if weeks is not None and day is None else None)
+    return TypedWhen(day=day, at=_parse_time(words), ordinal=_parse_ordinal(words),
+                     afternoon=_parse_part_of_day(words), week=week)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _parse_ordinal(words: str) -> int | None:
@@ -166,6 +178,34 @@ def relative_day_words() -> dict[str, int]:
     return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 
 
+@lru_cache(maxsize=1)
+def relative_week_words() -> dict[str, int]:
+    """"volgende week" -> 1, "deze week" -> 0 in every language we have a catalog for,
+    normalized, longest first: dateparser's words and ours (relative_weeks in
+    locales/<lang>/answers.yml: "الاسبوع الجاي", "هفته بعد", "ዝመጽእ ሰሙን", "haftaya")."""
+    found: dict[str, int] = {}
+    for language in catalog_languages():
+        try:
+            info = default_loader.get_locale(language.replace("_", "-")).info
+        except (KeyError, ValueError):
+            info = {}
+        for key, offset in DATEPARSER_RELATIVE_WEEKS.items():
+            for word in info.get("relative-type", {}).get(key, []):
+                found.setdefault(normalize(word), offset)
+    for language in answer_languages():
+        for word, offset in language_words(language).relative_weeks.items():
+            found.setdefault(word, offset)
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
+def _relative_week(text: str) -> int | None:
+    plain = normalize(text)
+    for word, offset in relative_week_words().items():
+        if word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", plain):
+            return offset
+    return None
+
+
 def _relative_day(text: str, today: date) -> date | None:
     plain = normalize(text)
     for word, offset in relative_day_words().items():
@@ -174,7 +214,9 @@ def _relative_day(text: str, today: date) -> date | None:
     return None
 
 
-def _parse_day(words: str, today: date) -> date | None:
+def _parse_day(words: str, today: date, weeks: int | None = None) -> date | None:
+    """The day named; a weekday with a week ("volgende week dinsdag", "next week Tuesday",
+    "الثلاثاء الأسبوع القادم") is that week's."""
     if (relative := _relative_day(words, today)) is not None:
         return relative
     if match := _ISO_DATE.search(words):
@@ -190,10 +232,11 @@ def _parse_day(words: str, today: date) -> date | None:
             return found
     for word, weekday in sorted(weekdays.items(), key=lambda item: -len(item[0])):
         if re.search(rf"\b{re.escape(word)}{_PART_OF_DAY}\b", words):
-            ahead = (weekday - today.weekday()) % 7 or 7
-            if "volgende week" in words and ahead < 7:
-                ahead += 7 if weekday >= today.weekday() else 0
-            return today + timedelta(days=ahead)
+            in_week = (_monday(today) + timedelta(weeks=weeks, days=weekday)
+                       if weeks is not None else None)
+            if in_week is not None and in_week >= today:  # "deze week maandag" on a Sunday:
+                return in_week                             # the next Monday
+            return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
     return None
 
 

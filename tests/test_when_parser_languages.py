@@ -106,6 +106,44 @@ def test_arabic_script_weekdays_as_phones_type_them(typed: str, weekday: int) ->
     assert parse_when(typed, MONDAY).day.weekday() == weekday
 
 
+NEXT_MONDAY = MONDAY + timedelta(days=7)
+THURSDAY = MONDAY + timedelta(days=3)
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("volgende week dinsdag", NEXT_MONDAY + timedelta(days=1)),
+    ("dinsdag volgende week", NEXT_MONDAY + timedelta(days=1)),
+    ("next week Tuesday", NEXT_MONDAY + timedelta(days=1)),
+    ("Tuesday next week", NEXT_MONDAY + timedelta(days=1)),
+    ("الثلاثاء الأسبوع القادم", NEXT_MONDAY + timedelta(days=1)),
+    ("الاسبوع الجاي يوم الاحد", NEXT_MONDAY + timedelta(days=6)),
+    ("سه شنبه هفته بعد", NEXT_MONDAY + timedelta(days=1)),
+    ("ኣብ ዝመጽእ ሰሙን ሰሉስ", NEXT_MONDAY + timedelta(days=1)),
+    ("gelecek hafta salı", NEXT_MONDAY + timedelta(days=1)),
+    ("haftaya perşembe", NEXT_MONDAY + timedelta(days=3)),
+    ("наступного тижня у вівторок", NEXT_MONDAY + timedelta(days=1)),
+    ("на наступному тижні в середу", NEXT_MONDAY + timedelta(days=2)),
+    ("deze week donderdag", THURSDAY), ("this week Thursday", THURSDAY),
+])
+def test_a_weekday_of_next_week_in_every_language(typed: str, day: date) -> None:
+    """Only Dutch "volgende week dinsdag" was next week's Tuesday; "next week Tuesday",
+    "gelecek hafta salı", "наступного тижня у вівторок" were tomorrow (a Tuesday)."""
+    assert parse_when(typed, MONDAY).day == day
+
+
+@pytest.mark.parametrize("typed", [
+    "volgende week", "komende week", "next week", "الأسبوع القادم", "الاسبوع الجاي",
+    "هفته آینده", "هفته بعد", "ዝመጽእ ሰሙን", "haftaya", "gelecek hafta", "önümüzdeki hafta",
+    "наступного тижня", "наступний тиждень"])
+def test_next_week_without_a_day_is_that_week(typed: str) -> None:
+    parsed = parse_when(typed, THURSDAY)
+    assert (parsed.day, parsed.week) == (None, NEXT_MONDAY)
+
+
+def test_next_tuesday_in_ukrainian_genitive() -> None:
+    assert parse_when("наступного вівторка", MONDAY).day == MONDAY + timedelta(days=1)
+
+
 def _example_of_ask_time(language: str) -> str:
     """The day typed in the example of "Choose a time, or type a day (for example: ...)"."""
     from babel.messages.pofile import read_po

@@ -5,7 +5,7 @@ language names). Read once per process; everything is normalized (text.normalize
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,6 +60,7 @@ class LanguageWords:
     mornings: tuple[str, ...] = ()   # day parts CLDR lacks: "вранці", "ንግሆ" (when_parser)
     afternoons: tuple[str, ...] = ()  # "після обіду", "ድሕሪ ቀትሪ"
     function_words: frozenset[str] = frozenset()  # "the", "het", "için": which language
+    relative_weeks: dict[str, int] = field(default_factory=dict)  # "الاسبوع الجاي": 1
 
 
 @lru_cache(maxsize=16)
@@ -96,6 +97,9 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
         mornings=_lowered((data.get("day_parts") or {}).get("morning")),
         afternoons=_lowered((data.get("day_parts") or {}).get("afternoon")),
         function_words=frozenset(normalize(str(w)) for w in data.get("function_words") or ()),
+        relative_weeks={normalize(str(word)): int(offset)
+                        for offset, items in (data.get("relative_weeks") or {}).items()
+                        for word in items},
     )
 
 

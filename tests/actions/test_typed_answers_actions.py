@@ -375,3 +375,46 @@ async def test_an_unclear_time_is_still_not_taken_for_a_no(action_settings, doma
                            active_loop="booking_form", metadata={"language": "nl"})
     messages, _ = await run_action(ValidateBookingForm(), tracker, domain)
     assert sent_keys(messages) == ["booking.time_not_understood"]
+
+
+def next_monday() -> date:
+    today = datetime.now(local_zone()).date()
+    return today + timedelta(days=7 - today.weekday())
+
+
+@pytest.mark.parametrize(("language", "typed"), [
+    ("nl", "volgende week"), ("nl", "komende week graag"), ("en", "next week"),
+    ("ar", "الاسبوع القادم"), ("ar", "الأسبوع الجاي"), ("fa", "هفته بعد"),
+    ("fa", "هفته آینده"), ("ti", "ኣብ ዝመጽእ ሰሙን"), ("tr", "haftaya"),
+    ("tr", "gelecek hafta"), ("uk", "наступного тижня"), ("uk", "на наступному тижні")])
+async def test_next_week_offers_next_weeks_times(action_settings, domain, language,
+                                                 typed) -> None:
+    """"volgende week" where a time is asked was "not understood" (only "volgende week
+    dinsdag" was): now the times offered are all in next week, in every language."""
+    tracker = make_tracker("web:typed", slots={"team": "klantmanager"}, text=typed,
+                           new_slots={"appointment_time": typed},
+                           active_loop="booking_form", metadata={"language": language})
+    messages, events = await run_action(ValidateBookingForm(), tracker, domain)
+    slots = slot_events(events)
+    assert "booking.time_not_understood" not in sent_keys(messages)
+    monday = next_monday()
+    assert slots["time_preference"] == {"day": None, "at": None, "afternoon": None,
+                                        "week": monday.isoformat()}
+    offer = make_tracker("web:typed", slots={"team": "klantmanager",
+                                             "time_preference": slots["time_preference"]})
+    _, offered = await run_action(AskAppointmentTime(), offer, domain)
+    days = {datetime.fromisoformat(t).astimezone(local_zone()).date()
+            for t in slot_events(offered)["offered_times"]}
+    assert days and all(monday <= day < monday + timedelta(days=7) for day in days)
+
+
+async def test_an_afternoon_after_next_week_stays_in_that_week(action_settings,
+                                                                domain) -> None:
+    monday = next_monday()
+    narrowed = {"day": None, "at": None, "afternoon": None, "week": monday.isoformat()}
+    tracker = make_tracker("web:typed", slots={"team": "klantmanager",
+                                               "time_preference": narrowed},
+                           text="middag", new_slots={"appointment_time": "middag"},
+                           active_loop="booking_form", metadata={"language": "nl"})
+    _, events = await run_action(ValidateBookingForm(), tracker, domain)
+    assert slot_events(events)["time_preference"] == {**narrowed, "afternoon": True}
