@@ -29,7 +29,7 @@ from assistant.privacy.logs import begin_turn
 from assistant.privacy.overview import DOWNLOAD_PAYLOAD
 from assistant.privacy.tokens import authorization
 from assistant.storage import DATABASE_UNAVAILABLE, OfferedButtons, ProfileStore
-from assistant.typed_answers.languages import language_named, written_in
+from assistant.typed_answers.languages import language_named, telling_words, written_in
 from assistant.typed_answers.matcher import Option, understand_yes_no
 from assistant.typed_answers.menus import (
     MENU_KEYS,
@@ -38,7 +38,6 @@ from assistant.typed_answers.menus import (
     menu_options,
     topics_asked,
 )
-from assistant.when_parser import without_dates_and_references
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
@@ -570,13 +569,14 @@ class Gateway:
         conversation: its small words tell) that language first. Only a hint: no detector
         knows Tigrinya and short Dutch is easily misread, so we never switch by ourselves.
         A reference, a number, a time or a date ("ABC-123", "14:00", "7 december") is the
-        same in every language: it hints at none."""
+        same in every language, and the Dutch names our texts keep ("klantmanager" in an
+        Arabic conversation) are an answer: they hint at no language."""
         if (conversation.first_contact or conversation.language_chosen or not replies
                 or replies[-1].language != conversation.language):
             return []
         script = dominant_script(text)
         if script is not None and script != self.script_of(conversation.language):
-            script = dominant_script(without_dates_and_references(text))
+            script = dominant_script(telling_words(text, conversation.language))
         if script is None:
             return []
         matching = [code for code in self.translator.languages()

@@ -137,6 +137,17 @@ async def test_a_reference_number_time_or_date_hints_at_no_language(
     assert len(replies) == 1
 
 
+@pytest.mark.parametrize(("language", "typed"), [
+    ("ar", "klantmanager"), ("ar", "Werkgeversservicepunt"), ("fa", "budgetconsulent"),
+    ("uk", "klantmanager"), ("ti", "bijstand"), ("ar", "uitkering")])
+async def test_a_dutch_name_the_conversations_texts_keep_hints_at_no_language(
+        language_gateway: Gateway, fake_rasa: FakeRasa, language: str, typed: str) -> None:
+    """The Arabic button "klantmanager (موظف العمل والدخل)" typed back as "klantmanager" got
+    the Latin languages' menu."""
+    fake_rasa.default_answer = [bot_message("fallback.not_understood")]
+    assert len(await language_gateway.handle_text(conversation(language), typed)) == 1
+
+
 async def test_words_around_a_reference_still_hint(
         language_gateway: Gateway, fake_rasa: FakeRasa) -> None:
     fake_rasa.default_answer = [bot_message("fallback.not_understood")]

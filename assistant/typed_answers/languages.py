@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,9 @@ from assistant.typed_answers.vocabulary import (
     catalog_titles,
     language_words,
 )
+from assistant.when_parser import without_dates_and_references
 
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
 MAX_WORDS = 3  # "in het Engels"; longer messages are questions, not a choice of language
 # A guess from small words needs a sentence: at least this many words, this many small words
 # of the likeliest language and twice as many as of the next.
@@ -81,3 +84,20 @@ def written_in(text: str, languages: Iterable[str], *,
     if len(hits) > 1 and hits[0][0] < 2 * hits[1][0]:
         return None
     return hits[0][1]
+
+
+def telling_words(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> str:
+    """What of a message can tell the language it is written in: not a reference, a number,
+    a time or a date (when_parser.without_dates_and_references), nor a word that the
+    conversation's language's own texts use: the Dutch names its buttons keep
+    ("klantmanager (موظف العمل والدخل)", "bijstand", "BSN") typed back in an Arabic
+    conversation are an answer, not English or Dutch."""
+    own = _catalog_words(language, locales_dir)
+    return " ".join(word for word in without_dates_and_references(text).split()
+                    if normalize(word) not in own)
+
+
+@lru_cache(maxsize=16)
+def _catalog_words(language: str, locales_dir: Path) -> frozenset[str]:
+    return frozenset(word for texts in catalog_titles(locales_dir).values()
+                     for word in normalize(_PLACEHOLDER.sub(" ", texts.get(language, ""))).split())
