@@ -221,16 +221,19 @@ def http_session() -> aiohttp.ClientSession:
                                  timeout=aiohttp.ClientTimeout(total=120))
 
 
+CLIENT = "benchmark client"  # this process: the simulated residents themselves
 SCENARIOS = {"1 resident": (1, 0.0), "50 residents, 2 s think": (50, 2.0),
              "50 back to back": (50, 0.0), "200 residents, 2 s think": (200, 2.0)}
 
 
 async def scenarios(make_factory: Callable[[aiohttp.ClientSession], Factory], script: list,
                     seconds: float, pid: int | None = None,
-                    action_logs: tuple[Path, ...] = ()) -> dict[str, Load]:
-    """Every scenario; with ``pid`` also the processor time its process tree spent per reply
-    (``Load.cpu``), which other programs on the machine change far less than latency, and
-    with ``action_logs`` the action calls per reply. A scenario whose residents wait long
+                    action_logs: tuple[Path, ...] = (),
+                    only: tuple[str, ...] = ()) -> dict[str, Load]:
+    """Every scenario, with the processor time this client spent per reply (``Load.cpu``);
+    with ``pid`` also the processor time its process tree spent per reply, which other
+    programs on the machine change far less than latency, and with ``action_logs`` the
+    action calls per reply. A scenario whose residents wait long
     gets through fewer steps of the visit in its time (200 residents: the first few, which
     call few actions), so its figures per reply describe another mix of turns."""
     results: dict[str, Load] = {}
@@ -238,14 +241,20 @@ async def scenarios(make_factory: Callable[[aiohttp.ClientSession], Factory], sc
         make = make_factory(http)
         await run_load(make, script, 1, 0, 3)  # warm up: first turns load lazily
         for name, (residents, think) in SCENARIOS.items():
+            if only and not name.startswith(only):
+                continue
             before = cpu_of_tree(pid) if pid else {}
             calls_before = action_calls(action_logs)
+            client_before = time.process_time()
             results[name] = load = await run_load(make, script, residents, think, seconds)
+            replies = max(1, len(load.latencies))
             if pid:
-                after, replies = cpu_of_tree(pid), max(1, len(load.latencies))
+                after = cpu_of_tree(pid)
                 load.cpu = {kind: (after[kind] - before.get(kind, 0.0)) / replies
                             for kind in after}
                 load.action_calls = (action_calls(action_logs) - calls_before) / replies
+            # The simulated residents share the cores with what they measure.
+            load.cpu[CLIENT] = (time.process_time() - client_before) / replies
     return results
 
 
@@ -453,7 +462,11 @@ def main() -> None:
                         help="our ports from here on (web, Rasa, actions; 0: free ones), "
                              "for machines where others run the assistant too")
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--only", default="",
+                        help="the scenarios whose names begin so, comma-separated "
+                             "(\"1 resident,50 residents\"); empty: all")
     options = parser.parse_args()
+    only = tuple(name.strip() for name in options.only.split(",") if name.strip())
     print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
           "(other programs on it change the figures)", flush=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -466,7 +479,7 @@ def main() -> None:
                       f"cold start {cold:.1f} s", flush=True)
                 reference = measure(lambda: scenarios(
                     lambda http: lambda: RestResident(http, base), REFERENCE_CONVERSATION,
-                    options.seconds))
+                    options.seconds, only=only))
                 for name, load in reference.items():
                     print(f"  reference  {name:26} {load.line()}", flush=True)
             finally:
@@ -478,10 +491,10 @@ def main() -> None:
                   flush=True)
             ours = measure(lambda: scenarios(
                 lambda http: lambda: WebChatResident(http, base), OUR_CONVERSATION,
-                options.seconds, process.pid, action_logs))
+                options.seconds, process.pid, action_logs, only))
             for name, load in ours.items():
                 print(f"  assistant  {name:26} {load.line()}", flush=True)
-            if reference:
+            if reference and "50 back to back" in ours and "50 back to back" in reference:
                 ratio = (ours["50 back to back"].throughput
                          / reference["50 back to back"].throughput)
                 print(f"Saturated throughput (50 back to back): {ratio:.2f}x the reference",
