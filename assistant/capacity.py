@@ -11,14 +11,19 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from assistant.policy.municipality import Period, Team
-from assistant.storage import TeamClosedDay, TeamSchedule, session_scope, utc_now
+from assistant.storage import TeamClosedDay, TeamSchedule, reading, session_scope, utc_now
 
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 240
 MAX_SEATS = 50
+# Built once: the free times read these for every time offered or checked.
+_SCHEDULE = select(TeamSchedule.opening_hours, TeamSchedule.slot_minutes,
+                   TeamSchedule.seats).where(TeamSchedule.team_code == bindparam("team"))
+_CLOSED_DAYS = select(TeamClosedDay.day).where(TeamClosedDay.team_code == bindparam("team"))
 
 
 class CapacityError(ValueError):
@@ -105,15 +110,20 @@ class Capacity:
 
     def team(self, base: Team) -> Team:
         """``base`` (from municipality.yml) with the console's settings, when it has any."""
-        with session_scope(self.database_url) as session:
-            row = session.get(TeamSchedule, base.code)
-            if row is None:
-                return base
-            hours = {int(day): tuple(Period(time.fromisoformat(s), time.fromisoformat(e))
-                                     for s, e in periods)
-                     for day, periods in json.loads(row.opening_hours).items()}
-            return replace(base, opening_hours=hours, slot_minutes=row.slot_minutes,
-                           seats=row.seats)
+        with reading(self.database_url) as connection:
+            return self.team_in(connection, base)
+
+    @staticmethod
+    def team_in(connection: Connection, base: Team) -> Team:
+        """``team`` read in a transaction the caller holds (one for all it reads)."""
+        row = connection.execute(_SCHEDULE, {"team": base.code}).first()
+        if row is None:
+            return base
+        hours = {int(day): tuple(Period(time.fromisoformat(s), time.fromisoformat(e))
+                                 for s, e in periods)
+                 for day, periods in json.loads(row.opening_hours).items()}
+        return replace(base, opening_hours=hours, slot_minutes=row.slot_minutes,
+                       seats=row.seats)
 
     def has_own_schedule(self, team_code: str) -> bool:
         with session_scope(self.database_url) as session:
@@ -145,9 +155,12 @@ class Capacity:
             return [ClosedDay(r.day, r.reason, r.created_by, r.created_at) for r in rows]
 
     def closed_dates(self, team_code: str) -> frozenset[date]:
-        with session_scope(self.database_url) as session:
-            return frozenset(session.execute(
-                select(TeamClosedDay.day).where(TeamClosedDay.team_code == team_code)).scalars())
+        with reading(self.database_url) as connection:
+            return self.closed_dates_in(connection, team_code)
+
+    @staticmethod
+    def closed_dates_in(connection: Connection, team_code: str) -> frozenset[date]:
+        return frozenset(connection.execute(_CLOSED_DAYS, {"team": team_code}).scalars())
 
     def close_day(self, team_code: str, day: date, reason: str, by: str) -> bool:
         """Close the team on ``day``; False when it was closed already."""

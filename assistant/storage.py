@@ -32,7 +32,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import (
     DisconnectionError,
     IntegrityError,
@@ -446,6 +446,15 @@ def _sqlite_pragmas(dbapi_connection, _record, synchronous: str = "FULL") -> Non
     cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+@contextmanager
+def reading(database_url: str) -> Iterator[Connection]:
+    """A read-only transaction on a plain connection, for statements built once (Core, no
+    ORM objects): the ORM session builds and checks each query anew, several times the
+    cost of the read itself. Nothing is written, so it ends without a commit."""
+    with get_engine(database_url).connect() as connection:
+        yield connection
 
 
 @contextmanager
