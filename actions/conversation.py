@@ -1,4 +1,4 @@
-"""Starting a conversation, short topic answers, contact details and handing over to a person."""
+"""Short topic answers, contact details and handing over to a person."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -40,24 +40,6 @@ from assistant.policy import Amount, Duration, Entry, figures_of
 from assistant.settings import get_settings
 from assistant.storage import DATABASE_UNAVAILABLE
 from assistant.typed_answers.languages import languages_mentioned
-
-METADATA_SLOTS = ("language", "channel", "role")
-
-
-class SessionStart(Action):
-    """Keep what the front end told us (channel, language, role) in slots for the whole session."""
-
-    def name(self) -> str:
-        return "action_session_start"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        metadata = tracker.get_slot("session_started_metadata") or {}
-        events: list[EventType] = [SessionStarted()]
-        events += [SlotSet(name, metadata[name]) for name in METADATA_SLOTS
-                   if isinstance(metadata.get(name), str)]
-        events.append(ActionExecuted("action_listen"))
-        return events
 
 
 class AnswerTopic(Action):

@@ -20,7 +20,8 @@ never below INFO (at DEBUG Rasa logs what people typed), with Sanic's access log
 URLs) off, and adds the API's ``--auth-token`` from the environment inside the process, so
 the process list does not show it (``assistant.privacy.tokens``).
 
-RulePolicy looks its rules up by the previous action they require (``bot/rasa_policies.py``).
+RulePolicy looks its rules up by the previous action they require (``bot/rasa_policies.py``);
+``action_session_start`` runs here, not on the action server (``bot/rasa_actions.py``).
 Everything else is ``rasa`` unchanged.
 """
 
@@ -45,6 +46,7 @@ from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 from assistant.privacy.logs import configure_logging
 from assistant.privacy.tokens import ENVIRONMENT_VARIABLE
+from bot.rasa_actions import run_session_start_here
 from bot.rasa_channel import note_failed_actions
 from bot.rasa_policies import index_rules_by_previous_action
 
@@ -183,6 +185,7 @@ def main() -> None:
     keep_sessions()
     index_rules_by_previous_action()  # bot/rasa_policies.py: the same rules, found faster
     validate_action_results_with_one_validator()
+    run_session_start_here()  # bot/rasa_actions.py: no action call to begin a session
     note_failed_actions()  # with credentials.yml's channel: a failed turn is a 503
     os.environ["LOG_LEVEL"] = pinned_level(os.environ.get("LOG_LEVEL"))
     os.environ.setdefault("LOG_LEVEL_LIBRARIES", "WARNING")

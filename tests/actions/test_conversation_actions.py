@@ -1,4 +1,4 @@
-"""Session start, topic answers, handover and the fallback's suggestions."""
+"""Topic answers, handover and the fallback's suggestions."""
 
 from __future__ import annotations
 
@@ -8,18 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions import conversation
-from actions.conversation import AnswerTopic, Handover, SessionStart
+from actions.conversation import AnswerTopic, Handover
 from actions.fallback import AskAffirmation
 from tests.actions.conftest import make_tracker, run_action, sent_keys, slot_events
-
-
-async def test_session_start_keeps_the_front_ends_metadata(domain) -> None:
-    tracker = make_tracker("telegram:7", slots={"session_started_metadata": {
-        "channel": "telegram", "language": "nl", "role": "employer", "unknown": "x"}})
-    _, events = await run_action(SessionStart(), tracker, domain)
-    assert events[0]["event"] == "session_started"
-    assert slot_events(events) == {"channel": "telegram", "language": "nl", "role": "employer"}
-    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
 
 
 async def test_topic_answer_names_source_and_books_with_the_right_team(domain) -> None:
