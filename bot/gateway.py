@@ -78,6 +78,9 @@ def new_turn_id() -> str:
 class Button:
     title: str
     payload: str
+    # The catalog id of the title (our own buttons), for typed choices in a menu
+    # (typed_answers.menus); not part of what a button is.
+    key: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -388,7 +391,8 @@ class Gateway:
         question with buttons and the language hint, "2" answers the question in Rasa)."""
         with_buttons = [reply for reply in replies if reply.buttons]
         last = with_buttons[0] if len(with_buttons) == 1 else None
-        options = menu_options(last.key, [b.payload for b in last.buttons]) if last else ()
+        options = menu_options(last.key, [b.payload for b in last.buttons],
+                               [b.key for b in last.buttons]) if last else ()
         if options and last and last.key in MENU_KEYS:
             _remember(self._menus, sender_id, options, CONVERSATIONS_REMEMBERED)
         else:
@@ -661,7 +665,7 @@ class Gateway:
                         language)
         buttons = tuple(
             Button(directed(self.translator.text(b["key"], language, b.get("args")), language),
-                   b["payload"])
+                   b["payload"], b["key"])
             for b in message.get("buttons") or []
         )
         return Reply(text, buttons, language=language, calendar=calendar_link(message),

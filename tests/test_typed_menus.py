@@ -81,7 +81,7 @@ async def test_yes_to_did_you_mean_asks_which_topic(
     """"Is your question about one of these topics?" "Yes": which one is not said, so the
     topics come again with a question, instead of "OK, anything else?" from Rasa."""
     fake_rasa.answers[question] = did_you_mean()
-    person = Conversation("web:" + "d" * 32, "web", language)
+    person = Conversation("web:" + "d" * 32, "web", language, language_chosen=True)
     await gateway.handle_text(person, question)
     [again] = await gateway.handle_text(person, typed)
     assert fake_rasa.messages == [question]  # the yes did not reach Rasa
@@ -110,3 +110,51 @@ async def test_yes_after_another_menu_goes_to_rasa(gateway: Gateway, fake_rasa: 
     await gateway.handle_text(person, "vraag")
     await gateway.handle_text(person, "ja")
     assert fake_rasa.messages == ["vraag", "ja"]
+
+
+CHECKS = ["/check_placement_type", "/check_newcomer_route", "/check_training_funding",
+          "/check_parent_exemption", "/check_self_employment", "/offer_vacancy",
+          "/check_hiring_support"]
+
+
+def check_menu() -> list[dict]:
+    keys = ["check.placement_type.title", "check.newcomer_route.title",
+            "check.training_funding.title", "check.parent_exemption.title",
+            "check.self_employment.title", "check.employer_intake.title",
+            "check.hiring_support.title"]
+    return [bot_message("check.menu", buttons=[
+        {"key": key, "payload": payload} for key, payload in zip(keys, CHECKS, strict=True)])]
+
+
+@pytest.mark.parametrize(("language", "typed", "sent"), [
+    ("nl", "de tweede", "/check_newcomer_route"), ("nl", "2", "/check_newcomer_route"),
+    ("nl", "de laatste", "/check_hiring_support"),
+    ("nl", "Werkstage of proefplaatsing", "/check_placement_type"),
+    ("ar", "الثاني", "/check_newcomer_route"), ("ar", "الأول", "/check_placement_type"),
+    ("fa", "دومی", "/check_newcomer_route"), ("ti", "ካልኣይ", "/check_newcomer_route"),
+    ("tr", "üçüncü", "/check_training_funding"), ("uk", "третій", "/check_training_funding"),
+    ("en", "the fourth one", "/check_parent_exemption")])
+async def test_a_position_typed_in_the_menu_of_checks_is_that_check(
+        gateway: Gateway, fake_rasa: FakeRasa, language: str, typed: str, sent: str) -> None:
+    """"Waar wilt u naar kijken?" with seven checks, answered "de tweede" or "الثاني": the NLU
+    took it for a new message and showed the help menu (typed through the web chat)."""
+    fake_rasa.answers["kom ik in aanmerking"] = check_menu()
+    person = Conversation("web:" + "d" * 32, "web", language, language_chosen=True)
+    await gateway.handle_text(person, "kom ik in aanmerking")
+    await gateway.handle_text(person, typed)
+    assert fake_rasa.messages == ["kom ik in aanmerking", sent]
+
+
+@pytest.mark.parametrize("typed", ["afspraak verzetten", "werkstage", "statushouder",
+                                   "ik wil weten of de gemeente mijn opleiding betaalt"])
+async def test_a_word_of_a_title_in_an_open_menu_is_left_to_the_nlu(
+        gateway: Gateway, fake_rasa: FakeRasa, typed: str) -> None:
+    """One word of a title ("afspraak" of "Afspraak maken") does not choose a button in the
+    welcome, help or checks menu: "afspraak verzetten" is another question."""
+    fake_rasa.answers["help"] = [bot_message("help.menu", buttons=[
+        {"key": "menu.book_appointment", "payload": "/book_appointment"},
+        {"key": "menu.list_appointments", "payload": "/list_appointments"}])]
+    person = Conversation("web:" + "e" * 32, "web", "nl")
+    await gateway.handle_text(person, "help")
+    await gateway.handle_text(person, typed)
+    assert fake_rasa.messages == ["help", typed]

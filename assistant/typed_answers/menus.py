@@ -2,7 +2,11 @@
 the language menu. Their buttons are plain payloads ("/apply_benefit", "/choose_language
 {...}") that Rasa's NLU cannot tell from a new question, so a typed title ("uitkering
 aanvragen", "Iets anders"), its number or an ordinal ("de tweede", "2") is turned into the
-button's payload before Rasa sees it. A longer message is a new question and goes to Rasa."""
+button's payload before Rasa sees it. A longer message is a new question and goes to Rasa.
+
+The open menus (the welcome, help, "what shall we check?" and the target groups' menus)
+take only a position ("de tweede", "الثاني", "2") or a whole title: one word of a title is
+left to the NLU there ("afspraak verzetten" is no "Afspraak maken")."""
 
 from __future__ import annotations
 
@@ -19,7 +23,11 @@ from assistant.typed_answers.vocabulary import LOCALES_DIR, answer_languages, la
 DID_YOU_MEAN = "fallback.did_you_mean"
 WHICH_TOPIC = N_("fallback.which_topic")  # the same topics again after a bare "yes"
 LANGUAGE_MENU = "language.choose"
-MENU_KEYS = frozenset({DID_YOU_MEAN, WHICH_TOPIC, LANGUAGE_MENU})
+# Menus of topics: "de tweede" typed where "Waar wilt u naar kijken?" shows seven checks
+# went to the NLU, which took it for a new question (the help menu).
+OPEN_MENUS = frozenset({"check.menu", "greet.welcome", "help.menu", "options.which_group",
+                        "options.provisions"})
+MENU_KEYS = frozenset({DID_YOU_MEAN, WHICH_TOPIC, LANGUAGE_MENU}) | OPEN_MENUS
 SOMETHING_ELSE = ("/deny", "fallback.something_else")
 MAX_CHOICE_WORDS = 5  # "ik bedoel uitkering aanvragen"; longer messages are new questions
 MAX_SINGLE_WORD = 2   # one word of a title ("uitkering") counts only in a reply this short
@@ -27,9 +35,19 @@ _INTENT_PAYLOAD = re.compile(r"/(\w+)")
 _LANGUAGE_PAYLOAD = re.compile(r"/choose_language(\{.*\})")
 
 
-def menu_options(key: str, payloads: Sequence[str]) -> tuple[Option, ...]:
+class OpenMenuOption(Option):
+    """A button of an open menu (OPEN_MENUS): chosen by its position or its whole title."""
+
+
+def menu_options(key: str, payloads: Sequence[str],
+                 title_keys: Sequence[str | None] = ()) -> tuple[Option, ...]:
     """The buttons of a menu as options whose value is the payload to send, or () when the
-    message is not a menu typed answers are taken for here."""
+    message is not a menu typed answers are taken for here. ``title_keys``: the catalog ids
+    of the buttons' titles, where the menu's key does not tell them."""
+    if key in OPEN_MENUS:
+        keys = list(title_keys) + [None] * (len(payloads) - len(title_keys))
+        return tuple(OpenMenuOption(payload, (title,) if title else ())
+                     for payload, title in zip(payloads, keys, strict=False))
     if key in (DID_YOU_MEAN, WHICH_TOPIC):
         return tuple(Option(payload, (_title_key(payload),)) for payload in payloads
                      if _title_key(payload))
@@ -49,6 +67,8 @@ def menu_choice(text: str, options: Sequence[Option], language: str, *,
     if understood is None:
         return None
     if understood.how == "word" and len(words) > MAX_SINGLE_WORD:
+        return None
+    if isinstance(options[0], OpenMenuOption) and understood.how not in ("title", "ordinal"):
         return None
     if understood.how == "ordinal" and not _only_a_position(words, locales_dir):
         return None  # "mijn eerste afspraak" names no button
