@@ -30,7 +30,7 @@ from assistant.privacy.overview import DOWNLOAD_PAYLOAD
 from assistant.privacy.tokens import authorization
 from assistant.storage import DATABASE_UNAVAILABLE, OfferedButtons, ProfileStore
 from assistant.typed_answers.languages import language_named, telling_words, written_in
-from assistant.typed_answers.matcher import Option, understand_yes_no
+from assistant.typed_answers.matcher import Option, Special, understand, understand_yes_no
 from assistant.typed_answers.menus import (
     MENU_KEYS,
     WHICH_TOPIC,
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 1000
+DONT_KNOW_KEY = "answer.dont_know"  # the "Weet ik niet" button of a check's questions
+MAX_DONT_KNOW_WORDS = 5  # "ik weet het echt niet"; longer is a question of its own
 # A lone emoji that means something in any language; other emoji-only messages get a notice.
 EMOJI_INTENTS = {"👍": "/affirm", "✅": "/affirm", "👌": "/affirm", "👎": "/deny", "❌": "/deny",
                  "🙏": "/thank", "👋": "/greet"}
@@ -195,6 +197,8 @@ class Gateway:
         # The menu each conversation was shown last (did-you-mean topics, languages), when its
         # last reply was one: a typed title or "de tweede" chooses from it.
         self._menus: OrderedDict[str, tuple[Option, ...]] = OrderedDict()
+        # The payload of the "Weet ik niet" button of the question just asked, if it has one.
+        self._dont_know: OrderedDict[str, str] = OrderedDict()
         # Conversations already told that personal data need not be shared here.
         self._told_about_personal_data: OrderedDict[str, None] = OrderedDict()
         # Residents talking with a medewerker (bot/live.py): their messages go there, not to
@@ -305,6 +309,8 @@ class Gateway:
                              conversation.language)
         if chosen is not None:  # "uitkering aanvragen", "de tweede": as that menu's button
             return await self._ask_rasa(conversation, chosen, turn_id)
+        if (pressed := self._dont_know_typed(conversation, cleaned)) is not None:
+            return await self._ask_rasa(conversation, pressed, turn_id)
         if (topics := self._yes_to_did_you_mean(conversation, cleaned)) is not None:
             if len(topics) == 1:  # "yes" to "did you mean <one topic>?"
                 return await self._ask_rasa(conversation, str(topics[0].value), turn_id)
@@ -312,6 +318,17 @@ class Gateway:
         # A typed leading slash would be read by Rasa as an intent name: only buttons may do that.
         replies = await self._ask_rasa(conversation, cleaned.lstrip("/"), turn_id)
         return notice + replies + self._language_hint(conversation, replies, words)
+
+    def _dont_know_typed(self, conversation: Conversation, text: str) -> str | None:
+        """The "Weet ik niet" button's payload when a short message says just that to a
+        question with that button: "ما بعرف" (Levantine "I don't know") was read by the
+        NLU as a wish for another language (ما بعرف هولندي) and left the check."""
+        payload = self._dont_know.get(conversation.sender_id)
+        if payload is None or len(text.split()) > MAX_DONT_KNOW_WORDS:
+            return None
+        understood = understand(text, (), conversation.language, dont_know=True)
+        return payload if understood is not None and understood.value is Special.DONT_KNOW \
+            else None
 
     def _yes_to_did_you_mean(self, conversation: Conversation,
                              text: str) -> tuple[Option, ...] | None:
@@ -391,6 +408,12 @@ class Gateway:
         question with buttons and the language hint, "2" answers the question in Rasa)."""
         with_buttons = [reply for reply in replies if reply.buttons]
         last = with_buttons[0] if len(with_buttons) == 1 else None
+        dont_know = next((b.payload for b in last.buttons if b.key == DONT_KNOW_KEY), None
+                         ) if last else None
+        if dont_know is not None:
+            _remember(self._dont_know, sender_id, dont_know, CONVERSATIONS_REMEMBERED)
+        else:
+            self._dont_know.pop(sender_id, None)
         options = menu_options(last.key, [b.payload for b in last.buttons],
                                [b.key for b in last.buttons]) if last else ()
         if options and last and last.key in MENU_KEYS:
@@ -606,6 +629,7 @@ class Gateway:
         by none; the tracker store then deletes them. Our own data was deleted by the action
         that asked for this."""
         self._offered.pop(conversation.sender_id, None)
+        self._dont_know.pop(conversation.sender_id, None)
         for dialogue in self.side_dialogues:
             getattr(dialogue, "interrupted", _nothing)(conversation.sender_id)
         if self.offered_store is not None:

@@ -158,3 +158,39 @@ async def test_a_word_of_a_title_in_an_open_menu_is_left_to_the_nlu(
     await gateway.handle_text(person, "help")
     await gateway.handle_text(person, typed)
     assert fake_rasa.messages == ["help", typed]
+
+
+UNKNOWN = '/inform{"choice":"unknown"}'
+
+
+def check_question() -> list[dict]:
+    return [bot_message("check.question.age", buttons=[
+        {"key": "check.choice.statushouder", "payload": '/inform{"choice":"statushouder"}'},
+        {"key": "answer.dont_know", "payload": UNKNOWN}])]
+
+
+@pytest.mark.parametrize(("language", "typed"), [
+    ("ar", "ما بعرف"), ("ar", "ما بعرف والله"), ("ar", "لا أعرف"), ("ar", "لا اعرف"),
+    ("nl", "weet ik niet"), ("nl", "geen idee"), ("uk", "не знаю"), ("tr", "bilmiyorum"),
+    ("fa", "نمی‌دانم"), ("ti", "ኣይፈልጥን"), ("en", "I don't know")])
+async def test_i_dont_know_typed_to_a_question_is_its_button(
+        gateway: Gateway, fake_rasa: FakeRasa, language: str, typed: str) -> None:
+    """"ما بعرف" (Levantine Arabic "I don't know") to a check's question was read by the
+    NLU as choose_language ("ما بعرف هولندي": I don't know Dutch) and left the check for the
+    language menu (typed through the web chat). Typed, it is the "Weet ik niet" button."""
+    fake_rasa.answers["start"] = check_question()
+    person = Conversation("web:" + "f" * 32, "web", language, language_chosen=True)
+    await gateway.handle_text(person, "start")
+    await gateway.handle_text(person, typed)
+    assert fake_rasa.messages == ["start", UNKNOWN]
+
+
+@pytest.mark.parametrize("typed", [
+    "ik weet niet hoe ik een uitkering moet aanvragen bij jullie", "statushouder", "ja"])
+async def test_other_answers_to_a_question_with_dont_know_go_to_rasa(
+        gateway: Gateway, fake_rasa: FakeRasa, typed: str) -> None:
+    fake_rasa.answers["start"] = check_question()
+    person = Conversation("web:" + "f" * 32, "web", "nl")
+    await gateway.handle_text(person, "start")
+    await gateway.handle_text(person, typed)
+    assert fake_rasa.messages == ["start", typed]
