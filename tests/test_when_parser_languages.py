@@ -172,6 +172,9 @@ def test_the_example_each_language_gives_is_understood(language: str) -> None:
     ("الخميس صباحا", False), ("في الصباح", False), ("العصر", True),
     ("ሓሙስ ንግሆ", False), ("ብንግሆ", False), ("ድሕሪ ቀትሪ", True),
     ("پنجشنبه بعد از ظهر", True), ("قبل از ظهر", False), ("sabahleyin", False),
+    # as typed: الضهر for الظهر, Levantine العصرية, Turkish öğlen (noon, the afternoon)
+    ("بكرا الضهر", True), ("بكرا بعد الضهر", True), ("الخميس العصرية", True),
+    ("yarın öğlen", True), ("öğleden önce", False),
 ])
 def test_mornings_and_afternoons_in_every_language(typed: str, afternoon: bool) -> None:
     assert parse_when(typed, MONDAY).afternoon is afternoon
