@@ -254,6 +254,9 @@ STAYS_AN_ANSWER = [
     ("ar", "نعم من فضلك", True), ("ar", "نعم شكرا", True), ("ar", "لا شكرا", False),
     ("fa", "بله لطفا", True), ("fa", "نه ممنون", False), ("fa_AF", "بلی تشکر", True),
     ("ti", "እወ በጃኻ", True),
+    # "by God", "I mean", "man": emphasis, as typed (they were "yes, and something else")
+    ("ar", "ايوه والله", True), ("ar", "لا والله", False), ("fa", "آره والا", True),
+    ("fa", "نه بابا", False), ("fa_AF", "بلی والله", True), ("tr", "evet valla", True),
 ]
 
 
