@@ -387,7 +387,9 @@ def test_typed_language_names(typed: str, expected: str | None) -> None:
     ("nl", "de eerste", 1), ("nl", "tweede", 2), ("nl", "de laatste", -1), ("en", "the second", 2),
     ("en", "third one", 3), ("ar", "الأول", 1), ("ar", "الثانية", 2), ("uk", "другий", 2),
     ("uk", "другого", 2), ("tr", "ikincisi", 2), ("tr", "ilk", 1), ("fa", "دومی", 2),
-    ("ti", "ቀዳማይ", 1), ("nl", "hallo", None), ("nl", "ja", None)])
+    ("ti", "ቀዳማይ", 1), ("nl", "hallo", None), ("nl", "ja", None),
+    # spoken Arabic as typed: ت for ث ("التالت" was no position)
+    ("ar", "التالت", 3), ("ar", "تاني واحد", 2), ("ar", "التامن", 8)])
 def test_ordinals(language: str, typed: str, expected: int | None) -> None:
     assert ordinal_in(typed, language) == expected
 
