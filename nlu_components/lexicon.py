@@ -13,6 +13,7 @@ Arabic and Persian are read with one spelling per letter (nlu_components/spellin
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,8 +51,16 @@ def preprocess(text: str) -> str:
     return fold_letters(split_scripts(text)).lower()
 
 
+def plain(text: str) -> str:
+    """As a term is looked up: one spelling per Arabic-script letter, no case, no accents,
+    Turkish dotless i as i ("cocuk parasi" names "çocuk parası", "kira yardimi" "kira
+    yardımı": phones without a Turkish keyboard type them so)."""
+    text = unicodedata.normalize("NFKD", fold_letters(text).casefold().replace("ı", "i"))
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+
+
 def _pattern(terms: list[str]) -> re.Pattern[str]:
-    folded = {fold_letters(str(term)).casefold() for term in terms}
+    folded = {plain(str(term)) for term in terms}
     parts = [rf"(?<!\w){re.escape(t)}(?!\w)" if len(t) <= _WHOLE_WORD_UP_TO else re.escape(t)
              for t in sorted(folded, key=len, reverse=True)]
     return re.compile("|".join(parts))
@@ -65,5 +74,5 @@ def lexicon() -> dict[str, re.Pattern[str]]:
 
 def concepts(text: str) -> list[str]:
     """The concepts a message names, each once ("ik wil WW" -> ["unemployment_benefit"])."""
-    folded = fold_letters(split_scripts(text)).casefold()
+    folded = plain(split_scripts(text))
     return [concept for concept, pattern in lexicon().items() if pattern.search(folded)]

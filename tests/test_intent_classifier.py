@@ -263,6 +263,17 @@ def test_official_terms_typed_without_hamza_name_their_concept() -> None:
     assert concepts("أريد بدل الايجار") == ["allowance"]
 
 
+@pytest.mark.parametrize(("typed", "concept"), [
+    ("cocuk parasi ne zaman yatar", "pension_or_child_benefit"),  # "çocuk parası" as typed
+    ("kira yardimi", "allowance"), ("kira desteği alabilir miyim", "allowance"),
+    ("а як щодо допомоги на оренду житла?", "allowance"),
+    ("درباره کمک هزینه اجاره سوال دارم", "allowance"), ("ሓገዝ ክራይ ገዛ", "allowance")])
+def test_official_terms_as_residents_typed_them(typed: str, concept: str) -> None:
+    """Typed through the web chat: Turkish without its letters, rent allowance in words the
+    lexicon lacked (they got the bijstand answer, the housing corporation or a fallback)."""
+    assert concept in concepts(typed)
+
+
 def parsed(confidence: float, language: str | None) -> Message:
     ranking = [{"name": "search_work", "confidence": confidence},
                {"name": "ask_training", "confidence": 0.1}]

@@ -30,6 +30,7 @@ from assistant.policy.reading import (
     read_yaml,
     shown,
 )
+from nlu_components.spelling import fold_letters
 
 FILE = "referrals.yml"
 Intent = pattern(r"referral_[a-z_]+\Z", "an intent name like referral_uwv")
@@ -64,12 +65,15 @@ class Subject(Model):
         return _pattern(self.keywords)
 
     def named_in(self, text: str) -> bool:
-        return bool(self.keywords) and self.pattern.search(text) is not None
+        """Arabic-script letters in one spelling on both sides ("بدل الايجار" names
+        "بدل الإيجار"; nlu_components/spelling.py)."""
+        return bool(self.keywords) and self.pattern.search(fold_letters(text)) is not None
 
 
 @lru_cache(maxsize=256)
 def _pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(_keyword_pattern(k) for k in keywords), re.IGNORECASE)
+    return re.compile("|".join(_keyword_pattern(fold_letters(k)) for k in keywords),
+                      re.IGNORECASE)
 
 
 def _keyword_pattern(keyword: str) -> str:

@@ -147,6 +147,15 @@ def test_a_municipality_replaces_a_national_party_with_its_own() -> None:
     ("referral_belastingdienst", "اظهارنامه مالیاتی را چطور پر کنم", "belastingdienst",
      "belasting"),
     ("referral_ind", "Hollanda pasaportu nasıl alınır", "ind", "naturalisatie"),
+    # rent allowance as typed in the web chat (they got the zorgtoeslag text), and Arabic
+    # without hamza ("الايجار" for "الإيجار")
+    ("referral_belastingdienst", "درباره کمک هزینه اجاره سوال دارم", "belastingdienst",
+     "huurtoeslag"),
+    ("referral_belastingdienst", "ሓገዝ ክራይ ገዛ ክረክብ ይኽእል ዶ?", "belastingdienst",
+     "huurtoeslag"),
+    ("referral_belastingdienst", "بدي بدل الايجار", "belastingdienst", "huurtoeslag"),
+    ("referral_belastingdienst", "kira desteği alabilir miyim", "belastingdienst",
+     "huurtoeslag"),
     # the message's own words win when they name exactly one other organisation's subject
     ("referral_svb", "hoe vraag ik zorgtoeslag aan", "belastingdienst", "zorgtoeslag"),
     # nothing named: the organisation's first subject
