@@ -11,6 +11,7 @@ hours in words next to a word for an hour ("om tien uur", "half elf", "at two",
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -70,7 +71,10 @@ def calendar_words() -> tuple[dict[str, int], dict[str, int]]:
     """Weekday (0 = Monday) and month names of every language we have a catalog for."""
     weekdays, months = dict(WEEKDAY_WORDS), dict(MONTH_WORDS)
     for language in answer_languages():  # forms after a preposition: "на пʼятницю", "cumaya"
-        weekdays.update(language_words(language).weekdays)
+        for name, number in language_words(language).weekdays.items():
+            weekdays[name] = number
+            if len(plain := _without_accents(name)) >= 4:  # "carsambaya" for "çarşambaya"
+                weekdays.setdefault(plain, number)
     for language in catalog_languages():
         locale = Locale.parse(language)
         for context in ("format", "stand-alone"):
@@ -93,8 +97,20 @@ def _add_name(names: dict[str, int], name: str, number: int) -> None:
     variants = {name, joined}
     if joined.endswith("شنبه") and joined != "شنبه":  # "پنجشنبه" typed "پنج شنبه"
         variants.add(f"{joined[:-4]} شنبه")
+    without_accents = _without_accents(name)
+    if without_accents != name and len(without_accents) >= 4:  # "persembe", not "car" (çar)
+        variants.add(without_accents)
     for variant in variants:
         names.setdefault(fold_letters(variant), number)
+
+
+def _without_accents(name: str) -> str:
+    """A Latin name as typed on a keyboard without its letters: "perşembe" as "persembe",
+    "salı" as "sali"."""
+    if not name.isascii() and all(ch < "\u0250" for ch in name if ch.isalpha()):
+        plain = unicodedata.normalize("NFKD", name.replace("ı", "i"))
+        return "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return name
 
 
 def parse_when(text: str, today: date) -> TypedWhen:

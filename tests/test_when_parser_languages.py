@@ -140,6 +140,18 @@ def test_next_week_without_a_day_is_that_week(typed: str) -> None:
     assert (parsed.day, parsed.week) == (None, NEXT_MONDAY)
 
 
+@pytest.mark.parametrize(("typed", "weekday"), [
+    ("persembe ogleden sonra", 3), ("sali", 1), ("carsambaya alabilir miyim", 2),
+    ("cumartesi", 5), ("perşembe", 3)])
+def test_turkish_weekdays_typed_without_turkish_letters(typed: str, weekday: int) -> None:
+    """"persembe ogleden sonra" (typed through the web chat) offered Monday afternoon."""
+    assert parse_when(typed, MONDAY).day.weekday() == weekday
+
+
+def test_no_weekday_from_a_short_name_without_its_accent() -> None:
+    assert parse_when("I need a car", MONDAY).day is None  # "çar" is Wednesday
+
+
 def test_next_tuesday_in_ukrainian_genitive() -> None:
     assert parse_when("наступного вівторка", MONDAY).day == MONDAY + timedelta(days=1)
 
