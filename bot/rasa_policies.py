@@ -33,28 +33,32 @@ def required_action(policy: RulePolicy, rule: str) -> str | None:
     return name if isinstance(name, str) and name and name != SHOULD_NOT_BE_SET else ANY
 
 
-def _index(policy: RulePolicy, lookup: dict[str, Any]) -> dict[str | None, list[str]]:
-    """The rules of ``lookup`` by the previous action they require (kept per table)."""
+def _index(policy: RulePolicy, lookup: dict[str, Any]) -> tuple[dict[str | None, list[str]], int]:
+    """The rules of ``lookup`` by the previous action they require, and the number of states
+    of the longest rule (kept per table)."""
     kept = policy.__dict__.setdefault("_rules_by_action", {})
     entry = kept.get(id(lookup))
     if entry is None or entry[0] is not lookup or entry[1] != len(lookup):
         index: dict[str | None, list[str]] = {}
         for rule in lookup:
             index.setdefault(required_action(policy, rule), []).append(rule)
-        entry = kept[id(lookup)] = (lookup, len(lookup), index)
-    return entry[2]
+        longest = max((len(policy._rule_key_to_state(rule)) for rule in lookup), default=0)
+        entry = kept[id(lookup)] = (lookup, len(lookup), index, longest)
+    return entry[2], entry[3]
 
 
 def _possible_keys(self: RulePolicy, lookup: dict[str, Any], states: list) -> set[str]:
     if not states:
         return _original(self, lookup, states)
-    index = _index(self, lookup)
+    index, longest = _index(self, lookup)
     current = (states[-1].get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
     candidates: Iterable[str] = index.get(ANY, [])
     if current is not None:
         candidates = [*candidates, *index.get(current, [])]
-    return _original(self, dict.fromkeys(candidates), states)
+    # A rule fits every state further back than its own length: only the last states count.
+    return _original(self, dict.fromkeys(candidates), states[max(0, len(states) - longest):])
 
 
 def index_rules_by_previous_action() -> None:
     RulePolicy._get_possible_keys = _possible_keys  # type: ignore[method-assign]
+

@@ -20,8 +20,10 @@ never below INFO (at DEBUG Rasa logs what people typed), with Sanic's access log
 URLs) off, and adds the API's ``--auth-token`` from the environment inside the process, so
 the process list does not show it (``assistant.privacy.tokens``).
 
-RulePolicy looks its rules up by the previous action they require (``bot/rasa_policies.py``);
-``action_session_start`` runs here, not on the action server (``bot/rasa_actions.py``).
+RulePolicy looks its rules up by the previous action they require (``bot/rasa_policies.py``),
+and a conversation's applied events and dialogue states are kept between predictions
+(``bot/rasa_states.py``); ``action_session_start`` runs here, not on the action server
+(``bot/rasa_actions.py``).
 Everything else is ``rasa`` unchanged.
 """
 
@@ -49,6 +51,7 @@ from assistant.privacy.tokens import ENVIRONMENT_VARIABLE
 from bot.rasa_actions import run_session_start_here
 from bot.rasa_channel import note_failed_actions
 from bot.rasa_policies import index_rules_by_previous_action
+from bot.rasa_states import keep_applied_events_and_states
 
 LOWEST_LEVEL = logging.INFO
 # Options that would make Rasa log below INFO (what people typed, whole trackers).
@@ -184,6 +187,7 @@ def log_as_json() -> None:
 def main() -> None:
     keep_sessions()
     index_rules_by_previous_action()  # bot/rasa_policies.py: the same rules, found faster
+    keep_applied_events_and_states()  # bot/rasa_states.py: the same states, kept
     validate_action_results_with_one_validator()
     run_session_start_here()  # bot/rasa_actions.py: no action call to begin a session
     note_failed_actions()  # with credentials.yml's channel: a failed turn is a 503

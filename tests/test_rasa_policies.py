@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.constants import SHOULD_NOT_BE_SET
@@ -65,3 +66,19 @@ def test_a_rule_requires_the_previous_action_its_last_state_names() -> None:
     required = [required_action(policy, json.dumps(rule)) for rule in RULES]
     assert required == ["action_listen", "action_listen", "utter_greet", None, None, None,
                         None, "booking_form", "booking_form"]
+
+
+def test_only_the_last_states_as_many_as_the_longest_rule_are_searched() -> None:
+    """A rule fits any state further back than its length, so longer conversations find the
+    rules Rasa finds in the whole conversation."""
+    policy = RulePolicy.__new__(RulePolicy)
+    lookup = {json.dumps(rule): "utter_x" for rule in RULES}
+    every = states()
+    chance = random.Random(9)
+    found_some = 0
+    for _ in range(3000):
+        conversation = [chance.choice(every) for _ in range(chance.randint(3, 8))]
+        expected = _original(policy, lookup, conversation)
+        assert _possible_keys(policy, lookup, conversation) == expected, conversation
+        found_some += bool(expected)
+    assert found_some > 300
