@@ -20,11 +20,12 @@ never below INFO (at DEBUG Rasa logs what people typed), with Sanic's access log
 URLs) off, and adds the API's ``--auth-token`` from the environment inside the process, so
 the process list does not show it (``assistant.privacy.tokens``).
 
-RulePolicy looks its rules up by the previous action they require (``bot/rasa_policies.py``),
-and a conversation's applied events and dialogue states are kept between predictions
-(``bot/rasa_states.py``); the graphs run without Dask and a few per-turn lookups and debug-only
-copies are gone (``bot/rasa_turn.py``); ``action_session_start`` runs here, not on the action
-server (``bot/rasa_actions.py``).
+RulePolicy looks its rules up by the previous action they require and tests them from a
+form made once per rule (``bot/rasa_policies.py``); a conversation's applied events, dialogue
+states and a replay to copy it from are kept between predictions (``bot/rasa_states.py``);
+the graphs run without Dask and a few per-turn lookups and debug-only copies are gone
+(``bot/rasa_turn.py``); ``action_session_start`` runs here, not on the action server
+(``bot/rasa_actions.py``).
 Everything else is ``rasa`` unchanged.
 """
 
@@ -52,7 +53,7 @@ from assistant.privacy.tokens import ENVIRONMENT_VARIABLE
 from bot.rasa_actions import run_session_start_here
 from bot.rasa_channel import note_failed_actions
 from bot.rasa_policies import index_rules_by_previous_action
-from bot.rasa_states import keep_applied_events_and_states
+from bot.rasa_states import keep_a_replay_to_copy, keep_applied_events_and_states
 from bot.rasa_turn import lean_turn_bookkeeping
 
 LOWEST_LEVEL = logging.INFO
@@ -190,6 +191,7 @@ def main() -> None:
     keep_sessions()
     index_rules_by_previous_action()  # bot/rasa_policies.py: the same rules, found faster
     keep_applied_events_and_states()  # bot/rasa_states.py: the same states, kept
+    keep_a_replay_to_copy()  # bot/rasa_states.py: the same copies, from a kept replay
     lean_turn_bookkeeping()  # bot/rasa_turn.py: no Dask, no debug-only copies
     validate_action_results_with_one_validator()
     run_session_start_here()  # bot/rasa_actions.py: no action call to begin a session

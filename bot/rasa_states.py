@@ -22,15 +22,27 @@ largest part of predicting the next action.
   reverted), the states before the first difference are kept and the rest replayed. What a
   kept state read that a later event can change in place (the user message's featurization
   and entities: ``DefinePrevUserUtteredFeaturization``, ``EntitiesAdded``) is checked, and
-  all states are taken again when it changed. The memoization policy's pass over the states
-  (leaving out turns only rules know) is Rasa's own, run over the kept states.
+  all states are taken again when it changed. The state after the last event is kept as
+  long as no event came (the policies ask one after the other). The memoization policy's
+  pass over the states (leaving out turns only rules know) is Rasa's own, run over the kept
+  states.
 
-``tests/test_rasa_states.py`` compares both with Rasa's own after every event of the
-training stories, rules and test stories.
+- Copies: every action gets a copy of the tracker (``DialogueStateTracker.copy``: a new
+  tracker with every event replayed into it). The tracker keeps such a replay, brought up to
+  date with its new events like the applied events above, and a copy is a new tracker with
+  the replay's attributes, each one that can change in place copied (events, slots, the
+  latest action, the active loop; the empty user or bot message a reset made, made anew).
+
+``tests/test_rasa_states.py`` compares all three with Rasa's own after every event of the
+training stories, rules and test stories and of seeded variations of them.
 """
 
 from __future__ import annotations
 
+import copy
+import time
+from collections import deque
+from itertools import islice
 from operator import is_
 from typing import Any, NamedTuple
 
@@ -52,6 +64,9 @@ _original_applied_events = DialogueStateTracker.applied_events
 _original_states = Domain.states_for_tracker_history
 KEPT_APPLIED = "_applied_events_kept"  # on a tracker: _KeptApplied
 KEPT_STATES = "_prior_states_kept"  # on a tracker: _KeptStates
+KEPT_REPLAY = "_replay_kept"  # on a tracker: _KeptReplay
+_original_copy = DialogueStateTracker.copy
+INFINITY = float("inf")
 
 
 # --- applied events ------------------------------------------------------------------------
@@ -99,7 +114,9 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     kept = self.__dict__.get(KEPT_APPLIED)
     if (kept is not None and kept.owner == id(self) and kept.events is events
             and len(events) >= len(kept.seen) and all(map(is_, kept.seen, events))):
-        new = list(events)[len(kept.seen):]
+        if len(events) == len(kept.seen):
+            return list(kept.applied)
+        new = list(islice(events, len(kept.seen), None))
         if _loop_names(new) <= kept.loop_names:
             applied = _apply(self, list(kept.applied), new, kept.loop_names)
             self.__dict__[KEPT_APPLIED] = kept._replace(seen=(*kept.seen, *new),
@@ -137,6 +154,7 @@ class _KeptStates:
         self.events: list[Event] = []  # the applied events the states are for
         self.priors: list[_PriorState] = []  # the states before each action among them
         self.replay = owner.init_copy()  # a tracker with those events applied
+        self.final: _PriorState | None = None  # the state after them
 
 
 def _prior_state(domain: Domain, prior: DialogueStateTracker, events: int,
@@ -169,6 +187,9 @@ def _prior_states(domain: Domain, tracker: DialogueStateTracker) -> list[_PriorS
     priors = [prior for prior in kept.priors if prior.events < same]
     if not all(_unchanged(prior) for prior in priors):
         kept, same, priors = _KeptStates(tracker, domain), 0, []
+    elif (same == len(applied) == len(kept.events) and kept.final is not None
+          and _unchanged(kept.final)):
+        return [*priors, kept.final]  # nothing happened since (the policies ask in turn)
     if same < len(kept.events):  # a tracker with the events the kept states are for
         kept.replay = tracker.init_copy()
         for event in applied[:same]:
@@ -180,8 +201,9 @@ def _prior_states(domain: Domain, tracker: DialogueStateTracker) -> list[_PriorS
             priors.append(_prior_state(domain, replay, index, event.hide_rule_turn))
         replay.update(event)
     kept.events, kept.priors = applied, priors
+    kept.final = _prior_state(domain, replay, len(applied), False)
     tracker.__dict__[KEPT_STATES] = kept
-    return [*priors, _prior_state(domain, replay, len(applied), False)]
+    return [*priors, kept.final]
 
 
 def _copy(state: State) -> State:
@@ -219,6 +241,72 @@ def states_for_tracker_history(domain: Domain, tracker: DialogueStateTracker,
     return states
 
 
+# --- copies ------------------------------------------------------------------------------
+
+
+class _KeptReplay(NamedTuple):
+    owner: int  # id() of the tracker
+    events: Any  # the tracker's events (deque) replayed
+    seen: tuple[Event, ...]  # its events then
+    replay: DialogueStateTracker  # init_copy() with them applied
+
+
+def _replayed(tracker: DialogueStateTracker) -> DialogueStateTracker | None:
+    """``tracker.init_copy()`` with all of the tracker's events applied, kept up to date; None
+    when an event's time is not one ``travel_back_in_time`` would go past."""
+    events = tracker.events
+    kept = tracker.__dict__.get(KEPT_REPLAY)
+    if (kept is not None and kept.owner == id(tracker) and kept.events is events
+            and len(events) >= len(kept.seen) and all(map(is_, kept.seen, events))):
+        replay, new = kept.replay, list(events)[len(kept.seen):]
+    else:
+        replay, new = tracker.init_copy(), list(events)
+    if new or kept is None or kept.replay is not replay:
+        if not all(event.timestamp <= INFINITY for event in new):
+            tracker.__dict__.pop(KEPT_REPLAY, None)
+            return None
+        for event in new:
+            replay.update(event)
+        tracker.__dict__[KEPT_REPLAY] = _KeptReplay(id(tracker), events, tuple(events), replay)
+    return replay
+
+
+def _own(event: Event | None, events: Any) -> Event | None:
+    """The replay's ``latest_message`` or ``latest_bot_utterance`` when it is one of its
+    events, else a copy made now: then it is the empty one a reset made during the replay
+    (``UserUttered.empty()``, ``BotUttered.empty()``), which a new replay makes anew."""
+    if event is None or any(event is other for other in events):
+        return event
+    duplicate = copy.deepcopy(event)
+    duplicate.timestamp = time.time()
+    return duplicate
+
+
+def tracker_copy(self: DialogueStateTracker) -> DialogueStateTracker:
+    """``DialogueStateTracker.copy`` (a new tracker with every event replayed into it) from
+    the kept replay: a new tracker with its attributes, each mutable one copied."""
+    replay = _replayed(self) if type(self) is DialogueStateTracker else None
+    if replay is None:
+        return _original_copy(self)
+    duplicate = DialogueStateTracker.__new__(DialogueStateTracker)
+    attributes = {key: value for key, value in replay.__dict__.items()
+                  if key not in (KEPT_APPLIED, KEPT_STATES, KEPT_REPLAY)}
+    attributes["events"] = deque(replay.events, replay._max_event_history)
+    attributes["slots"] = {name: copy.copy(slot) for name, slot in replay.slots.items()}
+    if replay.latest_action is not None:
+        attributes["latest_action"] = dict(replay.latest_action)
+    attributes["latest_message"] = _own(replay.latest_message, replay.events)
+    attributes["latest_bot_utterance"] = _own(replay.latest_bot_utterance, replay.events)
+    if replay.active_loop is not None:
+        attributes["active_loop"] = copy.copy(replay.active_loop)
+    duplicate.__dict__.update(attributes)
+    return duplicate
+
+
 def keep_applied_events_and_states() -> None:
     DialogueStateTracker.applied_events = applied_events  # type: ignore[method-assign]
     Domain.states_for_tracker_history = states_for_tracker_history  # type: ignore[method-assign]
+
+
+def keep_a_replay_to_copy() -> None:
+    DialogueStateTracker.copy = tracker_copy  # type: ignore[method-assign]

@@ -12,7 +12,13 @@ import random
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.constants import SHOULD_NOT_BE_SET
 
-from bot.rasa_policies import _original, _possible_keys, required_action
+from bot.rasa_policies import (
+    _original,
+    _original_is_rule_applicable,
+    _possible_keys,
+    is_rule_applicable,
+    required_action,
+)
 
 RULES = [
     [{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}],
@@ -82,3 +88,31 @@ def test_only_the_last_states_as_many_as_the_longest_rule_are_searched() -> None
         assert _possible_keys(policy, lookup, conversation) == expected, conversation
         found_some += bool(expected)
     assert found_some > 300
+
+
+def test_a_rule_is_tested_against_a_state_as_rasa_tests_it() -> None:
+    policy = RulePolicy.__new__(RulePolicy)
+    rules = [*RULES,
+             [{"prev_action": {"action_name": "booking_form"},
+               "slots": {"team": [1.0], "role": SHOULD_NOT_BE_SET},
+               "active_loop": {"name": SHOULD_NOT_BE_SET}}],
+             [{"prev_action": {"action_name": "action_listen"},
+               "user": {"intent": "book", "entities": ["team"]}}],
+             [{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "book"}},
+              {"prev_action": {"action_name": "utter_greet"}, "slots": {"team": [0.0]}}]]
+    every = [*states(),
+             {"prev_action": {"action_name": "booking_form"}, "slots": {"role": (1.0,)}},
+             {"prev_action": {"action_name": "booking_form"}, "slots": {"team": (0.0,)},
+              "active_loop": {"name": "booking_form"}},
+             {"prev_action": {"action_name": "action_listen"},
+              "user": {"intent": "book", "entities": ("team",)}},
+             {"prev_action": {"action_name": "booking_form"},
+              "slots": {"role": SHOULD_NOT_BE_SET}, "active_loop": {"name": SHOULD_NOT_BE_SET}}]
+    answers = set()
+    for rule in rules:
+        key = json.dumps(rule)
+        for state, turn in itertools.product(every, range(3)):
+            expected = _original_is_rule_applicable(policy, key, turn, state)
+            assert is_rule_applicable(policy, key, turn, state) == expected, (rule, turn, state)
+            answers.add(expected)
+    assert answers == {True, False}

@@ -22,6 +22,7 @@ from rasa.shared.core.events import (
     FollowupAction,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUtteranceReverted,
     UserUttered,
 )
@@ -130,3 +131,57 @@ def test_a_copy_of_a_tracker_does_not_use_the_originals_kept_states(
     for one in (twin, tracker, twin):
         assert (rasa_states.states_for_tracker_history(domain, one, False, True, RULE_ONLY)
                 == rasas_states(domain, one))
+
+
+def snapshot(tracker: DialogueStateTracker) -> dict:
+    """Everything a tracker holds (events and event-made attributes by identity)."""
+    own = {rasa_states.KEPT_APPLIED, rasa_states.KEPT_STATES, rasa_states.KEPT_REPLAY}
+    events = list(tracker.events)
+
+    def event(value: object) -> object:
+        if any(value is other for other in events):
+            return ("event", events.index(value))
+        mine = value.as_dict() if value is not None else None  # type: ignore[attr-defined]
+        return ("own", mine and {**mine, "timestamp": None})  # made during the replay
+
+    found = {}
+    for key, value in vars(tracker).items():
+        if key in own:
+            continue
+        if key == "events":
+            found[key] = ([id(e) for e in value], value.maxlen, type(value))
+        elif key == "slots":
+            found[key] = {name: (type(slot), vars(slot)) for name, slot in value.items()}
+        elif key in ("latest_message", "latest_bot_utterance"):
+            found[key] = event(value)
+        elif key == "active_loop":
+            found[key] = vars(value) if value is not None else None
+        else:
+            found[key] = value
+    from rasa.shared.core.trackers import EventVerbosity
+
+    found["state"] = tracker.current_state(EventVerbosity.ALL)
+    return found
+
+
+def test_a_copy_from_the_kept_replay_is_rasas_copy(
+        domain: Domain, conversations: list[list[dict]]) -> None:
+    copies = 0
+    for seed, events in enumerate(conversations * 2):
+        if seed >= len(conversations):
+            events = varied(events, seed)
+        tracker = DialogueStateTracker("kept", domain.slots)
+        for data in events:
+            tracker.update(Event.from_parameters(data))
+            duplicate = rasa_states.tracker_copy(tracker)
+            assert snapshot(duplicate) == snapshot(rasa_states._original_copy(tracker))
+            assert duplicate.slots is not tracker.slots
+            # What happens to a copy does not reach the next one.
+            duplicate.update(SlotSet("team", "werkgevers"))
+            duplicate.update(ActionExecuted("booking_form"))
+            duplicate.update(DefinePrevUserUtteredFeaturization(True))
+            duplicate.update(EntitiesAdded([{"entity": "team", "value": "x"}]))
+            copies += 1
+        assert snapshot(rasa_states.tracker_copy(tracker)) == snapshot(
+            rasa_states._original_copy(tracker))
+    assert copies > 2000
