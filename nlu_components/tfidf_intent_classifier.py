@@ -27,6 +27,7 @@ import json
 import logging
 import math
 import random
+import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +64,7 @@ TRUSTED_TYPES = [
     "sklearn.calibration._SigmoidCalibration",
 ]
 CONTEXT_FILE = Path(__file__).with_name("message_context.yml")
+ANSWER_WORDS_FILE = Path(__file__).with_name("answer_words.yml")
 # Short answers whose meaning a sentence around them would change get no context copies.
 _NO_CONTEXT_INTENTS = {"affirm", "deny", "inform", "greet", "goodbye", "thank"}
 _SCRIPTS = {"arabic": ("\u0600", "\u06ff"), "cyrillic": ("\u0400", "\u04ff"),
@@ -92,8 +94,11 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Rasa retrains this component when the lexicon or the context sentences change."""
-        return hashlib.sha256(LEXICON_FILE.read_bytes() + CONTEXT_FILE.read_bytes()).hexdigest()
+        """Rasa retrains this component when the lexicon, the context sentences or the code
+        that reads the texts change. Without the code, `rasa train` (and so the evaluation
+        script) took a classifier from Rasa's cache that an older tokenisation had trained."""
+        sources = [LEXICON_FILE, CONTEXT_FILE, *sorted(Path(__file__).parent.glob("*.py"))]
+        return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage,
                  resource: Resource, model: Pipeline | None = None) -> None:
@@ -148,7 +153,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not text:
                 continue
-            probabilities = self._probabilities(text)
+            probabilities = self._after_an_answer_word(text, self._probabilities(text))
             ranking = sorted(
                 ({"name": str(name), "confidence": float(p)}
                  for name, p in zip(self.model.classes_, probabilities, strict=True)),
@@ -170,6 +175,23 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         features = self.model.named_steps["features"].transform([text])
         classifier = self.model.named_steps["classifier"]
         return classifier.predict_proba(features.astype(weights_dtype(classifier)))[0]
+
+    def _after_an_answer_word(self, text: str, probabilities: np.ndarray) -> np.ndarray:
+        """A yes or no before a wish or a question ("ja graag een afspraak", "nee, ik wil
+        weten hoeveel bijstand ik krijg"): what follows it decides when it is a topic the
+        model is surer of than of the whole message. Said to an offer ("Wilt u hierover
+        praten met een klantmanager?"), the whole was split between yes and booking and
+        fell back. Learning such copies instead made the model surer of everything, wrong
+        answers too (development sets)."""
+        rest = after_answer_word(text)
+        if not rest:
+            return probabilities
+        of_rest = self._probabilities(rest)
+        best = int(np.argmax(of_rest))
+        if (str(self.model.classes_[best]) not in _NO_CONTEXT_INTENTS
+                and of_rest[best] > probabilities.max()):
+            return of_rest
+        return probabilities
 
     def persist(self) -> None:
         """The fitted pipeline in skops' format, except the n-gram vocabularies: they hold
@@ -408,3 +430,34 @@ def _chooser(text: str, intent: str) -> random.Random:
     """A generator of the example's own: the same draws in every training run and process."""
     digest = hashlib.sha256(f"{intent}\n{text}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+
+@lru_cache(maxsize=1)
+def _answer_words() -> tuple[tuple[str, ...], ...]:
+    """Each opener as its words, the longest first ("ja graag" is tried before "ja")."""
+    words = yaml.safe_load(ANSWER_WORDS_FILE.read_text(encoding="utf-8"))["answer_words"]
+    if not all(isinstance(word, str) for word in words):
+        raise ValueError(f"{ANSWER_WORDS_FILE}: quote every word (YAML reads yes as true)")
+    openers = {tuple(_WORD.findall(word.casefold())) for word in words}
+    return tuple(sorted(openers, key=len, reverse=True))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def after_answer_word(text: str) -> str | None:
+    """What follows a yes that opens the message ("ja graag een afspraak" -> "een afspraak",
+    "Yes, how does it work?"), None when the message does not open with one or is nothing
+    but the answer. A word joined on by a hyphen is not an answer ("no-riskpolis")."""
+    lowered = text.casefold()
+    words = list(_WORD.finditer(lowered))
+    for opener in _answer_words():
+        if tuple(match.group() for match in words[:len(opener)]) != opener:
+            continue
+        end = words[len(opener) - 1].end()
+        if lowered[end:end + 1] == "-":
+            continue
+        rest = text[end:].lstrip(" ,.!?،؛:;–—፣።")
+        return rest if len(_WORD.findall(rest)) >= 2 else None
+    return None

@@ -29,6 +29,7 @@ from nlu_components.tfidf_intent_classifier import (
     TfidfIntentClassifier,
     UntrustedModelError,
     _svms,
+    after_answer_word,
     enough_for_folds,
     weights_dtype,
     with_context,
@@ -48,19 +49,19 @@ EXAMPLES = {
 }
 
 
-def training_data() -> TrainingData:
+def training_data(examples: dict[str, list[str]] = EXAMPLES) -> TrainingData:
     return TrainingData([Message(data={TEXT: text, INTENT: intent})
-                         for intent, texts in EXAMPLES.items() for text in texts])
+                         for intent, texts in examples.items() for text in texts])
 
 
-def trained(tmp_path: Path, **config: object) -> tuple[TfidfIntentClassifier, LocalModelStorage,
-                                                       Resource]:
+def trained(tmp_path: Path, examples: dict[str, list[str]] = EXAMPLES, **config: object
+            ) -> tuple[TfidfIntentClassifier, LocalModelStorage, Resource]:
     storage = LocalModelStorage(tmp_path)
     resource = Resource("intent_classifier")
     context = ExecutionContext(GraphSchema({}), "test")
     component = TfidfIntentClassifier.create(
         {**TfidfIntentClassifier.get_default_config(), **config}, storage, resource, context)
-    component.train(training_data())
+    component.train(training_data(examples))
     return component, storage, resource
 
 
@@ -296,3 +297,31 @@ def test_the_fallback_threshold_is_the_conversations_languages(
         "ambiguity_threshold": 0.1, "language_thresholds": {"nl": 0.45, "fa": 0.45}})
     [message] = fallback.process([parsed(0.5, language)])
     assert (message.get(INTENT)["name"] == "nlu_fallback") is falls_back
+
+
+@pytest.mark.parametrize(("text", "rest"), [
+    ("ja graag een afspraak", "een afspraak"),
+    ("Ja, hoe werkt dat met de loonwaarde?", "hoe werkt dat met de loonwaarde?"),
+    ("Yes please, book me in", "book me in"),
+    ("nee, maar ik wil wel weten wat ik krijg", "ik wil wel weten wat ik krijg"),
+    ("так, я хочу записатися на прийом", "я хочу записатися на прийом"),
+    ("نعم، أريد موعد مع الموظف", "أريد موعد مع الموظف"),
+    ("ja graag", None),                      # nothing but the answer
+    ("nee, ik wil geen bijstand", None),     # a bare no: the rest explains the no
+    ("jaarlijks inkomen opgeven", None),     # "ja" begins a word, not an answer
+    ("ja-woord en samenwonen, wat betekent dat voor mijn uitkering", None),
+    ("لا أستطيع الحضور غدا", None),
+])
+def test_what_follows_a_yes_or_no(text: str, rest: str | None) -> None:
+    assert after_answer_word(text) == rest
+
+
+def test_a_topic_after_a_yes_is_the_topic_and_a_plain_yes_stays_yes(tmp_path: Path) -> None:
+    """"ja graag, ik zoek werk" to an offer: what follows the yes decides when the model is
+    surer of it than of the whole message; "ja graag" alone and "ja dat klopt" stay yes."""
+    yes = ["ja", "ja graag", "ja dat klopt", "yes", "yes please", "ja hoor", "jazeker", "zeker"]
+    component, _, _ = trained(tmp_path, {**EXAMPLES, "affirm": yes})
+    assert parse(component, "ja graag, ik zoek werk").get(INTENT)["name"] == "search_work"
+    assert parse(component, "yes please, help me find work").get(INTENT)["name"] == "search_work"
+    assert parse(component, "ja graag").get(INTENT)["name"] == "affirm"
+    assert parse(component, "ja dat klopt hoor").get(INTENT)["name"] == "affirm"

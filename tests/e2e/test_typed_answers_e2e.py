@@ -319,3 +319,24 @@ async def test_a_yes_with_another_topic_does_not_answer_a_check_question(
     assert not not_understood(screen, answer), texts(answer)
     assert question not in texts(answer), texts(answer)
     assert screen.first_line("check.question.candidate_can_earn_minimum_wage") in texts(answer)
+
+
+@pytest.mark.parametrize(("language", "yes_and_the_wish"), [
+    ("nl", "ja graag een afspraak"),
+    ("en", "yes please, I'd like an appointment"),
+    ("uk", "так, я хочу записатися на прийом"),
+    ("ar", "نعم، أريد موعدا"),
+])
+async def test_a_yes_with_the_wish_to_an_offer_books_with_that_team(
+        web: TestClient, live_settings, language: str, yes_and_the_wish: str) -> None:
+    """"Wilt u hierover praten met een klantmanager?" -- "ja graag een afspraak": the times of
+    that team, not "bedoelt u ...?" (the message was split between yes and booking)."""
+    screen = screen_for(live_settings, language)
+    await type_language(web, screen, language)
+    answer = await post(web, {"text": typed(language, "apply_benefit")})
+    assert any('"team":"klantmanager"' in p for p in payloads(answer)), texts(answer)
+
+    answer = await post(web, {"text": yes_and_the_wish})
+    offered = [json.loads(p.split("/inform", 1)[1]) for p in payloads(answer)
+               if "appointment_time" in p]
+    assert offered and {o["team"] for o in offered} == {"klantmanager"}, texts(answer)
