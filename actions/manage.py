@@ -34,6 +34,7 @@ from actions.time_choice import (
     AppointmentTimeValidation,
     TimeInTheOpeningMessage,
     explain_booking_error,
+    opened_by_latest_message,
 )
 from actions.typed import TypedConfirmation
 from assistant.appointments import (
@@ -78,25 +79,37 @@ class ListAppointments(DatabaseGuard, Action):
         return []
 
 
-class CheckAppointments(DatabaseGuard, Action):
-    """Before cancelling or moving: are there appointments, and is it clear which one? A
-    reference in the message ("kan ik XMQ-7VP afzeggen?") from an earlier web conversation
-    brings that appointment here. Without any, the form asks for the reference."""
-
-    def name(self) -> str:
-        return "action_check_appointments"
+class AppointmentsCheckedWhenOpened:
+    """Mixed into the cancelling and the moving form's validation: when the form opens, are
+    there appointments, and is it clear which one? A reference in the opening message ("kan
+    ik XMQ-7VP afzeggen?") from an earlier web conversation brings that appointment here;
+    the only one is the one meant, validated like a reference the person named (which also
+    keeps its team for the times offered). Without any, the form asks for the reference.
+    This was ``action_check_appointments``, an action call of its own (and a prediction)
+    before either form; it decided nothing the dialogue needed, both answers led to the form."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        appointments = await upcoming(tracker)
-        text = str(tracker.latest_message.get("text") or "")
-        if not appointments and not text.startswith("/"):
-            claimed = await claim_typed(tracker, text, dispatcher)
-            appointments = [claimed] if claimed is not None else []
-        events: list[EventType] = [SlotSet("has_appointments", bool(appointments))]
-        if len(appointments) == 1 and not tracker.get_slot("appointment_reference"):
-            events.append(SlotSet("appointment_reference", appointments[0].reference))
-        return events
+        if opened_by_latest_message(tracker):
+            reference = await the_one_appointment(tracker, dispatcher)
+            if reference is not None:
+                tracker.slots["appointment_reference"] = reference
+                tracker.events.append({"event": "slot", "name": "appointment_reference",
+                                       "value": reference, "timestamp": None})
+        return await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+
+
+async def the_one_appointment(tracker: Tracker, dispatcher: CollectingDispatcher) -> str | None:
+    """The reference of the person's only appointment when none was named; an appointment of
+    an earlier web conversation named in the message is brought here first."""
+    appointments = await upcoming(tracker)
+    text = str(tracker.latest_message.get("text") or "")
+    if not appointments and not text.startswith("/"):
+        claimed = await claim_typed(tracker, text, dispatcher)
+        appointments = [claimed] if claimed is not None else []
+    if len(appointments) == 1 and not tracker.get_slot("appointment_reference"):
+        return appointments[0].reference
+    return None
 
 
 class AskAppointmentReference(DatabaseGuard, Action):
@@ -177,8 +190,8 @@ class ReferenceValidation:
         return ("appointment_reference", "confirmed")
 
 
-class ValidateCancelForm(DatabaseGuard, ReferenceValidation, TypedConfirmation,
-                         FormValidationAction):
+class ValidateCancelForm(DatabaseGuard, AppointmentsCheckedWhenOpened, ReferenceValidation,
+                         TypedConfirmation, FormValidationAction):
     def name(self) -> str:
         return "validate_cancel_form"
 
@@ -187,7 +200,8 @@ class ValidateCancelForm(DatabaseGuard, ReferenceValidation, TypedConfirmation,
         return {"confirmed": value is True}
 
 
-class ValidateRescheduleForm(DatabaseGuard, TimeInTheOpeningMessage, ReferenceValidation,
+class ValidateRescheduleForm(DatabaseGuard, TimeInTheOpeningMessage,
+                             AppointmentsCheckedWhenOpened, ReferenceValidation,
                              TypedConfirmation, AppointmentTimeValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_reschedule_form"

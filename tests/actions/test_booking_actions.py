@@ -11,7 +11,6 @@ from actions.common import appointment_book, local_zone
 from actions.manage import (
     AskAppointmentReference,
     CancelDone,
-    CheckAppointments,
     ListAppointments,
     RescheduleDone,
     ValidateCancelForm,
@@ -168,16 +167,46 @@ async def test_people_list_and_cancel_only_their_own(action_settings, domain) ->
     assert [a.reference for a in appointment_book().upcoming(SOMEONE_ELSE)] == [theirs]
 
 
-async def test_check_appointments_prefills_the_only_one(action_settings, domain) -> None:
-    messages, events = await run_action(CheckAppointments(), make_tracker(ME), domain)
-    assert slot_events(events) == {"has_appointments": False}
-    assert sent_keys(messages) == []  # the form asks for the reference of an earlier one
+async def opening(form, domain, sender: str, text: str = "ik wil mijn afspraak afzeggen",
+                  intent: str = "cancel_appointment"):
+    """The form's validation for the message that opens the form (no loop yet)."""
+    tracker = make_tracker(sender, text=text, intent=intent, metadata={"language": "nl"})
+    messages, events = await run_action(form(), tracker, domain)
+    return sent_keys(messages), slot_events(events)
+
+
+async def test_a_form_opened_with_one_appointment_takes_that_one(action_settings,
+                                                                domain) -> None:
+    for form in (ValidateCancelForm, ValidateRescheduleForm):
+        keys, slots = await opening(form, domain, ME)
+        assert (keys, slots) == ([], {})  # the form asks for the reference of an earlier one
     reference = await book_via_actions(domain, ME, "klantmanager",
                                        (await offered_times(domain, "klantmanager"))[0])
-    _, events = await run_action(CheckAppointments(), make_tracker(ME), domain)
-    assert slot_events(events) == {"has_appointments": True, "appointment_reference": reference}
+    for form in (ValidateCancelForm, ValidateRescheduleForm):
+        keys, slots = await opening(form, domain, ME)
+        assert keys == []
+        assert slots == {"appointment_reference": reference, "team": "klantmanager"}
     messages, _ = await run_action(AskAppointmentReference(), make_tracker(ME), domain)
     assert [b["args"]["reference"] for b in messages[0]["custom"]["buttons"]] == [reference]
+    # once the form runs, the appointments are not looked at again for each answer
+    tracker = make_tracker(ME, text="ja", intent="affirm", active_loop="cancel_form",
+                           slots={"requested_slot": "confirmed"})
+    tracker.active_loop["trigger_message"] = {"message_id": "opening"}
+    _, events = await run_action(ValidateCancelForm(), tracker, domain)
+    assert "appointment_reference" not in slot_events(events)
+
+
+async def test_a_named_appointment_is_kept_when_there_are_several(action_settings,
+                                                                 domain) -> None:
+    times = await offered_times(domain, "klantmanager")
+    first = await book_via_actions(domain, ME, "klantmanager", times[0])
+    await book_via_actions(domain, ME, "klantmanager", times[1])
+    keys, slots = await opening(ValidateCancelForm, domain, ME)
+    assert (keys, slots) == ([], {})  # which one: the form asks
+    tracker = make_tracker(ME, text="/cancel_appointment", intent="cancel_appointment",
+                           new_slots={"appointment_reference": first})
+    _, events = await run_action(ValidateCancelForm(), tracker, domain)
+    assert slot_events(events) == {"appointment_reference": first, "team": "klantmanager"}
 
 
 async def test_reschedule_keeps_team_and_moves_time(action_settings, domain) -> None:
@@ -275,12 +304,11 @@ async def test_a_reference_in_the_opening_message_is_found_at_once(action_settin
                                                                    domain) -> None:
     reference = await book_via_actions(domain, YESTERDAY_ON_THE_WEB, "klantmanager",
                                        (await offered_times(domain, "klantmanager"))[0])
-    tracker = make_tracker(TODAY_ON_THE_WEB, text=f"kan ik afspraak {reference} verzetten?",
-                           intent="reschedule_appointment")
-    messages, events = await run_action(CheckAppointments(), tracker, domain)
-    assert slot_events(events) == {"has_appointments": True, "appointment_reference": reference}
-    assert sent_keys(messages) == ["appointments.found_earlier"]
-    assert messages[0]["custom"]["args"]["reference"] == reference
+    keys, slots = await opening(ValidateRescheduleForm, domain, TODAY_ON_THE_WEB,
+                                f"kan ik afspraak {reference} verzetten?",
+                                "reschedule_appointment")
+    assert slots == {"appointment_reference": reference, "team": "klantmanager"}
+    assert keys == ["appointments.found_earlier"]
 
 
 async def test_a_telegram_chats_appointment_stays_with_the_chat(action_settings,
