@@ -281,10 +281,10 @@ class WebChat:
         if not session_token or profiles is None:
             return None
         try:
-            profile = await asyncio.to_thread(profiles.get, sender_id_for(session_token))
+            language = await asyncio.to_thread(profiles.language, sender_id_for(session_token))
         except DATABASE_UNAVAILABLE as error:
             raise DatabaseDown() from error
-        return profile.language if profile and profile.language else None
+        return language or None
 
     async def conversation(self, request: web.Request, session_token: str,
                            starting: bool = False) -> Conversation:
