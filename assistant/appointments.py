@@ -29,6 +29,7 @@ from assistant.settings import Settings
 from assistant.storage import (
     Appointment,
     TurnOutcome,
+    from_db_time,
     reading,
     session_scope,
     to_db_time,
@@ -47,6 +48,12 @@ _TAKEN_SEATS = (select(Appointment.starts_at, func.count())
                        Appointment.starts_at >= bindparam("start"),
                        Appointment.starts_at < bindparam("end"))
                 .group_by(Appointment.starts_at))
+_UPCOMING = (select(Appointment.reference, Appointment.team_code, Appointment.starts_at,
+                    Appointment.ends_at, Appointment.location, Appointment.revision)
+             .where(Appointment.owner_id == bindparam("owner"),
+                    Appointment.cancelled_at.is_(None),
+                    Appointment.starts_at >= bindparam("now"))
+             .order_by(Appointment.starts_at))
 
 
 class BookingError(Exception):
@@ -230,15 +237,15 @@ class AppointmentBook:
             return BookedAppointment.from_row(row) if row is not None else None
 
     def upcoming(self, owner_id: str, *, now: datetime | None = None) -> list[BookedAppointment]:
+        """This person's active appointments to come, earliest first (read at nearly every
+        step of listing, cancelling and moving: a statement built once, no ORM objects)."""
         now = now or datetime.now(timezone.utc)
-        with session_scope(self.database_url) as session:
-            rows = session.execute(
-                select(Appointment)
-                .where(Appointment.owner_id == owner_id, Appointment.cancelled_at.is_(None),
-                       Appointment.starts_at >= to_db_time(now))
-                .order_by(Appointment.starts_at)
-            ).scalars().all()
-            return [BookedAppointment.from_row(row) for row in rows]
+        with reading(self.database_url) as connection:
+            rows = connection.execute(_UPCOMING, {"owner": owner_id,
+                                                  "now": to_db_time(now)}).all()
+        return [BookedAppointment(row.reference, row.team_code, from_db_time(row.starts_at),
+                                  from_db_time(row.ends_at), row.location,
+                                  revision=row.revision or 0) for row in rows]
 
     def find(self, owner_id: str, reference: str) -> BookedAppointment | None:
         """This person's appointment ``reference``, past, upcoming or cancelled; None when it
