@@ -32,6 +32,7 @@ from assistant.storage import DATABASE_UNAVAILABLE, OfferedButtons, ProfileStore
 from assistant.typed_answers.languages import language_named, telling_words, written_in
 from assistant.typed_answers.matcher import Option, Special, understand, understand_yes_no
 from assistant.typed_answers.menus import (
+    MAX_CHOICE_WORDS,
     MENU_KEYS,
     WHICH_TOPIC,
     menu_choice,
@@ -49,6 +50,10 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 1000
 DONT_KNOW_KEY = "answer.dont_know"  # the "Weet ik niet" button of a check's questions
+# A check question's own buttons; its yes and no stay with the form, which tells a yes with
+# more after it ("ja, we hebben een vacature") from a yes.
+CHOICE_PAYLOAD = '/inform{"choice"'
+YES_NO_KEYS = frozenset({"answer.yes", "answer.no"})
 MAX_DONT_KNOW_WORDS = 5  # "ik weet het echt niet"; longer is a question of its own
 # A lone emoji that means something in any language; other emoji-only messages get a notice.
 EMOJI_INTENTS = {"👍": "/affirm", "✅": "/affirm", "👌": "/affirm", "👎": "/deny", "❌": "/deny",
@@ -199,6 +204,8 @@ class Gateway:
         self._menus: OrderedDict[str, tuple[Option, ...]] = OrderedDict()
         # The payload of the "Weet ik niet" button of the question just asked, if it has one.
         self._dont_know: OrderedDict[str, str] = OrderedDict()
+        # The choice buttons of the check question just asked (not its yes and no).
+        self._choices: OrderedDict[str, tuple[Option, ...]] = OrderedDict()
         # Conversations already told that personal data need not be shared here.
         self._told_about_personal_data: OrderedDict[str, None] = OrderedDict()
         # Residents talking with a medewerker (bot/live.py): their messages go there, not to
@@ -309,7 +316,8 @@ class Gateway:
                              conversation.language)
         if chosen is not None:  # "uitkering aanvragen", "de tweede": as that menu's button
             return await self._ask_rasa(conversation, chosen, turn_id)
-        if (pressed := self._dont_know_typed(conversation, cleaned)) is not None:
+        if (pressed := self._dont_know_typed(conversation, cleaned)
+                or self._choice_typed(conversation, cleaned)) is not None:
             return await self._ask_rasa(conversation, pressed, turn_id)
         if (topics := self._yes_to_did_you_mean(conversation, cleaned)) is not None:
             if len(topics) == 1:  # "yes" to "did you mean <one topic>?"
@@ -329,6 +337,17 @@ class Gateway:
         understood = understand(text, (), conversation.language, dont_know=True)
         return payload if understood is not None and understood.value is Special.DONT_KNOW \
             else None
+
+    def _choice_typed(self, conversation: Conversation, text: str) -> str | None:
+        """The payload of the check question's choice button whose whole title was typed
+        ("geen van deze", "statushouder"), as if pressed: the NLU read "Geen van deze" as
+        stop, and the stop rule ended the check before the form saw the answer."""
+        options = self._choices.get(conversation.sender_id)
+        if not options or len(text.split()) > MAX_CHOICE_WORDS:
+            return None
+        understood = understand(text, options, conversation.language, dont_know=False)
+        return str(understood.value) if understood is not None and understood.how in (
+            "title", "typo") else None
 
     def _yes_to_did_you_mean(self, conversation: Conversation,
                              text: str) -> tuple[Option, ...] | None:
@@ -414,6 +433,13 @@ class Gateway:
             _remember(self._dont_know, sender_id, dont_know, CONVERSATIONS_REMEMBERED)
         else:
             self._dont_know.pop(sender_id, None)
+        choices = tuple(Option(b.payload, (b.key,)) for b in (last.buttons if last else ())
+                        if b.key and b.key not in YES_NO_KEYS
+                        and b.payload.startswith(CHOICE_PAYLOAD))
+        if choices:
+            _remember(self._choices, sender_id, choices, CONVERSATIONS_REMEMBERED)
+        else:
+            self._choices.pop(sender_id, None)
         options = menu_options(last.key, [b.payload for b in last.buttons],
                                [b.key for b in last.buttons]) if last else ()
         if options and last and last.key in MENU_KEYS:
@@ -630,6 +656,7 @@ class Gateway:
         that asked for this."""
         self._offered.pop(conversation.sender_id, None)
         self._dont_know.pop(conversation.sender_id, None)
+        self._choices.pop(conversation.sender_id, None)
         for dialogue in self.side_dialogues:
             getattr(dialogue, "interrupted", _nothing)(conversation.sender_id)
         if self.offered_store is not None:

@@ -185,8 +185,48 @@ async def test_i_dont_know_typed_to_a_question_is_its_button(
     assert fake_rasa.messages == ["start", UNKNOWN]
 
 
+def register_question() -> list[dict]:
+    return [bot_message("check.question.candidate_register", buttons=[
+        {"key": "answer.yes", "payload": '/inform{"choice":"true"}'},
+        {"key": "check.choice.in_doelgroepregister",
+         "payload": '/inform{"choice":"doelgroepregister"}'},
+        {"key": "check.choice.none_of_these", "payload": NONE_OF_THESE},
+        {"key": "answer.dont_know", "payload": UNKNOWN}])]
+
+
+NONE_OF_THESE = '/inform{"choice":"geen"}'
+
+
+@pytest.mark.parametrize(("language", "typed"), [
+    ("nl", "geen van deze"), ("nl", "Geen van deze."), ("nl", "gen van deze"),
+    ("en", "none of these"), ("uk", "нічого з цього"), ("tr", "hiçbiri")])
+async def test_a_choice_typed_by_its_title_is_its_button(
+        gateway: Gateway, fake_rasa: FakeRasa, language: str, typed: str) -> None:
+    """"geen van deze" typed to "Staat de kandidaat in het doelgroepregister...?" was read
+    by the NLU as stop, and the check ended ("Oké, ik ben gestopt"). A whole title typed, in
+    any language and with a typo, is that button."""
+    fake_rasa.answers["start"] = register_question()
+    person = Conversation("web:" + "f" * 32, "web", language, language_chosen=True)
+    await gateway.handle_text(person, "start")
+    await gateway.handle_text(person, typed)
+    assert fake_rasa.messages == ["start", NONE_OF_THESE]
+
+
 @pytest.mark.parametrize("typed", [
-    "ik weet niet hoe ik een uitkering moet aanvragen bij jullie", "statushouder", "ja"])
+    "ik weet niet hoe ik een uitkering moet aanvragen bij jullie", "geen", "ja", "stop",
+    "ja, we hebben een vacature"])
+async def test_other_answers_to_a_question_with_choices_go_to_rasa(
+        gateway: Gateway, fake_rasa: FakeRasa, typed: str) -> None:
+    """A yes, a word of a title, "stop" or a new question is the form's and the NLU's."""
+    fake_rasa.answers["start"] = register_question()
+    person = Conversation("web:" + "f" * 32, "web", "nl")
+    await gateway.handle_text(person, "start")
+    await gateway.handle_text(person, typed)
+    assert fake_rasa.messages == ["start", typed]
+
+
+@pytest.mark.parametrize("typed", [
+    "ik weet niet hoe ik een uitkering moet aanvragen bij jullie", "ja"])
 async def test_other_answers_to_a_question_with_dont_know_go_to_rasa(
         gateway: Gateway, fake_rasa: FakeRasa, typed: str) -> None:
     fake_rasa.answers["start"] = check_question()

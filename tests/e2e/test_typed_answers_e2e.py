@@ -340,3 +340,22 @@ async def test_a_yes_with_the_wish_to_an_offer_books_with_that_team(
     offered = [json.loads(p.split("/inform", 1)[1]) for p in payloads(answer)
                if "appointment_time" in p]
     assert offered and {o["team"] for o in offered} == {"klantmanager"}, texts(answer)
+
+
+async def test_a_typed_title_the_nlu_reads_as_stop_answers_the_question(
+        web: TestClient, live_settings) -> None:
+    """"geen van deze" to "Staat de kandidaat in het doelgroepregister van UWV?" ended the
+    check ("Oké, ik ben gestopt"): the NLU read it as stop. Typed, it is the button."""
+    screen = screen_for(live_settings, "nl")
+    await type_language(web, screen, "nl")
+    await post(web, {"text": typed("nl", "check_hiring_support")})
+    register = screen.first_line("check.question.no_riskpolis_group")
+    answer = await post(web, {"text": "ja"})  # a work disability; then whatever comes
+    for reply in ("nee", "weet ik niet", "ja", "ja"):
+        if register in texts(answer):
+            break
+        answer = await post(web, {"text": reply})
+    assert register in texts(answer), texts(answer)
+    answer = await post(web, {"text": "geen van deze"})
+    assert screen.text("form.stopped") not in texts(answer), texts(answer)
+    assert register not in texts(answer), texts(answer)
