@@ -62,6 +62,12 @@ ROUTED = [
     ("tr", "oturum izni bitmek üzere, uzatma başvurusu nereye yapılır", "referral_ind"),
     ("ti", "ጥሮታ መንግስቲ (AOW) ካበይ ይሕተት?", "referral_svb"),
     ("ti", "ፍቓድ መንበሪየይ ከሕድስ ደልየ", "referral_ind"),
+    # rent allowance and child benefit as residents typed them in the web chat (the housing
+    # corporation, the bijstand answer and out-of-scope before), Arabic without hamza
+    ("uk", "а як щодо допомоги на оренду житла?", "referral_belastingdienst"),
+    ("tr", "kira desteği alabilir miyim", "referral_belastingdienst"),
+    ("tr", "cocuk parasi ne zaman yatar", "referral_svb"),
+    ("ar", "خسرت شغلي هل بقدر اخد اعانة بطالة", "referral_uwv"),
 ]
 
 # one typed referral per language in the web chat: (language, text, organisation, subject)
@@ -77,6 +83,8 @@ TYPED = [
     ("fa", "کارم را از دست دادم، WW چطوری بگیرم؟", "referral.org.uwv", "referral.uwv.ww"),
     ("ti", "ስራሕ ጠፊኡኒ WW ኣበይ ይሕተት", "referral.org.uwv", "referral.uwv.ww"),
     ("ar", "بدي موعد عند الطبيب", "referral.org.huisarts", "referral.health.huisarts"),
+    ("fa", "درباره کمک هزینه اجاره سوال دارم", "referral.org.belastingdienst",
+     "referral.belastingdienst.huurtoeslag"),
 ]
 
 
