@@ -218,6 +218,8 @@ def states_for_tracker_history(domain: Domain, tracker: DialogueStateTracker,
     if omit_unset_slots or type(tracker) is not DialogueStateTracker:
         return _original_states(domain, tracker, omit_unset_slots, ignore_rule_only_turns,
                                 rule_only_data)
+    if not ignore_rule_only_turns:  # each state as taken (``get_active_state`` cleaned it)
+        return [_copy(prior.state) for prior in _prior_states(domain, tracker)]
     states: list[State] = []
     last_ml_action_sub_state = None
     turn_was_hidden = False
@@ -237,7 +239,8 @@ def states_for_tracker_history(domain: Domain, tracker: DialogueStateTracker,
                 domain._substitute_rule_only_user_input(state, states[-1])
             if last_ml_action_sub_state:
                 state[PREVIOUS_ACTION] = dict(last_ml_action_sub_state)  # type: ignore[typeddict-item]
-        states.append(domain._clean_state(state))
+        # Only a sub-state left empty (all its slots only in rules) needs cleaning away.
+        states.append(domain._clean_state(state) if not all(state.values()) else state)
     return states
 
 
