@@ -7,6 +7,7 @@ from assistant.typed_answers.matcher import (
     declines,
     number_in,
     ordinal_in,
+    says_cannot,
     understand,
     understand_yes_no,
     yes_no_options,
@@ -14,4 +15,4 @@ from assistant.typed_answers.matcher import (
 from assistant.typed_answers.text import normalize
 
 __all__ = ["Option", "Special", "Understood", "declines", "normalize", "number_in", "ordinal_in",
-           "understand", "understand_yes_no", "yes_no_options"]
+           "says_cannot", "understand", "understand_yes_no", "yes_no_options"]

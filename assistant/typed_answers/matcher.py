@@ -134,6 +134,15 @@ def declines(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> bo
     return answer is not None and answer.value in (False, Special.DONT_KNOW)
 
 
+def says_cannot(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> bool:
+    """Whether the message says the person cannot ("ik kan maandag niet", "I can't make
+    Tuesday", "не можу в понеділок", answers.yml's cannot): a day it names is the day to
+    avoid, not the day wanted."""
+    typed = f" {normalize(text)} "
+    words = language_words(_data_language(language, locales_dir), locales_dir)
+    return any(f" {phrase} " in typed for phrase in words.cannot)
+
+
 # --- Numbers and ordinals -----------------------------------------------------------------------
 
 def number_in(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> int | None:

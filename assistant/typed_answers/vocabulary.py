@@ -18,8 +18,9 @@ from nlu_components.spelling import fold_letters
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 ANSWERS_FILE = "answers.yml"
+# relative_days: only where dateparser has none
 SECTIONS = ("yes", "no", "dont_know", "ordinals", "numbers", "number_patterns", "filler",
-            "synonyms", "languages", "hour_words")  # relative_days: only where dateparser has none
+            "synonyms", "languages", "hour_words", "cannot")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 _BRACKETS = re.compile(r"\(([^)]*)\)")
 LARGEST_NUMBER_WORD = 99
@@ -61,6 +62,7 @@ class LanguageWords:
     afternoons: tuple[str, ...] = ()  # "після обіду", "ድሕሪ ቀትሪ"
     function_words: frozenset[str] = frozenset()  # "the", "het", "için": which language
     relative_weeks: dict[str, int] = field(default_factory=dict)  # "الاسبوع الجاي": 1
+    cannot: tuple[str, ...] = ()     # "kan niet", "can't", "не можу": a day named is not wanted
 
 
 @lru_cache(maxsize=16)
@@ -100,6 +102,7 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
         relative_weeks={normalize(str(word)): int(offset)
                         for offset, items in (data.get("relative_weeks") or {}).items()
                         for word in items},
+        cannot=phrases(data.get("cannot")),
     )
 
 

@@ -241,6 +241,40 @@ async def test_an_opening_message_without_a_day_narrows_nothing(action_settings,
     assert "time_preference" not in slot_events(events)
 
 
+@pytest.mark.parametrize(("form", "language", "text"), [
+    ("reschedule", "nl", "ik kan maandag toch niet, kan het een dag later?"),
+    ("reschedule", "en", "I can't make it on Tuesday, could we move it?"),
+    ("reschedule", "uk", "я не можу в понеділок, можна перенести?"),
+    ("reschedule", "ar", "ما بقدر إجي يوم الاثنين، ممكن نغير الموعد؟"),
+    ("book", "tr", "pazartesi gelemem, başka bir gün randevu alabilir miyim"),
+])
+async def test_a_day_the_person_cannot_make_narrows_nothing(action_settings, domain, form,
+                                                           language, text) -> None:
+    """"ik kan maandag niet, kan het een dag later?" offered Monday's times: the day named
+    in a sentence that says one cannot is the day to avoid."""
+    action = ValidateBookingForm() if form == "book" else ValidateRescheduleForm()
+    tracker = make_tracker("web:typed", text=text, intent=f"{form}_appointment",
+                           metadata={"language": language})
+    tracker.latest_message["message_id"] = "m1"
+    tracker.active_loop = {"name": "booking_form" if form == "book" else "reschedule_form",
+                           "trigger_message": dict(tracker.latest_message)}
+    _, events = await run_action(action, tracker, domain)
+    assert "time_preference" not in slot_events(events)
+
+
+async def test_a_day_typed_as_impossible_when_times_are_offered_asks_for_another(
+        action_settings, domain) -> None:
+    """"dinsdag kan ik niet" to the offered times: how to ask for another day, not
+    Tuesday's times."""
+    tracker = make_tracker("web:typed", slots={"team": "klantmanager"},
+                           text="dinsdag kan ik niet", new_slots={"appointment_time":
+                                                                  "dinsdag kan ik niet"},
+                           active_loop="booking_form", metadata={"language": "nl"})
+    messages, events = await run_action(ValidateBookingForm(), tracker, domain)
+    assert sent_keys(messages)[0] == "booking.no_time_suits"
+    assert slot_events(events)["appointment_time"] is None
+
+
 async def test_an_answer_inside_the_form_is_not_an_opening(action_settings, domain) -> None:
     tracker = booking_tracker("team", "klantmanager", "nl")  # the form is running
     tracker.latest_message["text"] = "klantmanager, vrijdag"
