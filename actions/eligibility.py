@@ -48,7 +48,11 @@ from assistant.policy import (
 )
 from assistant.settings import get_settings
 from assistant.typed_answers.matcher import Special
-from assistant.typed_answers.questions import choices_named, understand_check_answer
+from assistant.typed_answers.questions import (
+    choices_named,
+    facts_stated,
+    understand_check_answer,
+)
 
 # Entities the NLU finds in any language, and the fact each one answers.
 ENTITY_FACTS = {"age": "age", "child_age": "youngest_child_age",
@@ -168,12 +172,16 @@ class StartCheck(Action):
 
 def opening_answers(tracker: Tracker, check: Check) -> Answers:
     """What the message that started the check already tells: ages and numbers the NLU
-    found, and choices it names ("ik ben statushouder, kan ik ..."). A button press
+    found, choices it names ("ik ben statushouder, kan ik ...") and yes/no facts it states
+    ("ik ben alleenstaande moeder"). A button press
     (``/check_newcomer_route``) tells nothing more."""
     text = str(tracker.latest_message.get("text") or "")
-    named = {} if text.startswith("/") else choices_named(
-        text, check.questions, facts(), language_of(tracker))
-    return {**named, **entity_answers(tracker, check)}
+    if text.startswith("/"):
+        return entity_answers(tracker, check)
+    language = language_of(tracker)
+    return {**choices_named(text, check.questions, facts(), language),
+            **facts_stated(text, check.questions, facts(), language),
+            **entity_answers(tracker, check)}
 
 
 # --- Asking and understanding -------------------------------------------------------------------

@@ -63,6 +63,8 @@ class LanguageWords:
     function_words: frozenset[str] = frozenset()  # "the", "het", "için": which language
     relative_weeks: dict[str, int] = field(default_factory=dict)  # "الاسبوع الجاي": 1
     cannot: tuple[str, ...] = ()     # "kan niet", "can't", "не можу": a day named is not wanted
+    # A check's yes/no fact said in so many words ("alleenstaande moeder": is_single_parent)
+    stated_facts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=16)
@@ -103,6 +105,8 @@ def language_words(language: str, locales_dir: Path = LOCALES_DIR) -> LanguageWo
                         for offset, items in (data.get("relative_weeks") or {}).items()
                         for word in items},
         cannot=phrases(data.get("cannot")),
+        stated_facts={fact: phrases(items)
+                      for fact, items in (data.get("stated_facts") or {}).items()},
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from actions.conversation import AnswerTopic, ShowTargetGroups
 from actions.eligibility import (
     AskCheckAnswer,
@@ -36,6 +38,30 @@ async def test_start_keeps_an_age_given_in_the_first_message(domain) -> None:
     assert sent_keys(messages) == ["check.newcomer_route.intro"]
     assert slot_events(events) == {"check_id": "newcomer_route", "check_answers": {"age": 24},
                                    "check_answer": None}
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("nl", "ik ben alleenstaande moeder, moet ik nu gaan werken?"),
+    ("en", "I'm a single mum, do I have to work?"),
+    ("tr", "Bekar anneyim, çalışmak zorunda mıyım?"),
+    ("uk", "Я мама-одиначка, чи мушу я працювати?"),
+    ("ar", "أنا أم عزباء، هل لازم اشتغل؟"),
+    ("en", "I'm an alleenstaande ouder, must I work?"),  # a Dutch term in English
+])
+async def test_start_keeps_a_fact_the_first_message_states(domain, language, text) -> None:
+    """"I'm a single mum, do I have to work?" was asked "do you raise your children alone?"
+    next."""
+    tracker = make_tracker("web:9", text=text, intent="check_parent_exemption",
+                           metadata={"language": language})
+    _, events = await run_action(StartCheck(), tracker, domain)
+    assert slot_events(events)["check_answers"] == {"is_single_parent": True}
+
+
+async def test_a_parent_check_opened_without_saying_so_asks_it(domain) -> None:
+    tracker = make_tracker("web:9", text="moet ik werken met kleine kinderen?",
+                           intent="check_parent_exemption", metadata={"language": "nl"})
+    _, events = await run_action(StartCheck(), tracker, domain)
+    assert slot_events(events)["check_answers"] == {}
 
 
 async def test_employer_check_marks_the_role(domain) -> None:

@@ -237,12 +237,15 @@ async def test_a_day_in_the_message_that_asks_for_an_appointment(web: TestClient
 @pytest.mark.parametrize(("language", "opening", "first_answer", "skipped", "next_question"), [
     ("nl", "ik ben 24 jaar en nieuw in Nederland, welke route past bij mij?", "statushouder",
      "check.question.age", "check.question.has_studiefinanciering_right"),
+    # "alleenstaande moeder" and the child's age: the first question is about bijstand
     ("nl", "ik ben alleenstaande moeder van een kind van 3, moet ik werken?", "ja",
-     "check.question.youngest_child_age", "check.question.receives_bijstand"),
+     "check.question.youngest_child_age", "check.question.needs_childcare"),
     ("ar", "أنا أم عزباء وطفلي عمره ٣ سنوات، هل يجب أن أعمل؟", "نعم",
-     "check.question.youngest_child_age", "check.question.receives_bijstand"),
+     "check.question.youngest_child_age", "check.question.needs_childcare"),
     ("uk", "Я мати-одиначка, моїй дитині 3 роки, чи мушу я працювати?", "так",
-     "check.question.youngest_child_age", "check.question.receives_bijstand"),
+     "check.question.youngest_child_age", "check.question.needs_childcare"),
+    ("en", "I'm a single mum, my daughter is 3. Do I have to work?", "yes",
+     "check.question.is_single_parent", "check.question.needs_childcare"),
 ])
 async def test_an_age_in_the_opening_message_is_not_asked_again(
         web: TestClient, live_settings, language: str, opening: str, first_answer: str,
