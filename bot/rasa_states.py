@@ -32,6 +32,9 @@ largest part of predicting the next action.
   date with its new events like the applied events above, and a copy is a new tracker with
   the replay's attributes, each one that can change in place copied (events, slots, the
   latest action, the active loop; the empty user or bot message a reset made, made anew).
+  A form's temporary tracker (for validating and asking, a new tracker with the events since
+  the last restart and a few more) is such a copy with those few events, when there was no
+  restart and the tracker's slots are the domain's.
 
 ``tests/test_rasa_states.py`` compares all three with Rasa's own after every event of the
 training stories, rules and test stories and of seeded variations of them.
@@ -46,7 +49,8 @@ from itertools import islice
 from operator import is_
 from typing import Any, NamedTuple
 
-from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.core.actions.forms import FormAction
+from rasa.shared.core.constants import PREVIOUS_ACTION, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -55,6 +59,7 @@ from rasa.shared.core.events import (
     Event,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUtteranceReverted,
     UserUttered,
 )
@@ -66,6 +71,8 @@ KEPT_APPLIED = "_applied_events_kept"  # on a tracker: _KeptApplied
 KEPT_STATES = "_prior_states_kept"  # on a tracker: _KeptStates
 KEPT_REPLAY = "_replay_kept"  # on a tracker: _KeptReplay
 _original_copy = DialogueStateTracker.copy
+_original_temporary_tracker = FormAction._temporary_tracker
+SLOT_VALUE = ("_value", "_has_been_set")  # what a slot holds, not what it is
 INFINITY = float("inf")
 
 
@@ -306,6 +313,38 @@ def tracker_copy(self: DialogueStateTracker) -> DialogueStateTracker:
     return duplicate
 
 
+def _same_slots(tracker: DialogueStateTracker, domain: Domain) -> bool:
+    """Whether the tracker's slots are the domain's (the same kinds and settings)."""
+    if len(domain.slots) != len(tracker.slots):
+        return False
+    for slot in domain.slots:
+        mine = tracker.slots.get(slot.name)
+        if type(mine) is not type(slot) or (
+                {key: value for key, value in vars(mine).items() if key not in SLOT_VALUE}
+                != {key: value for key, value in vars(slot).items() if key not in SLOT_VALUE}):
+            return False
+    return True
+
+
+def temporary_tracker(self: FormAction, current_tracker: DialogueStateTracker,
+                      additional_events: list[Event], domain: Domain) -> DialogueStateTracker:
+    """``FormAction._temporary_tracker`` (a new tracker from the domain's slots with the
+    events since the last restart, the requested slot, the form's action and the new events)
+    from the kept replay when it is the same: no restart, the domain's slots."""
+    if (type(current_tracker) is not DialogueStateTracker or not current_tracker.sender_id
+            or current_tracker._max_event_history is not None
+            or current_tracker.is_rule_tracker
+            or current_tracker.idx_after_latest_restart() != 0
+            or not _same_slots(current_tracker, domain)
+            or _replayed(current_tracker) is None):
+        return _original_temporary_tracker(self, current_tracker, additional_events, domain)
+    temporary = tracker_copy(current_tracker)
+    for event in [SlotSet(REQUESTED_SLOT, self.get_slot_to_fill(current_tracker)),
+                  ActionExecuted(self.name()), *additional_events]:
+        temporary.update(event)
+    return temporary
+
+
 def keep_applied_events_and_states() -> None:
     DialogueStateTracker.applied_events = applied_events  # type: ignore[method-assign]
     Domain.states_for_tracker_history = states_for_tracker_history  # type: ignore[method-assign]
@@ -313,3 +352,4 @@ def keep_applied_events_and_states() -> None:
 
 def keep_a_replay_to_copy() -> None:
     DialogueStateTracker.copy = tracker_copy  # type: ignore[method-assign]
+    FormAction._temporary_tracker = temporary_tracker  # type: ignore[method-assign]

@@ -133,13 +133,15 @@ def test_a_copy_of_a_tracker_does_not_use_the_originals_kept_states(
                 == rasas_states(domain, one))
 
 
-def snapshot(tracker: DialogueStateTracker) -> dict:
-    """Everything a tracker holds (events and event-made attributes by identity)."""
+def snapshot(tracker: DialogueStateTracker, shared: int | None = None) -> dict:
+    """Everything a tracker holds (events and event-made attributes by identity; after the
+    first ``shared`` events, events by what they say)."""
     own = {rasa_states.KEPT_APPLIED, rasa_states.KEPT_STATES, rasa_states.KEPT_REPLAY}
     events = list(tracker.events)
+    shared = len(events) if shared is None else shared
 
     def event(value: object) -> object:
-        if any(value is other for other in events):
+        if any(value is other for other in events[:shared]):
             return ("event", events.index(value))
         mine = value.as_dict() if value is not None else None  # type: ignore[attr-defined]
         return ("own", mine and {**mine, "timestamp": None})  # made during the replay
@@ -149,7 +151,8 @@ def snapshot(tracker: DialogueStateTracker) -> dict:
         if key in own:
             continue
         if key == "events":
-            found[key] = ([id(e) for e in value], value.maxlen, type(value))
+            found[key] = ([id(e) for e in events[:shared]],
+                          [e.as_dict() for e in events[shared:]], value.maxlen, type(value))
         elif key == "slots":
             found[key] = {name: (type(slot), vars(slot)) for name, slot in value.items()}
         elif key in ("latest_message", "latest_bot_utterance"):
@@ -185,3 +188,29 @@ def test_a_copy_from_the_kept_replay_is_rasas_copy(
         assert snapshot(rasa_states.tracker_copy(tracker)) == snapshot(
             rasa_states._original_copy(tracker))
     assert copies > 2000
+
+
+def test_a_forms_temporary_tracker_from_the_kept_replay_is_rasas(
+        domain: Domain, conversations: list[list[dict]]) -> None:
+    from rasa.core.actions.forms import FormAction
+
+    forms = [FormAction(name, None) for name in domain.form_names[:2]]
+    compared = 0
+    for seed, events in enumerate(conversations * 2):
+        if seed >= len(conversations):
+            events = varied(events, seed)
+        tracker = DialogueStateTracker("kept", domain.slots)
+        for data in events:
+            tracker.update(Event.from_parameters(data))
+            for form in forms:
+                extra = [SlotSet("team", "schuldhulp")]
+                mine = rasa_states.temporary_tracker(form, tracker, extra, domain)
+                rasas = rasa_states._original_temporary_tracker(form, tracker, extra, domain)
+                # The events the form adds are new in both: compared without their times.
+                shared = len(tracker.events_after_latest_restart())
+                for one in (mine, rasas):
+                    for event in list(one.events)[shared:]:
+                        event.timestamp = 0.0
+                assert snapshot(mine, shared) == snapshot(rasas, shared)
+                compared += 1
+    assert compared > 4000
