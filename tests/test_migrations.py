@@ -4,6 +4,7 @@ databases that create_all made before migrations existed are adopted, their data
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -114,3 +115,27 @@ def test_the_launcher_migrates_before_serving_or_says_why_it_cannot(tmp_path) ->
 
     with pytest.raises(ConfigError, match="cannot be reached"):
         migrate_database(f"postgresql://postgres@{closed_port_url().split('//')[1]}/test")
+
+
+def _migrate_when_all_are_ready(url: str, ready) -> None:  # in another process
+    ready.wait()
+    migrate(create_engine_for(url))
+
+
+def test_workers_starting_together_on_a_new_sqlite_database_all_start(tmp_path) -> None:
+    """Two Rasa workers starting on a new database: one migrating, the other's first
+    connection (its WAL pragma) failed with "database is locked" and it stopped."""
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(PROCESSES)
+    workers = [context.Process(target=_migrate_when_all_are_ready, args=(url, ready))
+               for _ in range(PROCESSES)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0] * PROCESSES
+    assert revision(create_engine_for(url)) == NEWEST
+
+
+PROCESSES = 6

@@ -50,7 +50,11 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def _run(engine: Engine, step: Callable[[Config], None]) -> None:
-    with engine.connect() as connection, _only_one_migrating(engine, connection):
+    # SQLite: the file lock before the first connection, whose pragmas (WAL) need a write
+    # lock: two workers starting on a new database, one migrating, the other's connection
+    # failed with "database is locked" and that Rasa worker stopped during start-up.
+    with _only_one_migrating_sqlite(engine), engine.connect() as connection, \
+            _only_one_migrating_postgresql(engine, connection):
         config = alembic_config(connection)
         if _made_by_create_all(connection):
             command.stamp(config, BASELINE)
@@ -65,16 +69,21 @@ def _made_by_create_all(connection: Connection) -> bool:
 
 
 @contextmanager
-def _only_one_migrating(engine: Engine, connection: Connection) -> Iterator[None]:
-    if engine.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_LOCK})
-        connection.commit()
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_LOCK})
-            connection.commit()
+def _only_one_migrating_postgresql(engine: Engine, connection: Connection) -> Iterator[None]:
+    if engine.dialect.name != "postgresql":
+        yield
         return
+    connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_LOCK})
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_LOCK})
+        connection.commit()
+
+
+@contextmanager
+def _only_one_migrating_sqlite(engine: Engine) -> Iterator[None]:
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
