@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -22,7 +23,7 @@ from dateparser.languages.loader import default_loader
 from assistant.language_data import catalog_languages
 from assistant.typed_answers.matcher import all_filler
 from assistant.typed_answers.text import normalize
-from assistant.typed_answers.vocabulary import answer_languages, language_words
+from assistant.typed_answers.vocabulary import LanguageWords, answer_languages, language_words
 from nlu_components.spelling import fold_letters
 
 WEEKDAY_WORDS = {
@@ -179,19 +180,7 @@ def relative_day_words() -> dict[str, int]:
     "بعد غد") from relative_days in locales/<lang>/answers.yml. Its vocabulary, not its
     parser: dateparser 1.2 reads a bare "2" as the 2nd of the month and "morgen om 2 uur"
     as two hours from now, and chat replies are full of both."""
-    found: dict[str, int] = {}
-    for language in catalog_languages():
-        try:
-            info = default_loader.get_locale(language.replace("_", "-")).info
-        except (KeyError, ValueError):
-            info = {}
-        for key, offset in DATEPARSER_RELATIVE_DAYS.items():
-            for word in info.get("relative-type", {}).get(key, []):
-                found.setdefault(normalize(word), offset)
-    for language in answer_languages():
-        for word, offset in language_words(language).relative_days.items():
-            found.setdefault(word, offset)
-    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
+    return _relative_words(DATEPARSER_RELATIVE_DAYS, lambda words: words.relative_days)
 
 
 @lru_cache(maxsize=1)
@@ -199,17 +188,24 @@ def relative_week_words() -> dict[str, int]:
     """"volgende week" -> 1, "deze week" -> 0 in every language we have a catalog for,
     normalized, longest first: dateparser's words and ours (relative_weeks in
     locales/<lang>/answers.yml: "الاسبوع الجاي", "هفته بعد", "ዝመጽእ ሰሙን", "haftaya")."""
+    return _relative_words(DATEPARSER_RELATIVE_WEEKS, lambda words: words.relative_weeks)
+
+
+def _relative_words(dateparser_keys: dict[str, int],
+                    ours: Callable[[LanguageWords], dict[str, int]]) -> dict[str, int]:
+    """Word -> offset from dateparser's "relative-type" data of every catalog language, then
+    our own words of answers.yml where it has none; normalized, longest first."""
     found: dict[str, int] = {}
     for language in catalog_languages():
         try:
             info = default_loader.get_locale(language.replace("_", "-")).info
         except (KeyError, ValueError):
             info = {}
-        for key, offset in DATEPARSER_RELATIVE_WEEKS.items():
+        for key, offset in dateparser_keys.items():
             for word in info.get("relative-type", {}).get(key, []):
                 found.setdefault(normalize(word), offset)
     for language in answer_languages():
-        for word, offset in language_words(language).relative_weeks.items():
+        for word, offset in ours(language_words(language)).items():
             found.setdefault(word, offset)
     return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 
