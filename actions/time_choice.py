@@ -25,7 +25,7 @@ from assistant.appointments import (
 )
 from assistant.messages import N_, button, short_when
 from assistant.settings import get_settings
-from assistant.typed_answers import declines, ordinal_in, says_cannot
+from assistant.typed_answers import declines, ordinal_in, without_what_one_cannot
 from assistant.when_parser import parse_when
 
 SEARCH_DEPTH = 80  # free slots looked at when filtering on a preferred day or time
@@ -85,9 +85,10 @@ def understand_time(value: Any, team_code: str | None, offered: list[str] | None
         return _check_free(team_code, pressed)
     zone = local_zone()
     today = datetime.now(zone).date()
-    typed = parse_when(value, today)
-    if (typed.day is not None or typed.at is not None) and says_cannot(value, language):
-        # "dinsdag kan ik niet": the day named is the one to avoid; ask for another
+    wanted = without_what_one_cannot(value, language)
+    typed = parse_when(wanted, today)
+    if wanted != value and typed.day is None and typed.at is None:
+        # "dinsdag kan ik niet" and no other day: ask for another
         return TimeChoice(problem=NONE_SUITS, preference=preference)
     position = typed.ordinal
     if position is None and typed.day is None and typed.at is None:
@@ -163,10 +164,9 @@ class TimeInTheOpeningMessage:
         text = str(tracker.latest_message.get("text") or "")
         if text.startswith("/") or tracker.get_slot("time_preference"):
             return events  # a button says no day; a preference already holds
-        preference = typed_preference(text)
-        if preference is None or says_cannot(text, language_of(tracker)):
-            return events  # "ik kan maandag niet, kan het later?": not Monday's times
-        return [*events, SlotSet("time_preference", preference)]
+        # "ik kan maandag niet, kan het later?": not Monday's times
+        preference = typed_preference(without_what_one_cannot(text, language_of(tracker)))
+        return [*events, SlotSet("time_preference", preference)] if preference else events
 
 
 class AppointmentTimeValidation:

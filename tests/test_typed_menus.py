@@ -205,11 +205,8 @@ async def test_a_choice_typed_by_its_title_is_its_button(
     """"geen van deze" typed to "Staat de kandidaat in het doelgroepregister...?" was read
     by the NLU as stop, and the check ended ("Oké, ik ben gestopt"). A whole title typed, in
     any language and with a typo, is that button."""
-    fake_rasa.answers["start"] = register_question()
-    person = Conversation("web:" + "f" * 32, "web", language, language_chosen=True)
-    await gateway.handle_text(person, "start")
-    await gateway.handle_text(person, typed)
-    assert fake_rasa.messages == ["start", NONE_OF_THESE]
+    assert await sent_to_the_register_question(gateway, fake_rasa, language, typed) == [
+        "start", NONE_OF_THESE]
 
 
 @pytest.mark.parametrize("typed", [
@@ -218,11 +215,18 @@ async def test_a_choice_typed_by_its_title_is_its_button(
 async def test_other_answers_to_a_question_with_choices_go_to_rasa(
         gateway: Gateway, fake_rasa: FakeRasa, typed: str) -> None:
     """A yes, a word of a title, "stop" or a new question is the form's and the NLU's."""
+    assert await sent_to_the_register_question(gateway, fake_rasa, "nl", typed) == [
+        "start", typed]
+
+
+async def sent_to_the_register_question(gateway: Gateway, fake_rasa: FakeRasa, language: str,
+                                        typed: str) -> list[str]:
+    """What Rasa received when ``typed`` answered register_question()."""
     fake_rasa.answers["start"] = register_question()
-    person = Conversation("web:" + "f" * 32, "web", "nl")
+    person = Conversation("web:" + "f" * 32, "web", language, language_chosen=True)
     await gateway.handle_text(person, "start")
     await gateway.handle_text(person, typed)
-    assert fake_rasa.messages == ["start", typed]
+    return fake_rasa.messages
 
 
 @pytest.mark.parametrize("typed", [

@@ -7,12 +7,12 @@ from assistant.typed_answers.matcher import (
     declines,
     number_in,
     ordinal_in,
-    says_cannot,
     understand,
     understand_yes_no,
+    without_what_one_cannot,
     yes_no_options,
 )
 from assistant.typed_answers.text import normalize
 
 __all__ = ["Option", "Special", "Understood", "declines", "normalize", "number_in", "ordinal_in",
-           "says_cannot", "understand", "understand_yes_no", "yes_no_options"]
+           "understand", "understand_yes_no", "without_what_one_cannot", "yes_no_options"]

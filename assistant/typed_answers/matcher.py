@@ -134,13 +134,19 @@ def declines(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> bo
     return answer is not None and answer.value in (False, Special.DONT_KNOW)
 
 
-def says_cannot(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> bool:
-    """Whether the message says the person cannot ("ik kan maandag niet", "I can't make
-    Tuesday", "не можу в понеділок", answers.yml's cannot): a day it names is the day to
-    avoid, not the day wanted."""
-    typed = f" {normalize(text)} "
+def without_what_one_cannot(text: str, language: str, *,
+                            locales_dir: Path = LOCALES_DIR) -> str:
+    """The message without its parts that say the person cannot ("carsamba gelemem, persembe
+    ogleden sonra olur mu" -> "persembe ogleden sonra olur mu"; answers.yml's cannot): a day
+    named there is the day to avoid, not the day wanted. Parts are split at punctuation."""
     words = language_words(_data_language(language, locales_dir), locales_dir)
-    return any(f" {phrase} " in typed for phrase in words.cannot)
+    parts = _CLAUSE_END.split(text)
+    kept = [part for part in parts
+            if not any(contains_phrase(normalize(part), phrase) for phrase in words.cannot)]
+    return text if len(kept) == len(parts) else ", ".join(p.strip() for p in kept if p.strip())
+
+
+_CLAUSE_END = re.compile(r"[,.;:!?،؛።፣]")
 
 
 # --- Numbers and ordinals -----------------------------------------------------------------------
@@ -177,7 +183,14 @@ def _number_words_in(typed: str, words: LanguageWords) -> int | None:
             if number is not None:
                 filler = size == 1 and window in words.filler
                 found.append((filler, -size, number))
-    return min(found)[2] if found else None
+    if not found:
+        return None
+    filler, _, number = min(found)
+    # "een" is also "a": in a sentence ("ik wil graag een afspraak") it is no number
+    return None if filler and len(tokens) > MAX_WORDS_WITH_A_FILLER_NUMBER else number
+
+
+MAX_WORDS_WITH_A_FILLER_NUMBER = 3  # "een", "een jaar", "mijn zoon een"
 
 
 def ordinal_in(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> int | None:
@@ -187,7 +200,7 @@ def ordinal_in(text: str, language: str, *, locales_dir: Path = LOCALES_DIR) -> 
               *_all_words(locales_dir)]
     for words in tables:
         for phrase, position in sorted(words.ordinals.items(), key=lambda i: -len(i[0])):
-            if _contains(typed, phrase) or _word_with_suffix(typed, phrase):
+            if contains_phrase(typed, phrase) or _word_with_suffix(typed, phrase):
                 return position
     if len(typed.split()) > MAX_ORDINAL_TYPO_WORDS:
         return None
@@ -349,7 +362,7 @@ def _rivals(best: _Hit, other: _Hit) -> bool:
     if other.value == best.value or other.tier != best.tier:
         return False
     if best.tier == CONTAINED:
-        return not _contains(best.phrase, other.phrase)
+        return not contains_phrase(best.phrase, other.phrase)
     return abs(other.score - best.score) < 3 and other.length == best.length
 
 
@@ -373,7 +386,7 @@ def _score(typed: str, phrases: Iterable[str], value: Any) -> _Hit | None:
         if typed == phrase or compact(typed) == compact(phrase) or (
                 _squeezed(typed) == _squeezed(phrase)):
             hit = _Hit(EXACT, 100, len(phrase), value, phrase)
-        elif _contains(typed, phrase):
+        elif contains_phrase(typed, phrase):
             hit = _Hit(CONTAINED, 100, len(phrase), value, phrase)
         elif (score := _typo_score(typed, phrase)) >= TYPO_SCORE:
             hit = _Hit(TYPO, score, len(phrase), value, phrase)
@@ -423,13 +436,13 @@ def _squeezed(text: str) -> str:
     return _REPEATS.sub(r"\1", compact(text))
 
 
-def _contains(typed: str, phrase: str) -> bool:
+def contains_phrase(typed: str, phrase: str) -> bool:
     """``phrase`` occurs in ``typed`` as whole words."""
     return f" {phrase} " in f" {typed} "
 
 
 def _phrase_hit(typed: str, phrase: str) -> bool:
-    return (typed == phrase or _contains(typed, phrase)
+    return (typed == phrase or contains_phrase(typed, phrase)
             or _typo_score(typed, phrase) >= TYPO_SCORE)
 
 

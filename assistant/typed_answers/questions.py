@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.policy import Fact, Question
-from assistant.typed_answers.matcher import Option, Special, understand, yes_no_options
+from assistant.typed_answers.matcher import (
+    Option,
+    Special,
+    contains_phrase,
+    understand,
+    yes_no_options,
+)
 from assistant.typed_answers.text import normalize
 from assistant.typed_answers.vocabulary import LOCALES_DIR, answer_languages, language_words
 
@@ -67,19 +73,13 @@ def facts_stated(text: str, questions: Iterable[Question], facts: dict[str, Fact
                  language: str, *, locales_dir: Path = LOCALES_DIR) -> dict[str, bool]:
     """fact -> True for the yes/no facts a check's opening message states in so many words
     (answers.yml's stated_facts: "I'm a single mum, do I have to work?" is_single_parent):
-    "do you raise your children alone?" was asked right after. The person's language's
-    phrases, then every language's (a Dutch term in an English sentence)."""
-    typed = f" {normalize(text)} "
+    "do you raise your children alone?" was asked right after. Every language's phrases
+    (a Dutch term in an English sentence)."""
+    typed = normalize(text)
     asked = {q.fact for q in questions if (f := facts.get(q.fact)) and f.type == "boolean"}
-    languages = dict.fromkeys([language, *answer_languages(locales_dir)])
-    found: dict[str, bool] = {}
-    for each in languages:
-        if each not in answer_languages(locales_dir):
-            continue
-        for fact, phrases in language_words(each, locales_dir).stated_facts.items():
-            if fact in asked and any(f" {phrase} " in typed for phrase in phrases):
-                found[fact] = True
-    return found
+    return {fact: True for each in answer_languages(locales_dir)
+            for fact, phrases in language_words(each, locales_dir).stated_facts.items()
+            if fact in asked and any(contains_phrase(typed, phrase) for phrase in phrases)}
 
 
 def team_options(teams: Iterable[tuple[str, str]]) -> tuple[Option, ...]:

@@ -262,6 +262,23 @@ async def test_a_day_the_person_cannot_make_narrows_nothing(action_settings, dom
     assert "time_preference" not in slot_events(events)
 
 
+@pytest.mark.parametrize(("language", "text"), [
+    ("tr", "carsamba gelemem, persembe ogleden sonra olur mu"),
+    ("nl", "Woensdag kan ik niet. Donderdagmiddag wel?"),
+])
+async def test_the_day_one_can_after_the_day_one_cannot_narrows_the_times(
+        action_settings, domain, language, text) -> None:
+    """"carsamba gelemem, persembe ogleden sonra olur mu" (not Wednesday; Thursday
+    afternoon?) got "type another day" (typed through the web chat): Thursday afternoon."""
+    tracker = make_tracker("web:typed", slots={"team": "klantmanager"}, text=text,
+                           new_slots={"appointment_time": text}, active_loop="booking_form",
+                           metadata={"language": language})
+    _, events = await run_action(ValidateBookingForm(), tracker, domain)
+    preference = slot_events(events)["time_preference"]
+    assert date.fromisoformat(preference["day"]).weekday() == 3
+    assert preference["afternoon"] is True
+
+
 async def test_a_day_typed_as_impossible_when_times_are_offered_asks_for_another(
         action_settings, domain) -> None:
     """"dinsdag kan ik niet" to the offered times: how to ask for another day, not

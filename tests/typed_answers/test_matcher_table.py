@@ -171,6 +171,10 @@ TYPED_CHOICES = [
     ("contract_months_offered", "nl", "zes maanden", 6),
     ("contract_months_offered", "nl", "geen contract", 0),
     ("contract_months_offered", "nl", "een jaar", 12),
+    ("youngest_child_age", "nl", "een", 1),
+    # "een" of "een afspraak" is "a": a sentence typed to "Hoe oud is uw jongste kind?" was
+    # the age 1 in the check's outcome
+    ("youngest_child_age", "nl", "ik kan woensdag niet, ik wil graag een afspraak", None),
     ("contract_months_offered", "nl", "6 maanden", 6),
     ("contract_months_offered", "en", "three months", 3),
     ("age", "nl", "24", 24),
